@@ -1,0 +1,146 @@
+"""Turning what people typed into counts and dates, with a finding for every doubt.
+
+Staff type '1.132' as text, leave cells blank, paste '5 hs' or '12,5'. Each
+reader (data file, workbook, add-in) passes raw values through here, so every
+source gets the same rules and the same Vietnamese messages.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from .findings import Finding, Location, Severity
+from .vn_format import nfc
+
+__all__ = ["ParsedCount", "parse_count", "parse_date", "parse_optional_count"]
+
+_PLAIN_DIGITS = re.compile(r"\d+")
+_GROUPED_DIGITS = re.compile(r"\d{1,3}(\.\d{3})+")
+_SPACES = re.compile(r"[\s\u00a0\u202f]+")
+_EXCEL_ERRORS = {"#REF!", "#DIV/0!", "#VALUE!", "#N/A", "#NAME?", "#NUM!", "#NULL!", "#SPILL!"}
+
+
+@dataclass(frozen=True)
+class ParsedCount:
+    value: int | None
+    findings: tuple[Finding, ...] = ()
+
+
+def _error(code: str, message: str, where: Location) -> ParsedCount:
+    return ParsedCount(None, (Finding(Severity.ERROR, code, message, where),))
+
+
+def parse_optional_count(raw: object, where: Location) -> ParsedCount:
+    """A count that may be absent: blank gives None with no finding.
+
+    Used for the extra inputs, where a blank means "not known yet" and the
+    indicator is then reported as missing rather than computed from a zero.
+    """
+    if raw is None or (isinstance(raw, str) and not _SPACES.sub("", raw)):
+        return ParsedCount(None)
+    return _parse_present(raw, where)
+
+
+def parse_count(raw: object, where: Location) -> ParsedCount:
+    """A grid count: blank means 0 (with a warning), anything else must be a whole number ≥ 0."""
+    if raw is None or (isinstance(raw, str) and not _SPACES.sub("", raw)):
+        warning = Finding(
+            Severity.WARNING,
+            "count.blank",
+            "Ô để trống, được tính là 0.",
+            where,
+        )
+        return ParsedCount(0, (warning,))
+    return _parse_present(raw, where)
+
+
+def _parse_present(raw: object, where: Location) -> ParsedCount:
+    if isinstance(raw, bool):
+        return _error("count.not_number", f"Giá trị «{raw}» không phải là số.", where)
+    if isinstance(raw, int):
+        return _check_range(raw, where)
+    if isinstance(raw, float):
+        if math.isnan(raw) or math.isinf(raw):
+            return _error("count.not_number", "Giá trị không phải là số.", where)
+        if not raw.is_integer():
+            shown = str(raw).replace(".", ",")
+            return _error(
+                "count.fraction",
+                f"Số hồ sơ phải là số nguyên, không được là {shown}.",
+                where,
+            )
+        return _check_range(int(raw), where)
+    if isinstance(raw, str):
+        return _parse_text(raw, where)
+    return _error("count.not_number", f"Giá trị «{raw}» không phải là số.", where)
+
+
+def _check_range(value: int, where: Location) -> ParsedCount:
+    if value < 0:
+        return _error("count.negative", f"Số hồ sơ không được âm (đang là {value}).", where)
+    return ParsedCount(value)
+
+
+def _parse_text(raw: str, where: Location) -> ParsedCount:
+    text = _SPACES.sub("", nfc(raw))
+    if text.upper() in _EXCEL_ERRORS:
+        return _error(
+            "count.excel_error",
+            f"Ô đang báo lỗi {text.upper()}; hãy nhập lại số hồ sơ.",
+            where,
+        )
+    if text.startswith("-") and _PLAIN_DIGITS.fullmatch(text[1:]):
+        return _error("count.negative", f"Số hồ sơ không được âm (đang là {text}).", where)
+    if _PLAIN_DIGITS.fullmatch(text) or _GROUPED_DIGITS.fullmatch(text):
+        value = int(text.replace(".", ""))
+        note = Finding(
+            Severity.WARNING,
+            "count.text",
+            f"Số được nhập dưới dạng chữ «{raw.strip()}», đã hiểu là {value}.",
+            where,
+        )
+        return ParsedCount(value, (note,))
+    if re.fullmatch(r"\d+,\d+", text) or re.fullmatch(r"\d+\.\d+", text):
+        return _error(
+            "count.fraction",
+            f"«{raw.strip()}» không phải là số nguyên; số hồ sơ phải là số nguyên, "
+            "phân cách hàng nghìn bằng dấu chấm (ví dụ 1.132).",
+            where,
+        )
+    return _error(
+        "count.not_number",
+        f"«{raw.strip()}» không phải là số; chỉ nhập chữ số (ví dụ 1.132).",
+        where,
+    )
+
+
+def parse_date(raw: object, where: Location) -> tuple[date | None, tuple[Finding, ...]]:
+    """A date from a date object, ISO text '2026-03-31' or Vietnamese text '31/3/2026'."""
+    if isinstance(raw, datetime):
+        return raw.date(), ()
+    if isinstance(raw, date):
+        return raw, ()
+    if isinstance(raw, str):
+        text = raw.strip()
+        try:
+            return date.fromisoformat(text), ()
+        except ValueError:
+            pass
+        match = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", text)
+        if match:
+            day, month, year = (int(g) for g in match.groups())
+            try:
+                return date(year, month, day), ()
+            except ValueError:
+                pass
+    shown = "trống" if raw is None or raw == "" else f"«{raw}»"
+    finding = Finding(
+        Severity.ERROR,
+        "date.invalid",
+        f"Ngày {shown} không hợp lệ; nhập theo dạng ngày/tháng/năm, ví dụ 31/3/2026.",
+        where,
+    )
+    return None, (finding,)

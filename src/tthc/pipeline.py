@@ -1,0 +1,42 @@
+"""One pipeline for every entry point: inputs in, findings, indicators and text out.
+
+The CLI, the workbook reader and the Excel macro differ only in where the
+`LoadResult` comes from and where the outputs go; everything between is here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .datafile import LoadResult
+from .findings import Finding, has_errors
+from .indicators import IndicatorSet, compute_indicators
+from .model import ReportInput
+from .narrative import Narrative, build_narrative
+from .validation import canonicalise_fields, validate
+
+__all__ = ["PipelineResult", "run_pipeline"]
+
+
+@dataclass(frozen=True)
+class PipelineResult:
+    report: ReportInput | None
+    findings: tuple[Finding, ...]
+    indicators: IndicatorSet | None = None
+    narrative: Narrative | None = None  # only when no finding is an error
+
+    @property
+    def ok(self) -> bool:
+        return self.report is not None and not has_errors(self.findings)
+
+
+def run_pipeline(loaded: LoadResult) -> PipelineResult:
+    """Validate, then compute and write the text only if nothing blocks the report."""
+    if loaded.report is None:
+        return PipelineResult(None, loaded.findings)
+    report, field_findings = canonicalise_fields(loaded.report)
+    findings = (*loaded.findings, *field_findings, *validate(report))
+    if has_errors(findings):
+        return PipelineResult(report, findings)
+    indicators = compute_indicators(report)
+    return PipelineResult(report, findings, indicators, build_narrative(report, indicators))

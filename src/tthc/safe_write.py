@@ -1,0 +1,38 @@
+"""Writing output files so that a crash or a full disk never leaves half a file.
+
+Each output goes to a temporary file in the target folder, is flushed to disk,
+and is renamed into place in one step; an existing file is replaced only when
+the caller allows it. Nothing the user typed is ever written by the CLI.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+__all__ = ["OutputExists", "write_bytes_atomic", "write_text_atomic"]
+
+
+class OutputExists(FileExistsError):
+    """The output exists and overwriting was not allowed."""
+
+
+def write_bytes_atomic(path: Path, data: bytes, *, overwrite: bool = False) -> None:
+    if path.exists() and not overwrite:
+        raise OutputExists(str(path))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def write_text_atomic(path: Path, text: str, *, overwrite: bool = False) -> None:
+    write_bytes_atomic(path, text.encode("utf-8"), overwrite=overwrite)
