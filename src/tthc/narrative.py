@@ -14,7 +14,8 @@ from enum import StrEnum
 
 from .grid import Counts
 from .indicators import IndicatorResult, IndicatorSet, Outcome, department_counts
-from .model import Convention, ReportInput, Settings, Target
+from .labels import MISSING_INPUTS, TITLES, indicator_labels
+from .model import Convention, ReportInput, Target
 from .vn_format import (
     format_count,
     format_date_long,
@@ -93,94 +94,6 @@ class Narrative:
         return "Nơi nhận:"
 
 
-@dataclass(frozen=True)
-class _Labels:
-    """Numerator and denominator in words, and what 'nothing arose' means."""
-
-    numerator: str
-    denominator: str
-    nothing: str  # completes "Trong kỳ không phát sinh …"
-
-
-def _labels(code: str, settings: Settings) -> _Labels:
-    mau = settings.convention is Convention.MAU
-    received = "tổng số hồ sơ tiếp nhận" if mau else "số hồ sơ tiếp nhận trong kỳ"
-    nothing_received = "hồ sơ tiếp nhận" if mau else "hồ sơ tiếp nhận trong kỳ"
-    if code == "1.1":
-        return _Labels("số hồ sơ nộp trực tuyến", received, nothing_received)
-    if code == "1.2":
-        return _Labels(
-            "số hồ sơ thanh toán trực tuyến", "tổng số hồ sơ có phí, lệ phí", "hồ sơ có phí, lệ phí"
-        )
-    if code == "1.3":
-        return _Labels(
-            "số hồ sơ được cập nhật lên hệ thống thông tin giải quyết thủ tục hành chính",
-            received,
-            nothing_received,
-        )
-    if code == "1.4":
-        if mau:
-            return _Labels(
-                "số hồ sơ được số hóa",
-                "số hồ sơ đã giải quyết trước hạn, đúng hạn, quá hạn",
-                "hồ sơ đã giải quyết trước hạn, đúng hạn, quá hạn",
-            )
-        return _Labels("số hồ sơ được số hóa", received, nothing_received)
-    if code == "1.5":
-        return _Labels(
-            "số hồ sơ khai thác, sử dụng lại thông tin số hóa",
-            "số hồ sơ tiếp nhận trong kỳ",
-            "hồ sơ tiếp nhận trong kỳ",
-        )
-    if code == "1.6":
-        return _Labels(
-            "số phản ánh, kiến nghị được xử lý theo quy định",
-            "số phản ánh, kiến nghị tiếp nhận",
-            "phản ánh, kiến nghị của người dân, doanh nghiệp",
-        )
-    if code == "2.1":
-        if not mau:
-            return _Labels(
-                "số hồ sơ giải quyết trước hạn, đúng hạn và đang giải quyết trong hạn",
-                "tổng số hồ sơ đã và đang giải quyết",
-                "hồ sơ đã và đang giải quyết",
-            )
-        if settings.strict_on_time:
-            return _Labels(
-                "số hồ sơ giải quyết trước hạn, đúng hạn (không tính hồ sơ từ chối, hồ sơ rút)",
-                "tổng số hồ sơ đã giải quyết",
-                "hồ sơ đã giải quyết",
-            )
-        return _Labels(
-            "số hồ sơ đã giải quyết trước hạn, đúng hạn",
-            "tổng số hồ sơ đã giải quyết",
-            "hồ sơ đã giải quyết",
-        )
-    return _Labels(
-        "số hồ sơ giải quyết quá hạn", "tổng số hồ sơ đã giải quyết", "hồ sơ đã giải quyết"
-    )
-
-
-_MISSING_INPUTS = {
-    "1.2": "số hồ sơ thanh toán trực tuyến, số hồ sơ có phí, lệ phí",
-    "1.3": "số hồ sơ được cập nhật trên hệ thống",
-    "1.4": "số hồ sơ được số hóa",
-    "1.5": "số hồ sơ khai thác, sử dụng lại thông tin số hóa",
-    "1.6": "số phản ánh, kiến nghị tiếp nhận và được xử lý",
-}
-
-_TITLES = {
-    "1.1": "Tỷ lệ nộp hồ sơ trực tuyến",
-    "1.2": "Tỷ lệ thanh toán trực tuyến",
-    "1.3": "Tỷ lệ hồ sơ giải quyết thủ tục hành chính được cập nhật trên hệ thống",
-    "1.4": "Tỷ lệ số hóa hồ sơ, kết quả giải quyết thủ tục hành chính",
-    "1.5": "Tỷ lệ khai thác, sử dụng lại thông tin số hóa",
-    "1.6": "Tỷ lệ phản ánh, kiến nghị của người dân, doanh nghiệp được xử lý theo quy định",
-    "2.1": "Tỷ lệ hồ sơ đã giải quyết trước hạn, đúng hạn",
-    "2.2": "Hồ sơ giải quyết quá hạn",
-}
-
-
 class _Writer:
     """Sentence builders sharing the report's settings."""
 
@@ -226,7 +139,7 @@ class _Writer:
     def heading(self, code: str) -> Paragraph:
         return Paragraph(
             Role.SUBHEADING,
-            f"{code}. {_TITLES[code]}{self.target_text(self.report.targets.get(code))}",
+            f"{code}. {TITLES[code]}{self.target_text(self.report.targets.get(code))}",
         )
 
     # the two sentence shapes --------------------------------------------------
@@ -237,13 +150,13 @@ class _Writer:
         rate and the verdict so that no parentheses nest.
         """
         code = result.code
-        labels = _labels(code, self.settings)
-        title = _TITLES[code]
+        labels = indicator_labels(code, self.settings)
+        title = TITLES[code]
         scope = f"của toàn {self.kind}"
         if result.outcome is Outcome.NONE_AROSE:
             return f"Trong kỳ không phát sinh {labels.nothing}."
         if result.outcome is Outcome.MISSING:
-            return f"{title} {scope}: chưa có số liệu ({_MISSING_INPUTS[code]})."
+            return f"{title} {scope}: chưa có số liệu ({MISSING_INPUTS[code]})."
         explain = f"{labels.numerator}/{labels.denominator} là {self.fraction(result)} {noun}"
         extra = f" {detail}" if detail else ""
         return f"{title} {scope} đạt {self.rate(result)} ({explain}).{extra}{self.verdict(result)}"
@@ -252,11 +165,11 @@ class _Writer:
         """'- Văn phòng HĐND-UBND xã: Đạt 100% (1.018/1.018 hồ sơ). Detail. Đạt chỉ tiêu giao.'"""
         assert result.department is not None
         name = self.department(result.department)
-        labels = _labels(result.code, self.settings)
+        labels = indicator_labels(result.code, self.settings)
         if result.outcome is Outcome.NONE_AROSE:
             text = f"- {name}: không phát sinh {labels.nothing}."
         elif result.outcome is Outcome.MISSING:
-            text = f"- {name}: chưa có số liệu ({_MISSING_INPUTS[result.code]})."
+            text = f"- {name}: chưa có số liệu ({MISSING_INPUTS[result.code]})."
         else:
             rest = f" {detail}" if detail else ""
             text = (

@@ -14,6 +14,7 @@ from .catalogue import field_key
 from .findings import Finding, Location, Severity
 from .grid import DERIVED_COLUMNS, Counts, column_by_number
 from .indicators import IndicatorSet, Outcome, compute_indicators
+from .labels import SHORT_NAMES, indicator_labels
 from .model import EXTRA_INPUTS, FieldRow, ReportInput
 from .vn_format import format_integer
 
@@ -27,16 +28,6 @@ _INDICATOR_INPUTS = {
     "1.4": ("digitised",),
     "1.5": ("reused",),
     "1.6": ("feedback_handled", "feedback_received"),
-}
-_INDICATOR_NAMES = {
-    "1.1": "nộp hồ sơ trực tuyến",
-    "1.2": "thanh toán trực tuyến",
-    "1.3": "cập nhật hồ sơ trên hệ thống",
-    "1.4": "số hóa hồ sơ, kết quả giải quyết",
-    "1.5": "khai thác, sử dụng lại thông tin số hóa",
-    "1.6": "xử lý phản ánh, kiến nghị",
-    "2.1": "giải quyết trước hạn, đúng hạn",
-    "2.2": "giải quyết quá hạn",
 }
 
 
@@ -183,7 +174,7 @@ def _extra_findings(report: ReportInput, indicators: IndicatorSet) -> list[Findi
             findings.append(
                 _warning(
                     "extras.missing",
-                    f"Chưa có số liệu {labels}; chỉ tiêu {code} ({_INDICATOR_NAMES[code]}) "
+                    f"Chưa có số liệu {labels}; chỉ tiêu {code} ({SHORT_NAMES[code]}) "
                     "sẽ ghi «chưa có số liệu».",
                     Location(key="extra_inputs.unit"),
                 )
@@ -200,25 +191,35 @@ def _unit_value_missing(report: ReportInput, indicators: IndicatorSet, key: str)
     )
 
 
-def _ratio_findings(indicators: IndicatorSet) -> list[Finding]:
+def _ratio_findings(report: ReportInput, indicators: IndicatorSet) -> list[Finding]:
     """A numerator above its denominator is always a typing error."""
     findings: list[Finding] = []
     results = list(indicators.unit.values()) + [
         r for department in indicators.departments.values() for r in department.values()
     ]
     for result in results:
-        if result.outcome is Outcome.RATE and result.numerator > result.denominator:  # type: ignore[operator]
-            scope = f"«{result.department}»" if result.department else "toàn đơn vị"
-            findings.append(
-                _error(
-                    "indicator.over",
-                    f"Chỉ tiêu {result.code} ({_INDICATOR_NAMES[result.code]}) của {scope}: "
-                    f"tử số {format_integer(result.numerator or 0)} lớn hơn mẫu số "
-                    f"{format_integer(result.denominator or 0)}.",
-                    Location(department=result.department),
-                )
+        if result.numerator is None or result.denominator is None:
+            continue
+        if result.numerator <= result.denominator:
+            continue
+        labels = indicator_labels(result.code, report.settings)
+        kind = report.unit.kind.value
+        scope = f"«{result.department}»" if result.department else f"toàn {kind}"
+        findings.append(
+            _error(
+                "indicator.over",
+                f"Chỉ tiêu {result.code} ({SHORT_NAMES[result.code]}) của {scope}: "
+                f"{labels.numerator} là {format_integer(result.numerator)}, lớn hơn "
+                f"{labels.denominator} là {format_integer(result.denominator)} "
+                f"(cách tính {_lower_first(report.settings.convention.label)}).",
+                Location(department=result.department),
             )
+        )
     return findings
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
 
 
 def validate(report: ReportInput) -> tuple[Finding, ...]:
@@ -233,7 +234,7 @@ def validate(report: ReportInput) -> tuple[Finding, ...]:
     findings.extend(_total_findings(report))
     indicators = compute_indicators(report)
     findings.extend(_extra_findings(report, indicators))
-    findings.extend(_ratio_findings(indicators))
+    findings.extend(_ratio_findings(report, indicators))
     if not report.signer.name:
         findings.append(
             _warning(
