@@ -161,7 +161,8 @@ def _extra_findings(report: ReportInput, indicators: IndicatorSet) -> list[Findi
                 findings.append(
                     _error(
                         "extras.sum",
-                        f"«{label}» toàn đơn vị ghi {format_integer(explicit)} nhưng tổng "
+                        f"«{label}» toàn {report.unit.kind.value} ghi "
+                        f"{format_integer(explicit)} nhưng tổng "
                         f"các phòng là {format_integer(total)}.",
                         Location(key=f"extra_inputs.unit.{key}"),
                     )
