@@ -76,6 +76,7 @@ class _Reader:
 
     def __init__(self) -> None:
         self.findings: list[Finding] = []
+        self.reported: set[str] = set()  # sections already reported missing or malformed
 
     def error(self, key: str, message: str, code: str = "file.structure") -> None:
         self.findings.append(Finding(Severity.ERROR, code, message, Location(key=key)))
@@ -85,9 +86,11 @@ class _Reader:
         if value is None:
             if required:
                 self.error(key, "Thiếu mục này trong tệp số liệu.")
+                self.reported.add(key)
             return {}
         if not isinstance(value, dict):
             self.error(key, "Mục này phải là một đối tượng {…}.")
+            self.reported.add(key)
             return {}
         return value
 
@@ -116,7 +119,7 @@ class _Reader:
     def texts(self, data: Mapping[str, Any], name: str, key: str) -> tuple[str, ...]:
         value = data.get(name, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.error(f"{key}.{name}", "Giá trị phải là danh sách các chuỗi chữ.")
+            self.error(f"{key}.{name}" if key else name, "Giá trị phải là danh sách các chuỗi chữ.")
             return ()
         return tuple(nfc(v).strip() for v in value if v.strip())
 
@@ -144,7 +147,7 @@ def load_report(data: object) -> LoadResult:
     if data.get("format", FORMAT_NAME) != FORMAT_NAME:
         reader.error("format", f"Đây không phải tệp số liệu báo cáo TTHC («{FORMAT_NAME}»).")
     version = data.get("version", FORMAT_VERSION)
-    if version != FORMAT_VERSION:
+    if isinstance(version, bool) or version != FORMAT_VERSION:
         reader.error(
             "version", f"Phiên bản tệp {version!r} chưa được hỗ trợ (cần {FORMAT_VERSION})."
         )
@@ -206,10 +209,11 @@ def _read_unit(reader: _Reader, data: dict) -> Unit | None:
         data, ("kind", "name", "parent_body", "issuing_body", "issuing_body_short", "place"), "unit"
     )
     kind = reader.choice(data.get("kind"), {k.value: k for k in UnitKind}, "unit.kind", None)
-    if data and data.get("kind") is None:
+    checked = "unit" not in reader.reported
+    if checked and data.get("kind") is None:
         reader.error("unit.kind", "Thiếu loại đơn vị (xã, phường hoặc đặc khu).")
     name = reader.text(data, "name", "unit")
-    if data and not name:
+    if checked and not name:
         reader.error("unit.name", "Thiếu tên đơn vị (ví dụ Bình Giang).")
     if kind is None or not name:
         return None
@@ -224,7 +228,7 @@ def _read_unit(reader: _Reader, data: dict) -> Unit | None:
 
 
 def _read_period(reader: _Reader, data: dict) -> Period | None:
-    if not data:
+    if "period" in reader.reported:
         return None
     reader.unknown_keys(data, ("start", "end"), "period")
     start = reader.day(data.get("start"), "period.start")
@@ -293,9 +297,11 @@ def _read_targets(reader: _Reader, data: dict) -> dict[str, Target | None]:
         if not isinstance(raw, dict) or set(raw) - {"comparison", "percent"}:
             reader.error(key, 'Chỉ tiêu phải có dạng {"comparison": "≥", "percent": 60}.')
             continue
-        comparison = reader.choice(
-            raw.get("comparison", "≥"), _COMPARISONS, f"{key}.comparison", None
-        )
+        raw_comparison = raw.get("comparison", "≥")
+        if raw_comparison is None:
+            reader.error(f"{key}.comparison", "Thiếu phép so sánh của chỉ tiêu (≥, = hoặc ≤).")
+            continue
+        comparison = reader.choice(raw_comparison, _COMPARISONS, f"{key}.comparison", None)
         percent = raw.get("percent")
         if (
             isinstance(percent, bool)
@@ -425,7 +431,12 @@ def _read_extras(reader: _Reader, data: dict) -> ExtraInputs:
 
 
 def dump_report(report: ReportInput) -> dict[str, Any]:
-    """The data file for a report: what `load_report` reads back to an equal report."""
+    """The data file for a report; `load_report` reads it back to an equal report.
+
+    Only inputs are written: derived columns and the Tổng cộng row are
+    cross-checks of a source, recomputed on every run, so the reloaded report
+    equals the original except for its (empty) `stated` values.
+    """
 
     def target(value: Target | None) -> dict[str, Any] | None:
         if value is None:
