@@ -336,15 +336,18 @@ def _overdue_text(w: _Writer) -> str:
 
 
 def _section_3(report: ReportInput) -> list[Paragraph]:
-    if not report.shortcomings:
-        return []
-    out = [Paragraph(Role.HEADING, "3. Tồn tại, hạn chế")]
+    items = []
     for text in report.shortcomings:
-        clean = text.strip().lstrip("-+•").strip()
-        if clean and clean[-1] not in ".!?":
-            clean = clean.rstrip(";,:") + "."
-        out.append(Paragraph(Role.BULLET, f"- {clean}"))
-    return out
+        clean = text.strip().lstrip("-+•").strip().rstrip(";,: ")
+        if not clean:
+            continue  # a bullet mark alone is not a paragraph
+        items.append(clean if clean[-1] in ".!?" else clean + ".")
+    if not items:
+        return []
+    return [
+        Paragraph(Role.HEADING, "3. Tồn tại, hạn chế"),
+        *(Paragraph(Role.BULLET, f"- {item}") for item in items),
+    ]
 
 
 def _join_names(names: list[str]) -> str:
@@ -403,7 +406,8 @@ def build_narrative(report: ReportInput, indicators: IndicatorSet) -> Narrative:
         f"Thực hiện nhiệm vụ Chủ tịch Ủy ban nhân dân {unit.kind.value} giao về việc đảm bảo "
         "hoàn thành các mục tiêu, chỉ tiêu được giao về công tác cải cách, kiểm soát thủ tục "
         "hành chính. Trên cơ sở số liệu giải quyết thủ tục hành chính của "
-        f"{_join_names(departments)}, {unit.issuer} báo cáo tình hình, kết quả thực hiện "
+        f"{_join_names(departments) or 'các phòng chuyên môn'}, {unit.issuer} báo cáo tình "
+        "hình, kết quả thực hiện "
         "như sau:"
     )
     closing = (
