@@ -85,7 +85,7 @@ def test_demo_writes_the_report_and_its_data(
     assert run(["demo", "--out", str(tmp_path / "demo")]) == 0
     out = capsys.readouterr().out
     report = tmp_path / "demo" / "BaoCaoTTHC_xaBinhGiang_2026-03.txt"
-    data = tmp_path / "demo" / "SoLieu_BaoCaoTTHC_xaBinhGiang_2026-03.json"
+    data = tmp_path / "demo" / "SoLieu_xaBinhGiang_2026-03.json"
     assert f"Đã ghi: {report}" in out and f"Đã ghi: {data}" in out
     golden = Path(__file__).parent / "golden" / "binh_giang_2026_03.txt"
     assert report.read_text(encoding="utf-8") == golden.read_text(encoding="utf-8")

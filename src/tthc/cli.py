@@ -52,7 +52,7 @@ def ascii_slug(text: str) -> str:
     )
 
 
-def output_stem(report: ReportInput) -> str:
+def output_stem(report: ReportInput, prefix: str = "BaoCaoTTHC") -> str:
     """'BaoCaoTTHC_xaBinhGiang_2026-03', or with both dates for other periods."""
     period = report.period
     month_end = period.next_day().day == 1 and period.start.day == 1
@@ -60,7 +60,7 @@ def output_stem(report: ReportInput) -> str:
         span = f"{period.start:%Y-%m}"
     else:
         span = f"{period.start:%Y%m%d}-{period.end:%Y%m%d}"
-    return f"BaoCaoTTHC_{ascii_slug(report.unit.full_name)}_{span}"
+    return f"{prefix}_{ascii_slug(report.unit.full_name)}_{span}"
 
 
 def load_input(path: Path) -> LoadResult:
@@ -162,7 +162,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     result = run_pipeline(load_sample())
     code = _report_and_write(result, folder, overwrite=True)
     if code == EXIT_OK:
-        sample = folder / f"SoLieu_{output_stem(result.report)}.json"  # type: ignore[arg-type]
+        assert result.report is not None
+        sample = folder / f"{output_stem(result.report, 'SoLieu')}.json"
         text = resources.files("tthc").joinpath("data", SAMPLE_NAME).read_text(encoding="utf-8")
         write_text_atomic(sample, text, overwrite=True)
         _out(f"Đã ghi: {sample}")
