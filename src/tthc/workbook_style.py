@@ -1,0 +1,72 @@
+"""Cell styles of the workbook: one look for inputs, headers and computed cells.
+
+Input cells are tinted and unlocked, everything else stays locked under sheet
+protection without a password, so staff see at a glance where to type and can
+still lift the protection when they need to.
+"""
+
+from __future__ import annotations
+
+from openpyxl.cell.cell import Cell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+
+__all__ = [
+    "FONT_NAME",
+    "INPUT_FILL",
+    "set_text",
+    "style_computed",
+    "style_header",
+    "style_input",
+    "style_label",
+    "style_title",
+]
+
+FONT_NAME = "Times New Roman"
+INPUT_FILL = PatternFill("solid", start_color="FFF2CC", end_color="FFF2CC")
+HEADER_FILL = PatternFill("solid", start_color="D9E1F2", end_color="D9E1F2")
+COMPUTED_FILL = PatternFill("solid", start_color="F2F2F2", end_color="F2F2F2")
+_THIN = Side(style="thin", color="808080")
+BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+
+
+def set_text(cell: Cell, value: str) -> None:
+    """Write text that must stay text: '=…', '+…', '-…' never become formulas."""
+    cell.value = value
+    if isinstance(value, str) and value[:1] in "=+-@":
+        cell.data_type = "s"
+
+
+def style_input(cell: Cell, *, number_format: str | None = None, wrap: bool = False) -> None:
+    cell.fill = INPUT_FILL
+    cell.protection = Protection(locked=False)
+    cell.border = BORDER
+    cell.font = Font(name=FONT_NAME, size=11)
+    cell.alignment = Alignment(vertical="center", wrap_text=wrap)
+    if number_format:
+        cell.number_format = number_format
+
+
+def style_computed(cell: Cell, *, number_format: str | None = None, bold: bool = False) -> None:
+    cell.fill = COMPUTED_FILL
+    cell.border = BORDER
+    cell.font = Font(name=FONT_NAME, size=11, bold=bold)
+    cell.alignment = Alignment(vertical="center")
+    if number_format:
+        cell.number_format = number_format
+
+
+def style_header(cell: Cell) -> None:
+    cell.fill = HEADER_FILL
+    cell.border = BORDER
+    cell.font = Font(name=FONT_NAME, size=11, bold=True)
+    cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+
+def style_label(cell: Cell, *, bold: bool = False, wrap: bool = True) -> None:
+    cell.font = Font(name=FONT_NAME, size=11, bold=bold)
+    cell.alignment = Alignment(vertical="center", wrap_text=wrap)
+
+
+def style_title(cell: Cell, *, size: int = 13, italic: bool = False) -> None:
+    cell.font = Font(name=FONT_NAME, size=size, bold=not italic, italic=italic)
+    cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
