@@ -87,10 +87,13 @@ def test_demo_writes_the_report_and_its_data(
     report = tmp_path / "demo" / "BaoCaoTTHC_xaBinhGiang_2026-03.txt"
     data = tmp_path / "demo" / "SoLieu_xaBinhGiang_2026-03.json"
     assert f"Đã ghi: {report}" in out and f"Đã ghi: {data}" in out
+    for name in ("BaoCaoTTHC_xaBinhGiang_2026-03.xlsx", "SoLieu_xaBinhGiang_2026-03.xlsx"):
+        assert f"Đã ghi: {tmp_path / 'demo' / name}" in out
     golden = Path(__file__).parent / "golden" / "binh_giang_2026_03.txt"
     assert report.read_text(encoding="utf-8") == golden.read_text(encoding="utf-8")
-    # The data file written beside it checks clean: a user can start from it.
+    # The data file and the filled workbook written beside it check clean.
     assert run(["check", str(data)]) == 0
+    assert run(["check", str(tmp_path / "demo" / "SoLieu_xaBinhGiang_2026-03.xlsx")]) == 0
     # Running the demo again replaces its own outputs.
     assert run(["demo", "--out", str(tmp_path / "demo")]) == 0
 
@@ -291,7 +294,11 @@ def test_missing_file_and_workbook_input(
     workbook = tmp_path / "BaoCao.xlsx"
     workbook.write_bytes(b"PK")
     assert run(["report", str(workbook)]) == 2
-    assert "chưa đọc được sổ tính Excel" in capsys.readouterr().out
+    assert "Không mở được tệp như một sổ tính Excel (.xlsx)" in capsys.readouterr().out
+    old = tmp_path / "BaoCao.xls"
+    old.write_bytes(b"\xd0\xcf")
+    assert run(["check", str(old)]) == 2
+    assert "Chưa đọc được tệp .xls" in capsys.readouterr().out
 
 
 def test_usage_errors_are_vietnamese(capsys: pytest.CaptureFixture[str]) -> None:

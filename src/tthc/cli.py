@@ -9,29 +9,35 @@ the traceback while developing).
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import traceback
-import unicodedata
 from dataclasses import replace
-from importlib import resources
 from pathlib import Path
 
 from . import __version__, cli_i18n
-from .datafile import LoadResult, load_report, read_report_file
-from .findings import Finding, Location, Severity
-from .model import Convention, ReportInput
+from .datafile import LoadResult, dump_report, read_report_file
+from .findings import Finding, Severity
+from .model import Convention, UnitKind
+from .new_month import blank_report, next_month_report, parse_month
 from .pipeline import PipelineResult, run_pipeline
-from .plaintext import render_text
-from .safe_write import OutputExists, write_text_atomic
+from .report_files import OutputIsInput, output_stem, write_report_outputs
+from .safe_write import OutputExists, write_bytes_atomic, write_text_atomic
+from .sources import load_input, load_sample, sample_text
+from .workbook_output import workbook_bytes
+from .workbook_reader import read_workbook
+from .workbook_template import TEMPLATE_FILE_NAME, build_workbook
 
-__all__ = ["main"]
+__all__ = ["main", "run"]
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_UNUSABLE = 2
-SAMPLE_NAME = "binh_giang_2026_03.json"
-WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
+
+
+class UsageProblem(Exception):
+    """A command-line value that cannot be used; the message is Vietnamese."""
 
 
 def _out(text: str = "") -> None:
@@ -42,41 +48,6 @@ def _err(text: str) -> None:
     print(text, file=sys.stderr, flush=True)
 
 
-def ascii_slug(text: str) -> str:
-    """'xã Bình Giang' -> 'xaBinhGiang': file names without diacritics or spaces."""
-    text = text.replace("đ", "d").replace("Đ", "D")
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    words = [w for w in "".join(c if c.isalnum() else " " for c in plain).split() if w]
-    return (
-        words[0].lower() + "".join(w[:1].upper() + w[1:] for w in words[1:]) if words else "baocao"
-    )
-
-
-def output_stem(report: ReportInput, prefix: str = "BaoCaoTTHC") -> str:
-    """'BaoCaoTTHC_xaBinhGiang_2026-03', or with both dates for other periods."""
-    period = report.period
-    month_end = period.next_day().day == 1 and period.start.day == 1
-    if month_end and (period.start.year, period.start.month) == (period.end.year, period.end.month):
-        span = f"{period.start:%Y-%m}"
-    else:
-        span = f"{period.start:%Y%m%d}-{period.end:%Y%m%d}"
-    return f"{prefix}_{ascii_slug(report.unit.full_name)}_{span}"
-
-
-def load_input(path: Path) -> LoadResult:
-    """A data file now; workbooks arrive with the template."""
-    if path.suffix.lower() in WORKBOOK_SUFFIXES:
-        finding = Finding(
-            Severity.ERROR,
-            "file.unsupported",
-            "Phiên bản này chưa đọc được sổ tính Excel; hãy dùng tệp số liệu .json "
-            "(xem README, mục «Tệp số liệu»).",
-            Location(key=path.name),
-        )
-        return LoadResult(None, (finding,))
-    return read_report_file(path)
-
-
 def _apply_overrides(loaded: LoadResult, args: argparse.Namespace) -> LoadResult:
     if loaded.report is None:
         return loaded
@@ -85,7 +56,7 @@ def _apply_overrides(loaded: LoadResult, args: argparse.Namespace) -> LoadResult
         settings = replace(settings, convention=Convention(args.convention))
     if getattr(args, "strict_on_time", False):
         settings = replace(settings, strict_on_time=True)
-    return LoadResult(replace(loaded.report, settings=settings), loaded.findings)
+    return replace(loaded, report=replace(loaded.report, settings=settings))
 
 
 def _print_findings(findings: tuple[Finding, ...]) -> None:
@@ -110,27 +81,37 @@ def _run(path: Path, args: argparse.Namespace) -> PipelineResult:
     return run_pipeline(_apply_overrides(load_input(path), args))
 
 
+def _write(path: Path, data: bytes, *, overwrite: bool) -> None:
+    """Write one output, or explain in Vietnamese why not (raises UsageProblem)."""
+    try:
+        write_bytes_atomic(path, data, overwrite=overwrite)
+    except OutputExists as exists:
+        raise UsageProblem(
+            f"Tệp {exists} đã có; thêm --force để ghi đè hoặc chọn tên khác."
+        ) from None
+    except OSError as problem:
+        raise UsageProblem(f"Không ghi được tệp {path}: {problem.strerror or problem}.") from None
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     result = _run(Path(args.input), args)
     _print_findings(result.findings)
     return _exit_code(result)
 
 
-def _write_outputs(result: PipelineResult, folder: Path, *, overwrite: bool) -> list[Path]:
-    assert result.report is not None and result.narrative is not None
-    target = folder / f"{output_stem(result.report)}.txt"
-    write_text_atomic(target, render_text(result.narrative), overwrite=overwrite)
-    return [target]
-
-
-def _report_and_write(result: PipelineResult, folder: Path, *, overwrite: bool) -> int:
+def _report_and_write(
+    result: PipelineResult, folder: Path, *, overwrite: bool, source: Path | None
+) -> int:
     if result.findings:
         _print_findings(result.findings)
     if not result.ok:
         _err("Chưa tạo báo cáo vì còn lỗi; hãy sửa các ô nêu trên rồi chạy lại.")
         return _exit_code(result)
     try:
-        written = _write_outputs(result, folder, overwrite=overwrite)
+        written = write_report_outputs(result, folder, overwrite=overwrite, source=source)
+    except OutputIsInput as same:
+        _err(f"Tệp kết quả {same} trùng với tệp số liệu đầu vào; hãy chọn thư mục khác bằng -o.")
+        return EXIT_UNUSABLE
     except OutputExists as exists:
         _err(f"Tệp {exists} đã có; thêm --force để ghi đè hoặc chọn thư mục khác bằng -o.")
         return EXIT_UNUSABLE
@@ -146,28 +127,90 @@ def cmd_report(args: argparse.Namespace) -> int:
     path = Path(args.input)
     result = _run(path, args)
     folder = Path(args.out) if args.out else path.resolve().parent
-    return _report_and_write(result, folder, overwrite=args.force)
-
-
-def load_sample() -> LoadResult:
-    """The bundled March 2026 Bình Giang data (the reference report's appendix)."""
-    import json
-
-    text = resources.files("tthc").joinpath("data", SAMPLE_NAME).read_text(encoding="utf-8")
-    return load_report(json.loads(text))
+    return _report_and_write(result, folder, overwrite=args.force, source=path)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     folder = Path(args.out)
     result = run_pipeline(load_sample())
-    code = _report_and_write(result, folder, overwrite=True)
-    if code == EXIT_OK:
-        assert result.report is not None
-        sample = folder / f"{output_stem(result.report, 'SoLieu')}.json"
-        text = resources.files("tthc").joinpath("data", SAMPLE_NAME).read_text(encoding="utf-8")
-        write_text_atomic(sample, text, overwrite=True)
-        _out(f"Đã ghi: {sample}")
-    return code
+    code = _report_and_write(result, folder, overwrite=True, source=None)
+    if code != EXIT_OK or result.report is None:
+        return code
+    data = folder / f"{output_stem(result.report, 'SoLieu')}.json"
+    write_text_atomic(data, sample_text(), overwrite=True)
+    _out(f"Đã ghi: {data}")
+    workbook = folder / f"{output_stem(result.report, 'SoLieu')}.xlsx"
+    write_bytes_atomic(workbook, workbook_bytes(build_workbook(result.report)), overwrite=True)
+    _out(f"Đã ghi: {workbook}")
+    return EXIT_OK
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    target = Path(args.out)
+    _write(target, workbook_bytes(build_workbook(kind=UnitKind(args.kind))), overwrite=args.force)
+    _out(f"Đã ghi: {target}")
+    return EXIT_OK
+
+
+def _report_for_new(args: argparse.Namespace) -> tuple[object, dict[str, int] | None] | int:
+    period = None
+    if args.period:
+        period = parse_month(args.period)
+        if period is None:
+            raise UsageProblem(
+                f"Tháng «{args.period}» không hợp lệ; ghi dạng 2026-04 hoặc 04/2026."
+            )
+    if args.data:
+        loaded = read_report_file(Path(args.data))
+    elif args.previous:
+        loaded = read_workbook(Path(args.previous))
+    else:
+        if not args.name or period is None:
+            raise UsageProblem(
+                "Cần --data TỆP_SỐ_LIỆU, hoặc --from SỔ_TÍNH_THÁNG_TRƯỚC, hoặc cả --name và "
+                '--period (ví dụ: --kind xã --name "Bình Giang" --period 2026-04).'
+            )
+        return blank_report(UnitKind(args.kind), args.name, period), None
+    if loaded.report is None:
+        _print_findings(loaded.findings)
+        return EXIT_UNUSABLE
+    if args.previous:
+        return next_month_report(loaded.report, period)
+    report = loaded.report
+    if period is not None:
+        report = replace(report, period=period)
+    return report, None
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    target = Path(args.out)
+    made = _report_for_new(args)
+    if isinstance(made, int):
+        return made
+    report, carried = made
+    workbook = build_workbook(report, carried=carried)  # type: ignore[arg-type]
+    _write(target, workbook_bytes(workbook), overwrite=args.force)
+    _out(f"Đã ghi: {target}")
+    if carried:
+        moved = ", ".join(f"{name} {count}" for name, count in carried.items())
+        _out(f"Đã chuyển hồ sơ đang giải quyết cuối kỳ trước sang cột (6): {moved}.")
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    source = Path(args.input)
+    loaded = (
+        read_workbook(source) if source.suffix.lower() in {".xlsx", ".xlsm"} else load_input(source)
+    )
+    if loaded.findings:
+        _print_findings(loaded.findings)
+    if loaded.report is None:
+        return EXIT_UNUSABLE
+    text = json.dumps(dump_report(loaded.report), ensure_ascii=False, indent=2) + "\n"
+    target = Path(args.out)
+    _write(target, text.encode("utf-8"), overwrite=args.force)
+    _out(f"Đã ghi: {target}")
+    return EXIT_OK
 
 
 def _add_settings_options(parser: argparse.ArgumentParser) -> None:
@@ -183,6 +226,10 @@ def _add_settings_options(parser: argparse.ArgumentParser) -> None:
         help="chỉ tiêu 2.1 chỉ tính hồ sơ trước hạn, đúng hạn (8)+(9), không tính hồ sơ "
         "từ chối, hồ sơ rút",
     )
+
+
+def _add_force(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--force", action="store_true", help="ghi đè tệp đã có cùng tên")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -201,12 +248,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="LỆNH", title="Các lệnh")
     commands.required = True
+    kinds = [k.value for k in UnitKind]
 
     demo = commands.add_parser(
         "demo",
         help="chạy thử với số liệu mẫu tháng 3/2026 của xã Bình Giang",
         description="Lập báo cáo mẫu từ số liệu tháng 3/2026 của xã Bình Giang (có sẵn trong "
-        "chương trình) và ghi vào thư mục chỉ định.",
+        "chương trình): báo cáo .txt, sổ tính kết quả .xlsx, sổ tính số liệu mẫu và tệp số liệu.",
     )
     demo.add_argument(
         "--out",
@@ -219,31 +267,81 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser(
         "check",
         help="kiểm tra số liệu, liệt kê lỗi và cảnh báo",
-        description="Kiểm tra tệp số liệu: các đẳng thức của phụ lục, lĩnh vực, số liệu chỉ "
-        "tiêu. Mã thoát 0 nếu không có lỗi, 1 nếu có lỗi, 2 nếu không dùng được tệp.",
+        description="Kiểm tra sổ tính (.xlsx) hoặc tệp số liệu (.json): các đẳng thức của phụ "
+        "lục, lĩnh vực, số liệu chỉ tiêu; mỗi lỗi ghi rõ trang và ô. Mã thoát 0 nếu không có "
+        "lỗi, 1 nếu có lỗi, 2 nếu không dùng được tệp.",
     )
-    check.add_argument("input", metavar="TỆP", help="tệp số liệu báo cáo (.json)")
+    check.add_argument("input", metavar="TỆP", help="sổ tính (.xlsx) hoặc tệp số liệu (.json)")
     _add_settings_options(check)
     check.set_defaults(handler=cmd_check)
 
     report = commands.add_parser(
         "report",
         help="kiểm tra số liệu và viết báo cáo",
-        description="Kiểm tra tệp số liệu rồi viết báo cáo (văn bản .txt). Khi còn lỗi, không "
-        "ghi tệp nào và liệt kê các lỗi cần sửa.",
+        description="Kiểm tra rồi viết báo cáo: văn bản .txt và sổ tính kết quả .xlsx (trang "
+        "Tổng hợp và Báo cáo ghi sẵn giá trị). Không bao giờ sửa tệp đầu vào. Khi còn lỗi, "
+        "không ghi tệp nào và liệt kê các ô cần sửa.",
     )
-    report.add_argument("input", metavar="TỆP", help="tệp số liệu báo cáo (.json)")
+    report.add_argument("input", metavar="TỆP", help="sổ tính (.xlsx) hoặc tệp số liệu (.json)")
     report.add_argument(
         "-o",
         "--out",
         metavar="THƯ_MỤC",
-        help="thư mục ghi báo cáo (mặc định: thư mục của tệp số liệu)",
+        help="thư mục ghi báo cáo (mặc định: thư mục của tệp đầu vào)",
     )
-    report.add_argument("--force", action="store_true", help="ghi đè tệp báo cáo đã có cùng tên")
+    _add_force(report)
     _add_settings_options(report)
     report.set_defaults(handler=cmd_report)
 
-    for sub in (parser, demo, check, report):
+    template = commands.add_parser(
+        "template",
+        help="tạo sổ tính mẫu trống để nhập số liệu",
+        description="Tạo sổ tính mẫu nhập liệu (các trang Thông tin, Phụ lục, Chỉ tiêu, Danh "
+        "mục, Tổng hợp, Báo cáo) với danh mục lĩnh vực thường gặp của loại đơn vị.",
+    )
+    template.add_argument(
+        "-o",
+        "--out",
+        default=TEMPLATE_FILE_NAME,
+        metavar="TỆP",
+        help=f"tệp sổ tính (mặc định {TEMPLATE_FILE_NAME})",
+    )
+    template.add_argument("--kind", choices=kinds, default="xã", help="loại đơn vị (mặc định xã)")
+    _add_force(template)
+    template.set_defaults(handler=cmd_template)
+
+    new = commands.add_parser(
+        "new",
+        help="tạo sổ tính cho một kỳ báo cáo mới",
+        description="Tạo sổ tính cho một kỳ mới: từ tệp số liệu (--data), từ sổ tính tháng "
+        "trước (--from: chuyển số hồ sơ đang giải quyết (13) sang cột (6), giữ thông tin đơn "
+        "vị, người ký, chỉ tiêu giao), hoặc trống với --kind, --name, --period.",
+    )
+    new.add_argument("-o", "--out", required=True, metavar="TỆP", help="tệp sổ tính sẽ tạo")
+    new.add_argument("--data", metavar="TỆP_SỐ_LIỆU", help="điền sẵn từ tệp số liệu .json")
+    new.add_argument(
+        "--from",
+        dest="previous",
+        metavar="SỔ_TÍNH_THÁNG_TRƯỚC",
+        help="sổ tính (.xlsx) của tháng trước",
+    )
+    new.add_argument("--kind", choices=kinds, default="xã", help="loại đơn vị (mặc định xã)")
+    new.add_argument("--name", metavar="TÊN", help="tên đơn vị, ví dụ «Bình Giang»")
+    new.add_argument("--period", metavar="THÁNG", help="tháng báo cáo, ví dụ 2026-04")
+    _add_force(new)
+    new.set_defaults(handler=cmd_new)
+
+    export = commands.add_parser(
+        "export",
+        help="xuất số liệu của sổ tính ra tệp .json",
+        description="Đọc sổ tính đã nhập và ghi tệp số liệu .json (mô tả trong README).",
+    )
+    export.add_argument("input", metavar="SỔ_TÍNH", help="sổ tính (.xlsx)")
+    export.add_argument("-o", "--out", required=True, metavar="TỆP", help="tệp .json sẽ ghi")
+    _add_force(export)
+    export.set_defaults(handler=cmd_export)
+
+    for sub in (parser, demo, check, report, template, new, export):
         for action in sub._actions:
             if isinstance(action, argparse._HelpAction):
                 action.help = "hiện hướng dẫn này rồi thoát"
@@ -265,6 +363,9 @@ def run(argv: list[str] | None = None) -> int:
         return int(stop.code or 0)
     try:
         return int(args.handler(args))
+    except UsageProblem as problem:
+        _err(str(problem))
+        return EXIT_UNUSABLE
     except KeyboardInterrupt:
         _err("Đã dừng theo yêu cầu.")
         return 130

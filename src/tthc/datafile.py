@@ -10,7 +10,7 @@ becomes a Vietnamese finding that names the key.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
@@ -65,10 +65,15 @@ def schema_path() -> Path:
 
 @dataclass(frozen=True)
 class LoadResult:
-    """The report, when the file was usable, and everything found on the way."""
+    """The report, when the file was usable, and everything found on the way.
+
+    `locator` refines later findings (from validation) with the sheet and cell
+    the value came from, when the source was a workbook.
+    """
 
     report: ReportInput | None
     findings: tuple[Finding, ...]
+    locator: Callable[[Finding], Finding] | None = None
 
 
 class _Reader:

@@ -35,7 +35,10 @@ def run_pipeline(loaded: LoadResult) -> PipelineResult:
     if loaded.report is None:
         return PipelineResult(None, loaded.findings)
     report, field_findings = canonicalise_fields(loaded.report)
-    findings = (*loaded.findings, *field_findings, *validate(report))
+    later = (*field_findings, *validate(report))
+    if loaded.locator is not None:
+        later = tuple(loaded.locator(f) for f in later)
+    findings = (*loaded.findings, *later)
     if has_errors(findings):
         return PipelineResult(report, findings)
     indicators = compute_indicators(report)

@@ -9,13 +9,13 @@ PC without Python; the Tổng hợp sheet calls the add-in's `=TTHC_…()` funct
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.formatting.rule import FormulaRule
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.utils.cell import absolute_coordinate
 from openpyxl.workbook.defined_name import DefinedName
@@ -278,7 +278,7 @@ def _info_sheet(workbook: Workbook, report: ReportInput | None, kind: UnitKind) 
         style_computed(sheet.cell(row, 1))
         sheet.cell(row, 2, TITLES[code])
         style_computed(sheet.cell(row, 2))
-        sheet.cell(row, 2).alignment = sheet.cell(row, 2).alignment.copy(wrap_text=True)
+        sheet.cell(row, 2).alignment = Alignment(vertical="center", wrap_text=True)
         style_input(sheet.cell(row, 3))
         style_input(sheet.cell(row, 4), number_format="0.##")
         if target is not None:
@@ -367,11 +367,21 @@ def _list_block(
 # --- Phụ lục ------------------------------------------------------------------------
 
 
-def _grid_rows(report: ReportInput | None, catalogue: Catalogue) -> list[tuple[str, dict]]:
-    """Rows to list: the report's rows in its order, then the rest of the catalogue, blank."""
+def _grid_rows(
+    report: ReportInput | None, catalogue: Catalogue, carried: Mapping[str, int] | None
+) -> list[tuple[str, dict]]:
+    """Rows to list: the report's rows in its order, then the rest of the catalogue, blank.
+
+    For a new month, `carried` gives each field's dossiers still pending at the end
+    of the previous month: they open the month in column (6), all else blank.
+    """
     rows: list[tuple[str, dict]] = []
     seen = set()
-    if report:
+    if carried is not None:
+        for name, count in carried.items():
+            rows.append((name, {6: count}))
+            seen.add(name.casefold())
+    elif report:
         for row in report.rows:
             values = {c.number: row.counts.value(c.number) for c in INPUT_COLUMNS}
             rows.append((row.field, values))
@@ -416,7 +426,10 @@ def _grid_header(sheet: Worksheet) -> None:
 
 
 def _grid_sheet(
-    workbook: Workbook, report: ReportInput | None, catalogue: Catalogue
+    workbook: Workbook,
+    report: ReportInput | None,
+    catalogue: Catalogue,
+    carried: Mapping[str, int] | None = None,
 ) -> tuple[int, int]:
     sheet = workbook.create_sheet(SHEETS["grid"])
     sheet["A1"] = "PHỤ LỤC"
@@ -429,7 +442,7 @@ def _grid_sheet(
     style_title(sheet["A2"], size=12)
     sheet.merge_cells("A2:R2")
     _grid_header(sheet)
-    rows = _grid_rows(report, catalogue)
+    rows = _grid_rows(report, catalogue, carried)
     first = GRID_FIRST_ROW
     last = first + len(rows) - 1
     total = last + 1
@@ -532,7 +545,7 @@ def _check_formula(r: int, used: str) -> str:
         f'&IF(COUNTA(D{r}:F{r},H{r}:L{r},N{r}:P{r})>{used},"Có ô không phải số. ","")'
     )
     return (
-        f'=IFERROR(IF({used}+COUNTA(D{r}:F{r},H{r}:L{r},N{r}:P{r})=0,'
+        f"=IFERROR(IF({used}+COUNTA(D{r}:F{r},H{r}:L{r},N{r}:P{r})=0,"
         f'IF(Q{r}="{OUTSIDE_CATALOGUE}","Lĩnh vực ngoài danh mục.",""),'
         f'IF(TRIM({problems})="","{CHECK_OK}",TRIM({problems}))),"Có ô không phải số.")'
     )
@@ -858,15 +871,24 @@ def default_recipients(kind: UnitKind) -> tuple[str, ...]:
     )
 
 
-def build_workbook(report: ReportInput | None = None, *, kind: UnitKind = UnitKind.XA) -> Workbook:
-    """The data-entry workbook: empty for `kind`, or filled with `report`."""
+def build_workbook(
+    report: ReportInput | None = None,
+    *,
+    kind: UnitKind = UnitKind.XA,
+    carried: Mapping[str, int] | None = None,
+) -> Workbook:
+    """The data-entry workbook: empty for `kind`, or filled with `report`.
+
+    With `carried`, the grid opens a new month instead: each field's pending
+    dossiers of the previous month in (6), the report's own rows ignored.
+    """
     if report is not None:
         kind = report.unit.kind
     workbook = Workbook()
     workbook.remove(workbook.active)
     catalogue = report.catalogue if report else default_catalogue(kind.value)
     _info_sheet(workbook, report, kind)
-    grid_rows = _grid_sheet(workbook, report, catalogue)
+    grid_rows = _grid_sheet(workbook, report, catalogue, carried)
     _extras_sheet(workbook, report, catalogue, grid_rows, kind)
     _catalogue_sheet(workbook, catalogue)
     _summary_sheet(workbook, catalogue, kind)

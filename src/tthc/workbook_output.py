@@ -1,0 +1,179 @@
+"""The output workbook: the filled template with the summary and the narrative as values.
+
+Values, not `=TTHC_…()` formulas, so the file reads right in any spreadsheet
+program, on a PC without the add-in, and when printed. The narrative rows are
+the same paragraphs as the text file and the Word document.
+"""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from openpyxl.styles import Alignment, Font
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from .indicators import (
+    IndicatorResult,
+    IndicatorSet,
+    Outcome,
+    department_counts,
+    indicator_parts,
+)
+from .model import INDICATOR_CODES, ExtraValues, ReportInput
+from .narrative import Narrative, Role
+from .vn_format import format_percent_value
+from .workbook_layout import SHEETS
+from .workbook_style import FONT_NAME, set_text
+from .workbook_template import build_workbook, summary_scopes
+
+__all__ = [
+    "build_output_workbook",
+    "narrative_rows",
+    "select_sheet",
+    "summary_values",
+    "workbook_bytes",
+]
+
+MISSING_TEXT = "chưa có số liệu"
+NONE_AROSE_TEXT = "không phát sinh"
+
+
+def _result_for(
+    report: ReportInput, indicators: IndicatorSet, code: str, scope_index: int, scope: str
+) -> IndicatorResult:
+    if scope_index == 0:
+        return indicators.unit[code]
+    if scope in indicators.departments:
+        return indicators.departments[scope][code]
+    counts = department_counts(report)[scope]
+    extras = report.extras.for_department(scope) or ExtraValues()
+    numerator, denominator = indicator_parts(code, counts, extras, report.settings)
+    return IndicatorResult(code, scope, numerator, denominator, report.targets.get(code))
+
+
+def summary_values(
+    report: ReportInput, indicators: IndicatorSet
+) -> list[tuple[str, str, object, object, object, str, str]]:
+    """One row per indicator and scope: code, scope, numerator, denominator, rate, target, verdict.
+
+    The same values the `=TTHC_…()` formulas give in Excel.
+    """
+    rows = []
+    scopes = summary_scopes(report.catalogue, report.unit.kind)
+    for code in INDICATOR_CODES:
+        for index, scope in enumerate(scopes):
+            result = _result_for(report, indicators, code, index, scope)
+            target = report.targets.get(code)
+            target_text = (
+                ""
+                if target is None
+                else f"{target.comparison.value} "
+                f"{format_percent_value(target.percent, report.settings.rate_rounding)}"
+            )
+            if result.outcome is Outcome.MISSING:
+                rate: object = MISSING_TEXT
+            elif result.outcome is Outcome.NONE_AROSE:
+                rate = NONE_AROSE_TEXT
+            else:
+                rate = float(result.rate) if result.rate is not None else ""
+            verdict = "" if result.verdict is None else ("Đạt" if result.verdict else "Không đạt")
+            rows.append(
+                (
+                    code,
+                    scope,
+                    MISSING_TEXT if result.numerator is None else result.numerator,
+                    MISSING_TEXT if result.denominator is None else result.denominator,
+                    rate,
+                    target_text,
+                    verdict,
+                )
+            )
+    return rows
+
+
+def narrative_rows(narrative: Narrative) -> list[tuple[str, str]]:
+    """(style, text) rows of the Báo cáo sheet, in reading order."""
+    h = narrative.header
+    rows: list[tuple[str, str]] = [
+        ("header", h.parent_body),
+        ("header_bold", h.issuing_body),
+        ("header", h.number_line),
+        ("header_bold", h.nation),
+        ("header_bold", h.motto),
+        ("place_date", h.place_date),
+        ("blank", ""),
+        ("title", narrative.title),
+        ("subject", narrative.subject),
+        ("blank", ""),
+    ]
+    for paragraph in narrative.body:
+        style = "heading" if paragraph.role in (Role.HEADING, Role.SUBHEADING) else "body"
+        rows.append((style, paragraph.text))
+    rows += [("blank", ""), ("recipients_heading", narrative.recipients_heading)]
+    rows += [("recipient", line) for line in narrative.recipients]
+    rows.append(("blank", ""))
+    rows += [("signature", line) for line in narrative.signature]
+    return rows
+
+
+_STYLES = {
+    "header": (Font(name=FONT_NAME, size=12), "center"),
+    "header_bold": (Font(name=FONT_NAME, size=12, bold=True), "center"),
+    "place_date": (Font(name=FONT_NAME, size=13, italic=True), "right"),
+    "title": (Font(name=FONT_NAME, size=14, bold=True), "center"),
+    "subject": (Font(name=FONT_NAME, size=13, bold=True), "center"),
+    "heading": (Font(name=FONT_NAME, size=13, bold=True), "justify"),
+    "body": (Font(name=FONT_NAME, size=13), "justify"),
+    "recipients_heading": (Font(name=FONT_NAME, size=12, bold=True, italic=True), "left"),
+    "recipient": (Font(name=FONT_NAME, size=11), "left"),
+    "signature": (Font(name=FONT_NAME, size=13, bold=True), "right"),
+    "blank": (Font(name=FONT_NAME, size=11), "left"),
+}
+
+
+def _write_narrative(sheet: Worksheet, narrative: Narrative) -> None:
+    for index, (style, text) in enumerate(narrative_rows(narrative), 1):
+        cell = sheet.cell(index, 1)
+        set_text(cell, text)  # bullet lines start with "-": text, never a formula
+        font, horizontal = _STYLES[style]
+        cell.font = font
+        cell.alignment = Alignment(horizontal=horizontal, vertical="top", wrap_text=True)
+        # Rough height so wrapped paragraphs print whole: ~105 characters a line at 13 pt.
+        lines = max(1, -(-len(text) // 105))
+        sheet.row_dimensions[index].height = 18 * lines
+
+
+def _write_summary(sheet: Worksheet, values: list[tuple]) -> None:
+    for offset, (_code, _scope, numerator, denominator, rate, target, verdict) in enumerate(values):
+        row = 5 + offset
+        sheet.cell(row, 4).value = numerator
+        sheet.cell(row, 5).value = denominator
+        sheet.cell(row, 6).value = rate
+        sheet.cell(row, 7).value = target
+        sheet.cell(row, 8).value = verdict
+
+
+def build_output_workbook(
+    report: ReportInput, indicators: IndicatorSet, narrative: Narrative
+) -> Workbook:
+    """The filled workbook with Tổng hợp and Báo cáo holding values."""
+    workbook = build_workbook(report)
+    _write_summary(workbook[SHEETS["summary"]], summary_values(report, indicators))
+    _write_narrative(workbook[SHEETS["narrative"]], narrative)
+    select_sheet(workbook, SHEETS["narrative"])
+    return workbook
+
+
+def select_sheet(workbook: Workbook, title: str) -> None:
+    """Open on one sheet; openpyxl leaves the first tab selected too, which groups them."""
+    workbook.active = workbook.sheetnames.index(title)
+    for sheet in workbook.worksheets:
+        sheet.sheet_view.tabSelected = sheet.title == title
+
+
+def workbook_bytes(workbook: Workbook) -> bytes:
+    """The .xlsx file's bytes, for an atomic write."""
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
