@@ -24,6 +24,7 @@ def write_bytes_atomic(path: Path, data: bytes, *, overwrite: bool = False) -> N
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp's 0600 would hide it from colleagues
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
             stream.flush()
@@ -36,3 +37,9 @@ def write_bytes_atomic(path: Path, data: bytes, *, overwrite: bool = False) -> N
 
 def write_text_atomic(path: Path, text: str, *, overwrite: bool = False) -> None:
     write_bytes_atomic(path, text.encode("utf-8"), overwrite=overwrite)
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current

@@ -1,0 +1,272 @@
+"""The workbook as staff use it: template, new month, export, findings by cell, output workbook."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+
+from helpers import sample_data
+from tthc.cli import run
+from tthc.datafile import dump_report, load_report
+from tthc.pipeline import run_pipeline
+from tthc.workbook_output import narrative_rows
+from tthc.workbook_reader import read_workbook
+from tthc.workbook_template import build_workbook
+from workbook_snapshot import workbook_snapshot
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def canonical_sample() -> dict[str, Any]:
+    """The sample data file as `dump_report` writes it (defaults spelled out)."""
+    loaded = load_report(sample_data())
+    assert loaded.report is not None
+    return dump_report(loaded.report)
+
+
+@pytest.fixture
+def filled(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    data = tmp_path / "so-lieu.json"
+    data.write_text(json.dumps(sample_data(), ensure_ascii=False), encoding="utf-8")
+    workbook = tmp_path / "thang-3.xlsx"
+    assert run(["new", "-o", str(workbook), "--data", str(data)]) == 0
+    capsys.readouterr()
+    return workbook
+
+
+def test_committed_template_matches_the_code(tmp_path: Path) -> None:
+    fresh = tmp_path / "BaoCaoTTHC.xlsx"
+    assert run(["template", "-o", str(fresh)]) == 0
+    assert workbook_snapshot(fresh) == workbook_snapshot(ROOT / "templates" / "BaoCaoTTHC.xlsx")
+
+
+def test_template_structure() -> None:
+    workbook = load_workbook(ROOT / "templates" / "BaoCaoTTHC.xlsx")
+    assert workbook.sheetnames == [
+        "Thông tin",
+        "Phụ lục",
+        "Chỉ tiêu",
+        "Danh mục",
+        "Tổng hợp",
+        "Báo cáo",
+    ]
+    grid = workbook["Phụ lục"]
+    # The seed's headings, with the misspelt "Thực tuyến/Thực tiếp" corrected.
+    assert grid["C4"].value == "Số lượng hồ sơ tiếp nhận"
+    assert grid["D5"].value == "Trong kỳ"
+    assert grid["D6"].value == "Trực tuyến"
+    assert grid["E6"].value == "Trực tiếp, dịch vụ bưu chính"
+    assert grid["K5"].value == "Từ chối, không giải quyết"
+    assert grid["P5"].value == "Yêu cầu bổ sung"
+    assert [grid.cell(7, c).value for c in (1, 2, 3, 7, 13)] == [
+        "(1)",
+        "(2)",
+        "(3)=(4)+(5)+(6)",
+        "(7)=(8)+(9)+(10)+(11)+(12)",
+        "(13)=(14)+(15)+(16)",
+    ]
+    assert "C4:F4" in {str(r) for r in grid.merged_cells.ranges}
+    # Pre-listed fields of a xã's catalogue, formulas in (3), (7), (13), inputs unlocked.
+    assert grid["B8"].value == "Hộ tịch"
+    assert grid["C8"].value.startswith("=IF(")
+    assert grid["D8"].protection.locked is False
+    assert grid["C8"].protection.locked is True
+    assert grid.protection.sheet is True and not grid.protection.password
+    total_row = int(workbook.defined_names["TTHC_GRID_TOTAL"].attr_text.split("$")[-1])
+    assert grid[f"B{total_row}"].value == "Tổng cộng"
+    assert grid[f"C{total_row}"].value == f"=SUM(C8:C{total_row - 1})"
+    assert grid.page_setup.orientation == "landscape"
+    names = set(workbook.defined_names)
+    for name in (
+        "TTHC_GRID",
+        "TTHC_EXTRAS",
+        "TTHC_SETTINGS",
+        "TTHC_TARGETS",
+        "TTHC_CATALOGUE",
+        "TTHC_SUMMARY",
+        "TTHC_NARRATIVE",
+        "TTHC_UNIT_NAME",
+    ):
+        assert name in names
+    summary = workbook["Tổng hợp"]
+    assert summary["F5"].value == '=TTHC_RATE("1.1",TTHC_GRID,TTHC_EXTRAS,$C5,TTHC_SETTINGS)'
+
+
+def test_phuong_template_names_its_departments(tmp_path: Path) -> None:
+    path = tmp_path / "phuong.xlsx"
+    assert run(["template", "-o", str(path), "--kind", "phường"]) == 0
+    workbook = load_workbook(path)
+    assert workbook["Thông tin"]["B4"].value == "phường"
+    departments = {c.value for c in workbook["Chỉ tiêu"]["A"] if c.value}
+    assert "Phòng Kinh tế, Hạ tầng và Đô thị" in departments
+    assert "Toàn phường" in departments
+
+
+def test_data_file_to_workbook_and_back(filled: Path, tmp_path: Path) -> None:
+    exported = tmp_path / "xuat.json"
+    assert run(["export", str(filled), "-o", str(exported)]) == 0
+    assert json.loads(exported.read_text(encoding="utf-8")) == canonical_sample()
+
+
+def test_the_filled_workbook_checks_clean(filled: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["check", str(filled)]) == 0
+    assert capsys.readouterr().out.strip() == "Không phát hiện lỗi hay cảnh báo nào."
+
+
+def test_from_previous_month_carries_pending_into_column_6(
+    filled: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    april = tmp_path / "thang-4.xlsx"
+    assert run(["new", "-o", str(april), "--from", str(filled)]) == 0
+    # March's only pending dossier: Đất đai (13) = 1 (seed appendix).
+    assert "Đất đai 1" in capsys.readouterr().out
+    workbook = load_workbook(april)
+    grid = workbook["Phụ lục"]
+    assert grid["B8"].value == "Đất đai"
+    assert grid["F8"].value == 1  # (6) from the previous period
+    assert grid["D8"].value is None  # everything else left for staff to type
+    info = workbook["Thông tin"]
+    assert info["B5"].value == "Bình Giang"
+    assert info["B10"].value.date().isoformat() == "2026-04-01"
+    assert info["B11"].value.date().isoformat() == "2026-04-30"
+    assert info["B17"].value == "Nguyễn Xuân Thành"
+    extras = workbook["Chỉ tiêu"]
+    assert extras["E6"].value is None  # last month's inputs do not leak into this month
+
+
+def test_new_blank_month(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "moi.xlsx"
+    args = ["new", "-o", str(path), "--kind", "phường", "--name", "Hòa Bình", "--period", "2026-04"]
+    assert run(args) == 0
+    info = load_workbook(path)["Thông tin"]
+    assert (info["B4"].value, info["B5"].value) == ("phường", "Hòa Bình")
+    assert run(["new", "-o", str(tmp_path / "x.xlsx"), "--name", "A", "--period", "2026-13"]) == 2
+    assert "Tháng «2026-13» không hợp lệ" in capsys.readouterr().err
+    assert run(args) == 2  # exists: never overwritten without --force
+    assert "--force" in capsys.readouterr().err
+
+
+def _break(path: Path) -> Path:
+    """Slips staff really make, in the filled sample workbook."""
+    workbook = load_workbook(path)
+    grid = workbook["Phụ lục"]
+    rows = {grid.cell(r, 2).value: r for r in range(8, 60)}
+    grid[f"C{rows['Hộ tịch']}"] = 344  # typed over the (3) formula
+    grid[f"D{rows['Chứng thực']}"] = "675 hs"  # text in a number cell
+    grid[f"K{rows['Giáo dục']}"] = -1  # negative count
+    grid[f"N{rows['Bảo trợ xã hội']}"] = 2  # pending: (3) ≠ (7)+(13)
+    spare = next(r for r in range(8, 60) if grid.cell(r, 2).value is None)
+    grid[f"B{spare}"] = "Thú y"
+    grid[f"D{spare}"] = 3
+    grid[f"H{spare}"] = 3
+    broken = path.with_name("bi-loi.xlsx")
+    workbook.save(broken)
+    return broken
+
+
+def test_findings_name_sheet_and_cell(filled: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    broken = _break(filled)
+    assert run(["check", str(broken)]) == 1
+    out = capsys.readouterr().out.splitlines()
+
+    def line_for(cell: str) -> str:
+        matches = [line for line in out if f"trang «Phụ lục», ô {cell}" in line]
+        assert matches, (cell, out)
+        return " ".join(matches)
+
+    # Rows in the filled workbook follow the data file: Hộ tịch 8, Chứng thực 9, Người có
+    # công 10, Bảo trợ xã hội 11, Giáo dục 12; the first spare row follows the catalogue.
+    assert "Ô này vốn là công thức (3)=(4)+(5)+(6) nhưng đã bị ghi đè bằng «344»" in line_for("C8")
+    assert "Cột (3) ghi 344 nhưng (4)+(5)+(6) = 343." in line_for("C8")
+    assert "«675 hs» không phải là số" in line_for("D9")
+    assert "Số hồ sơ không được âm (đang là -1)." in line_for("K12")
+    assert "Tổng tiếp nhận (3) = 30 khác đã giải quyết (7) = 30 cộng đang giải quyết (13) = 2" in (
+        line_for("C11")
+    )
+    assert "Lĩnh vực «Thú y» không có trong danh mục" in " ".join(out)
+    assert any("Thú y" in line and "ô B" in line for line in out)
+
+
+def test_report_writes_an_output_workbook_with_values(
+    filled: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = filled.read_bytes()
+    out = tmp_path / "ket-qua"
+    assert run(["report", str(filled), "-o", str(out)]) == 0
+    assert filled.read_bytes() == before  # the user's file is never written
+    capsys.readouterr()
+    output = load_workbook(out / "BaoCaoTTHC_xaBinhGiang_2026-03.xlsx")
+    summary = output["Tổng hợp"]
+    rows = {(summary.cell(r, 1).value, summary.cell(r, 3).value): r for r in range(5, 37)}
+    # Figures checked by hand from the seed's appendix (see test_seed_report).
+    r = rows[("1.1", "Toàn xã")]
+    assert [summary.cell(r, c).value for c in (4, 5, 6, 7, 8)] == [1132, 1132, 1.0, "≥ 60%", "Đạt"]
+    r = rows[("1.4", "Văn phòng HĐND-UBND")]
+    assert [summary.cell(r, c).value for c in (4, 5, 8)] == [1014, 1014, "Đạt"]
+    r = rows[("2.1", "Phòng Kinh tế")]
+    assert [summary.cell(r, c).value for c in (4, 5, 7, 8)] == [74, 74, None, None]  # no target
+    r = rows[("1.2", "Phòng Kinh tế")]
+    assert summary.cell(r, 6).value == "chưa có số liệu"  # 1.2 was given unit-wide only
+    assert not any(
+        isinstance(c.value, str) and c.value.startswith("=TTHC")
+        for row in summary.iter_rows()
+        for c in row
+    )
+    sheet = output["Báo cáo"]
+    texts = [sheet.cell(i, 1).value or "" for i in range(1, sheet.max_row + 1)]
+    result = run_pipeline(read_workbook(filled))
+    assert result.narrative is not None
+    assert texts == [text for _style, text in narrative_rows(result.narrative)]
+    bullet = next(i for i, t in enumerate(texts, 1) if t.startswith("- Văn phòng"))
+    assert sheet.cell(bullet, 1).data_type == "s"  # "- …" stays text, not a formula
+
+
+def test_report_never_writes_over_its_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    loaded = load_report(sample_data())
+    assert loaded.report is not None
+    source = tmp_path / "BaoCaoTTHC_xaBinhGiang_2026-03.xlsx"
+    build_workbook(loaded.report).save(source)
+    before = source.read_bytes()
+    assert run(["report", str(source), "--force"]) == 2
+    assert "trùng với tệp số liệu đầu vào" in capsys.readouterr().err
+    assert source.read_bytes() == before
+
+
+def _cell(workbook: Any, name: str) -> str:
+    return workbook.defined_names[name].attr_text.split("!")[1].replace("$", "")
+
+
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (lambda wb: wb.remove(wb["Danh mục"]), "TTHC_CATALOGUE trỏ tới trang «Danh mục» không còn"),
+        (
+            lambda wb: wb["Thông tin"].__setitem__(_cell(wb, "TTHC_CONVENTION"), "Theo ý tôi"),
+            "trang «Thông tin», ô B20: Giá trị «Theo ý tôi» không hợp lệ",
+        ),
+    ],
+)
+def test_damaged_workbooks_are_explained(
+    filled: Path, mutate: Any, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    workbook = load_workbook(filled)
+    mutate(workbook)
+    workbook.save(filled)
+    code = run(["check", str(filled)])
+    assert code in (1, 2)
+    assert message in capsys.readouterr().out
+
+
+def test_a_foreign_workbook_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from openpyxl import Workbook
+
+    path = tmp_path / "khac.xlsx"
+    Workbook().save(path)
+    assert run(["check", str(path)]) == 2
+    assert "không có các tên định danh của mẫu báo cáo TTHC" in capsys.readouterr().out
