@@ -62,7 +62,7 @@ def test_template_structure() -> None:
     assert grid["E6"].value == "Trực tiếp, dịch vụ bưu chính"
     assert grid["K5"].value == "Từ chối, không giải quyết"
     assert grid["P5"].value == "Yêu cầu bổ sung"
-    assert [grid.cell(7, c).value for c in (1, 2, 3, 7, 13)] == [
+    assert [grid.cell(7, c).value.replace("\n", "") for c in (1, 2, 3, 7, 13)] == [
         "(1)",
         "(2)",
         "(3)=(4)+(5)+(6)",
@@ -217,10 +217,16 @@ def test_report_writes_an_output_workbook_with_values(
         for c in row
     )
     sheet = output["Báo cáo"]
-    texts = [sheet.cell(i, 1).value or "" for i in range(1, sheet.max_row + 1)]
+    cells = [
+        (sheet.cell(i, 1).value or "", sheet.cell(i, 2).value or "")
+        for i in range(1, sheet.max_row + 1)
+    ]
     result = run_pipeline(read_workbook(filled))
     assert result.narrative is not None
-    assert texts == [text for _style, text in narrative_rows(result.narrative)]
+    assert cells == [(left, right) for _style, left, right in narrative_rows(result.narrative)]
+    texts = [left for left, _right in cells]
+    assert cells[0] == ("UBND XÃ BÌNH GIANG", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
+    assert cells[2][1] == "Bình Giang, ngày 01 tháng 4 năm 2026"
     bullet = next(i for i, t in enumerate(texts, 1) if t.startswith("- Văn phòng"))
     assert sheet.cell(bullet, 1).data_type == "s"  # "- …" stays text, not a formula
 

@@ -92,55 +92,78 @@ def summary_values(
     return rows
 
 
-def narrative_rows(narrative: Narrative) -> list[tuple[str, str]]:
-    """(style, text) rows of the Báo cáo sheet, in reading order."""
+def narrative_rows(narrative: Narrative) -> list[tuple[str, str, str]]:
+    """(style, left text, right text) rows of the Báo cáo sheet, in reading order.
+
+    The header block keeps its two columns (issuing body left, national motto
+    right) as in Nghị định 30/2020; every other row spans both columns.
+    """
     h = narrative.header
-    rows: list[tuple[str, str]] = [
-        ("header", h.parent_body),
-        ("header_bold", h.issuing_body),
-        ("header", h.number_line),
-        ("header_bold", h.nation),
-        ("header_bold", h.motto),
-        ("place_date", h.place_date),
-        ("blank", ""),
-        ("title", narrative.title),
-        ("subject", narrative.subject),
-        ("blank", ""),
+    rows: list[tuple[str, str, str]] = [
+        ("header", h.parent_body, h.nation),
+        ("header_bold", h.issuing_body, h.motto),
+        ("header_number", h.number_line, h.place_date),
+        ("blank", "", ""),
+        ("title", narrative.title, ""),
+        ("subject", narrative.subject, ""),
+        ("blank", "", ""),
     ]
     for paragraph in narrative.body:
         style = "heading" if paragraph.role in (Role.HEADING, Role.SUBHEADING) else "body"
-        rows.append((style, paragraph.text))
-    rows += [("blank", ""), ("recipients_heading", narrative.recipients_heading)]
-    rows += [("recipient", line) for line in narrative.recipients]
-    rows.append(("blank", ""))
-    rows += [("signature", line) for line in narrative.signature]
+        rows.append((style, paragraph.text, ""))
+    rows.append(("blank", "", ""))
+    signature = list(narrative.signature)
+    recipients = [narrative.recipients_heading, *narrative.recipients]
+    for index in range(max(len(recipients), len(signature))):
+        left = recipients[index] if index < len(recipients) else ""
+        right = signature[index] if index < len(signature) else ""
+        rows.append(("recipients_heading" if index == 0 else "recipient", left, right))
     return rows
 
 
-_STYLES = {
-    "header": (Font(name=FONT_NAME, size=12), "center"),
-    "header_bold": (Font(name=FONT_NAME, size=12, bold=True), "center"),
-    "place_date": (Font(name=FONT_NAME, size=13, italic=True), "right"),
-    "title": (Font(name=FONT_NAME, size=14, bold=True), "center"),
-    "subject": (Font(name=FONT_NAME, size=13, bold=True), "center"),
-    "heading": (Font(name=FONT_NAME, size=13, bold=True), "justify"),
-    "body": (Font(name=FONT_NAME, size=13), "justify"),
-    "recipients_heading": (Font(name=FONT_NAME, size=12, bold=True, italic=True), "left"),
-    "recipient": (Font(name=FONT_NAME, size=11), "left"),
-    "signature": (Font(name=FONT_NAME, size=13, bold=True), "right"),
-    "blank": (Font(name=FONT_NAME, size=11), "left"),
+_FONTS = {
+    "header": (Font(name=FONT_NAME, size=12), Font(name=FONT_NAME, size=12, bold=True)),
+    "header_bold": (
+        Font(name=FONT_NAME, size=12, bold=True),
+        Font(name=FONT_NAME, size=13, bold=True),
+    ),
+    "header_number": (Font(name=FONT_NAME, size=13), Font(name=FONT_NAME, size=13, italic=True)),
+    "title": (Font(name=FONT_NAME, size=14, bold=True), None),
+    "subject": (Font(name=FONT_NAME, size=13, bold=True), None),
+    "heading": (Font(name=FONT_NAME, size=13, bold=True), None),
+    "body": (Font(name=FONT_NAME, size=13), None),
+    "recipients_heading": (
+        Font(name=FONT_NAME, size=12, bold=True, italic=True),
+        Font(name=FONT_NAME, size=13, bold=True),
+    ),
+    "recipient": (Font(name=FONT_NAME, size=11), Font(name=FONT_NAME, size=13, bold=True)),
+    "blank": (Font(name=FONT_NAME, size=11), None),
 }
+_CENTRED = {"header", "header_bold", "header_number", "title", "subject"}
+CHARACTERS_PER_LINE = 90  # of 13 pt Times New Roman across columns A:B (88 wide)
 
 
 def _write_narrative(sheet: Worksheet, narrative: Narrative) -> None:
-    for index, (style, text) in enumerate(narrative_rows(narrative), 1):
+    sheet.column_dimensions["A"].width = 40
+    sheet.column_dimensions["B"].width = 48
+    for index, (style, left, right) in enumerate(narrative_rows(narrative), 1):
+        left_font, right_font = _FONTS[style]
         cell = sheet.cell(index, 1)
-        set_text(cell, text)  # bullet lines start with "-": text, never a formula
-        font, horizontal = _STYLES[style]
-        cell.font = font
-        cell.alignment = Alignment(horizontal=horizontal, vertical="top", wrap_text=True)
-        # Rough height so wrapped paragraphs print whole: ~105 characters a line at 13 pt.
-        lines = max(1, -(-len(text) // 105))
+        set_text(cell, left)  # bullet lines start with "-": text, never a formula
+        cell.font = left_font
+        if right_font is None:
+            sheet.merge_cells(start_row=index, start_column=1, end_row=index, end_column=2)
+            horizontal = "center" if style in _CENTRED else "justify"
+            cell.alignment = Alignment(horizontal=horizontal, vertical="top", wrap_text=True)
+            lines = max(1, -(-len(left) // CHARACTERS_PER_LINE))
+        else:
+            other = sheet.cell(index, 2)
+            set_text(other, right)
+            other.font = right_font
+            left_align = "center" if style in _CENTRED else "left"
+            cell.alignment = Alignment(horizontal=left_align, vertical="top", wrap_text=True)
+            other.alignment = Alignment(horizontal="center", vertical="top", wrap_text=True)
+            lines = 1
         sheet.row_dimensions[index].height = 18 * lines
 
 

@@ -14,12 +14,14 @@ from datetime import date
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.utils.cell import absolute_coordinate
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .catalogue import Catalogue, default_catalogue
@@ -420,9 +422,10 @@ def _grid_header(sheet: Worksheet) -> None:
                 style_header(cell)
     labels = ["(1)", "(2)", *(c.number_label for c in COUNT_COLUMNS), "", ""]
     for index, text in enumerate(labels, 1):
-        cell = sheet.cell(7, index, text)
+        # "(7)=(8)+(9)+(10)+(11)+(12)" breaks after "=" rather than inside a number.
+        cell = sheet.cell(7, index, text.replace("=", "=\n"))
         style_header(cell)
-        cell.font = Font(name=FONT_NAME, size=9, italic=True)
+        cell.font = Font(name=FONT_NAME, size=8, italic=True)
 
 
 def _grid_sheet(
@@ -451,6 +454,7 @@ def _grid_sheet(
         used = f"COUNT(D{r}:F{r},H{r}:L{r},N{r}:P{r})"
         sheet.cell(r, 1, f'=IF(B{r}="","",ROW()-{first - 1})')
         style_computed(sheet.cell(r, 1))
+        sheet.cell(r, 1).alignment = Alignment(horizontal="center", vertical="center")
         name = sheet.cell(r, 2)
         set_text(name, field)
         style_input(name)
@@ -478,7 +482,7 @@ def _grid_sheet(
         sheet.cell(total, column, f"=SUM({letter}{first}:{letter}{last})")
     sheet[f"R{total}"] = (
         f'=IF(N(C{total})<>N(G{total})+N(M{total}),"(3)≠(7)+(13).",'
-        f'IF(COUNTIF(R{first}:R{last},"?*")-COUNTIF(R{first}:R{last},"{CHECK_OK}")>0,'
+        f'IF(SUMPRODUCT((LEN(R{first}:R{last})>0)*(R{first}:R{last}<>"{CHECK_OK}"))>0,'
         f'"Có dòng sai.","{CHECK_OK}"))'
     )
     _define(workbook, "TTHC_GRID", sheet, f"B{first}:Q{last}")
@@ -516,7 +520,7 @@ def _grid_sheet(
         letter = get_column_letter(column)
         sheet.column_dimensions[letter].width = widths.get(letter, 9.5)
     sheet.row_dimensions[6].height = 45
-    sheet.row_dimensions[7].height = 26
+    sheet.row_dimensions[7].height = 36
     sheet.freeze_panes = f"C{first}"
     sheet.print_title_rows = "4:7"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
@@ -710,7 +714,12 @@ def _catalogue_sheet(workbook: Workbook, catalogue: Catalogue) -> None:
     sheet.column_dimensions["A"].width = 30
     sheet.column_dimensions["B"].width = 40
     sheet.freeze_panes = "A5"
+    sheet.print_title_rows = "4:4"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = "portrait"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
     _protect(sheet)
 
 
@@ -771,11 +780,12 @@ def _summary_sheet(workbook: Workbook, catalogue: Catalogue, kind: UnitKind) -> 
                     number_format=RATE_FORMAT if column == 6 else COUNT_FORMAT,
                     bold=scope == scopes[0],
                 )
+            sheet.cell(row, 2).alignment = Alignment(vertical="center", wrap_text=True)
             row += 1
     _define(workbook, "TTHC_SUMMARY", sheet, f"A5:H{row - 1}")
-    _chart_block(sheet, scopes)
-    for letter, width in zip("ABCDEFGH", (6, 46, 30, 10, 10, 10, 13, 12), strict=True):
+    for letter, width in zip("ABCDEFGH", (6, 60, 26, 15, 15, 15, 13, 12), strict=True):
         sheet.column_dimensions[letter].width = width
+    _chart_block(sheet, scopes, row + 1)
     sheet.freeze_panes = "A5"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.orientation = "landscape"
@@ -785,17 +795,20 @@ def _summary_sheet(workbook: Workbook, catalogue: Catalogue, kind: UnitKind) -> 
     _protect(sheet)
 
 
-CHART_CODES = ("1.1", "1.2", "1.3", "1.4", "1.5", "1.6", "2.1")
+CHART_CODES = ("1.1", "1.2", "1.3", "1.4", "1.5", "1.6")  # the indicators with targets
 
 
-def _chart_block(sheet: Worksheet, scopes: list[str]) -> None:
-    """A small table of rates by department, and the chart of rates against targets."""
-    top, left = 4, 10  # J4
+def _chart_block(sheet: Worksheet, scopes: list[str], top: int) -> None:
+    """Below the summary: a small table of rates by department, and its chart.
+
+    Below rather than beside, so the printed summary keeps a readable size.
+    """
+    left = 3  # column C
+    sheet.row_breaks.append(Break(id=top - 1))  # table and chart print together on page 2
     style_header(sheet.cell(top, left, "Chỉ tiêu"))
     for offset, scope in enumerate([*scopes, "Chỉ tiêu giao"], 1):
         style_header(sheet.cell(top, left + offset, scope))
-        sheet.column_dimensions[get_column_letter(left + offset)].width = 14
-    sheet.column_dimensions[get_column_letter(left)].width = 9
+    sheet.row_dimensions[top].height = 45
     for index, code in enumerate(CHART_CODES, 1):
         row = top + index
         sheet.cell(row, left, code)
@@ -829,9 +842,16 @@ def _chart_block(sheet: Worksheet, scopes: list[str]) -> None:
     target_ref = Reference(sheet, min_col=left + len(scopes) + 1, min_row=top, max_row=bottom)
     line.add_data(target_ref, titles_from_data=True)
     line.set_categories(categories)
+    for series in line.series:  # a target is a level per indicator: a mark, not a curve
+        series.smooth = False
+        series.graphicalProperties.line.noFill = True
+        series.marker.symbol = "dash"
+        series.marker.size = 20
+        series.marker.graphicalProperties = GraphicalProperties(solidFill="C00000")
+        series.marker.graphicalProperties.line.solidFill = "C00000"
     bars += line
     bars.height = 9
-    bars.width = 22
+    bars.width = 24
     sheet.add_chart(bars, f"{get_column_letter(left)}{bottom + 2}")
 
 
@@ -845,7 +865,7 @@ NARRATIVE_PLACEHOLDER = (
 
 def _narrative_sheet(workbook: Workbook) -> Worksheet:
     sheet = workbook.create_sheet(SHEETS["narrative"])
-    sheet.column_dimensions["A"].width = 110
+    sheet.column_dimensions["A"].width = 88
     sheet["A1"] = NARRATIVE_PLACEHOLDER
     style_label(sheet["A1"])
     sheet["A1"].font = Font(name=FONT_NAME, size=12, italic=True)

@@ -1,0 +1,438 @@
+"""The workbook as LibreOffice computes and prints it.
+
+openpyxl writes formulas without values, so the only way to see what a user
+without Excel (or without our add-in) gets is to let a spreadsheet program
+recalculate. LibreOffice headless does that here: the native formulas of the
+Phụ lục and Chỉ tiêu sheets must agree with the core, the per-row checks must
+name the broken identity, no cell may show an error value, and the printout
+must stay the same number of pages and keep its Vietnamese text intact.
+
+Slow parts (building, each LibreOffice conversion) run once per module.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook, load_workbook
+from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
+
+from helpers import sample_data
+from tthc.datafile import LoadResult, load_report
+from tthc.grid import Counts
+from tthc.indicators import department_counts, indicator_parts
+from tthc.labels import TITLES
+from tthc.model import Convention, ExtraValues, ReportInput
+from tthc.office import convert, find_soffice, pdf_page_count, pdf_to_png
+from tthc.pipeline import run_pipeline
+from tthc.workbook_layout import SHEETS
+from tthc.workbook_output import build_output_workbook
+from tthc.workbook_template import build_workbook, summary_scopes
+
+pytestmark = pytest.mark.skipif(
+    find_soffice() is None,
+    reason="LibreOffice (soffice) chưa được cài: bỏ qua phần tính lại và in thử workbook.",
+)
+
+needs_poppler = pytest.mark.skipif(
+    any(shutil.which(tool) is None for tool in ("pdftoppm", "pdfinfo", "pdftotext")),
+    reason="poppler-utils (pdftoppm, pdfinfo, pdftotext) chưa được cài: bỏ qua phần in thử.",
+)
+
+CHECK_OK = "✓"
+ERROR_LITERALS = ("#NAME?", "#VALUE!", "#REF!", "#DIV/0!", "#N/A", "#NUM!", "#NULL!")
+# The add-in's worksheet functions, which LibreOffice cannot know.
+UDF_CALL = re.compile(r"\bTTHC_[A-Z_]+\(")
+UDF_COLUMNS = ("D", "E", "F", "H")  # Tổng hợp: Tử số, Mẫu số, Tỷ lệ, Kết quả
+
+# What LibreOffice 7.x prints today, sheet by sheet (both workbooks): Danh mục's
+# 32 fields and 20 spare rows take two portrait pages one column-pair wide.
+PAGES_BY_SHEET = {
+    "info": 1,
+    "grid": 1,
+    "extras": 1,
+    "catalogue": 2,
+    "summary": 2,
+    "narrative": 1,
+}
+# The first line of each sheet's printout, to tell which pages belong to which sheet.
+PAGE_TITLES = {
+    "info": "THÔNG TIN BÁO CÁO",
+    "grid": "PHỤ LỤC",
+    "extras": "SỐ LIỆU CÁC CHỈ TIÊU",
+    "catalogue": "DANH MỤC LĨNH VỰC",
+    "summary": "TỔNG HỢP CÁC CHỈ TIÊU",
+    "narrative": "Trang này được điền",
+}
+OUTPUT_NARRATIVE_TITLE = "UBND XÃ BÌNH GIANG"  # the output's Báo cáo starts with the header
+
+
+# --- fixtures: build, save and convert once -------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def report() -> ReportInput:
+    loaded = load_report(sample_data())
+    assert loaded.report is not None
+    return loaded.report
+
+
+def _qd766(report: ReportInput) -> ReportInput:
+    return replace(report, settings=replace(report.settings, convention=Convention.QD766))
+
+
+def _grid_bounds(workbook: Workbook, name: str) -> tuple[str, int, int, int, int]:
+    """(sheet title, min col, min row, max col, max row) of a workbook-scope defined name."""
+    ((title, ref),) = list(workbook.defined_names[name].destinations)
+    min_col, min_row, max_col, max_row = range_boundaries(ref.replace("$", ""))
+    return title, min_col, min_row, max_col, max_row
+
+
+def _row_of(workbook: Workbook, field: str) -> int:
+    title, min_col, min_row, _, max_row = _grid_bounds(workbook, "TTHC_GRID")
+    sheet = workbook[title]
+    for row in range(min_row, max_row + 1):
+        if sheet.cell(row, min_col).value == field:
+            return row
+    raise AssertionError(f"{field!r} is not in TTHC_GRID")
+
+
+# Three typical slips (see _break) and the check text each must produce.
+BROKEN_CHECKS = {
+    "Đất đai": "(3)≠(4)+(5)+(6). (3)≠(7)+(13).",
+    "Giáo dục": "Có số âm.",
+    "Hộ kinh doanh": "(3)≠(7)+(13).",
+}
+
+
+def _break(workbook: Workbook) -> None:
+    """Type the slips of BROKEN_CHECKS into a filled workbook.
+
+    - Đất đai: (3) typed over with 11 although (4)+(5)+(6) = 10, which also breaks (3)=(7)+(13).
+    - Giáo dục: (8) = -1 and (11) = 2, so (7) still equals (3) and only the sign is wrong.
+    - Hộ kinh doanh: (14) = 2 pending although all 65 were resolved: (3) ≠ (7)+(13).
+    """
+    sheet = workbook[SHEETS["grid"]]
+    sheet[f"C{_row_of(workbook, 'Đất đai')}"] = 11
+    education = _row_of(workbook, "Giáo dục")
+    sheet[f"H{education}"] = -1
+    sheet[f"K{education}"] = 2
+    sheet[f"N{_row_of(workbook, 'Hộ kinh doanh')}"] = 2
+
+
+@pytest.fixture(scope="module")
+def saved(tmp_path_factory: pytest.TempPathFactory, report: ReportInput) -> dict[str, Path]:
+    """The workbooks as openpyxl writes them: formulas without values."""
+    folder = tmp_path_factory.mktemp("built")
+    broken = build_workbook(report)
+    _break(broken)
+    result = run_pipeline(LoadResult(report, ()))
+    assert result.indicators is not None and result.narrative is not None
+    workbooks = {
+        "empty": build_workbook(),
+        "filled": build_workbook(report),
+        "qd766": build_workbook(_qd766(report)),
+        "broken": broken,
+        "output": build_output_workbook(report, result.indicators, result.narrative),
+    }
+    paths = {}
+    for variant, workbook in workbooks.items():
+        paths[variant] = folder / f"{variant}.xlsx"
+        workbook.save(paths[variant])
+    return paths
+
+
+@pytest.fixture(scope="module")
+def recalculated(
+    tmp_path_factory: pytest.TempPathFactory, saved: dict[str, Path]
+) -> dict[str, Workbook]:
+    """Each workbook recalculated by LibreOffice (xlsx -> xlsx into another folder)."""
+    folder = tmp_path_factory.mktemp("recalculated")
+    return {
+        variant: load_workbook(convert(path, "xlsx", folder), data_only=True)
+        for variant, path in saved.items()
+    }
+
+
+@pytest.fixture(scope="module")
+def pdfs(tmp_path_factory: pytest.TempPathFactory, saved: dict[str, Path]) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("pdf")
+    variants = ("empty", "filled", "output")
+    return {variant: convert(saved[variant], "pdf", folder) for variant in variants}
+
+
+def _page_texts(pdf: Path) -> list[str]:
+    """The text of each page; pdftotext ends every page with a form feed."""
+    result = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(pdf), "-"],
+        capture_output=True,
+        check=True,
+        text=True,
+        encoding="utf-8",
+    )
+    pages = result.stdout.split("\f")
+    assert pages[-1].strip() == ""
+    return pages[:-1]
+
+
+def _sheet_of_pages(texts: list[str]) -> list[str]:
+    """Which sheet each page belongs to: a page without a title continues the previous one."""
+    owners: list[str] = []
+    titles = {**PAGE_TITLES, "output_narrative": OUTPUT_NARRATIVE_TITLE}
+    for text in texts:
+        found = [key for key, title in titles.items() if text.lstrip().startswith(title)]
+        found = ["narrative" if key == "output_narrative" else key for key in found]
+        assert found or owners, f"the first page has no known title: {text[:80]!r}"
+        owners.append(found[0] if found else owners[-1])
+    return owners
+
+
+def _blank(value: object) -> bool:
+    return value is None or value == ""
+
+
+# --- 1. native formulas against the core ------------------------------------------------
+
+
+def test_grid_rows_match_the_core(recalculated: dict[str, Workbook], report: ReportInput) -> None:
+    workbook = recalculated["filled"]
+    title, first_col, first, _, last = _grid_bounds(workbook, "TTHC_GRID")
+    check_title, check_col, check_first, _, check_last = _grid_bounds(workbook, "TTHC_GRID_CHECK")
+    assert (title, first_col, check_title, check_first, check_last) == (
+        SHEETS["grid"],
+        column_index_from_string("B"),
+        SHEETS["grid"],
+        first,
+        last,
+    )
+    sheet = workbook[title]
+    for offset, row in enumerate(report.rows):
+        r = first + offset
+        assert sheet[f"B{r}"].value == row.field
+        got = {n: sheet.cell(r, n).value for n in (3, 7, 13)}  # column index = form column
+        assert got == {n: row.counts.value(n) for n in (3, 7, 13)}, row.field
+        assert sheet[f"Q{r}"].value == report.catalogue.department_of(row.field)
+        assert sheet.cell(r, check_col).value == CHECK_OK, row.field
+    for r in range(first + len(report.rows), last + 1):
+        field = sheet[f"B{r}"].value
+        where = f"{title}!{r} {field!r}"
+        assert all(_blank(sheet[f"{letter}{r}"].value) for letter in "CGM"), where
+        assert _blank(sheet.cell(r, check_col).value), where
+        if _blank(field):
+            assert _blank(sheet[f"Q{r}"].value), where
+        else:
+            assert sheet[f"Q{r}"].value == report.catalogue.department_of(field), where
+
+
+def test_total_row_matches_the_core(recalculated: dict[str, Workbook], report: ReportInput) -> None:
+    workbook = recalculated["filled"]
+    title, min_col, row, max_col, _ = _grid_bounds(workbook, "TTHC_GRID_TOTAL")
+    sheet = workbook[title]
+    assert (min_col, max_col) == (2, 16)
+    assert sheet.cell(row, min_col).value == "Tổng cộng"
+    got = {n: sheet.cell(row, n).value for n in range(3, 17)}
+    assert got == {n: report.total.value(n) for n in range(3, 17)}
+    assert got[3] == 1132
+    _, check_col, _, _, _ = _grid_bounds(workbook, "TTHC_GRID_CHECK")
+    assert sheet.cell(row, check_col).value == CHECK_OK
+
+
+@pytest.mark.parametrize("variant", ["filled", "qd766"])
+def test_extras_denominators_match_the_core(
+    recalculated: dict[str, Workbook], report: ReportInput, variant: str
+) -> None:
+    if variant == "qd766":
+        report = _qd766(report)
+    workbook = recalculated[variant]
+    title, _, first, _, last = _grid_bounds(workbook, "TTHC_EXTRAS")
+    sheet = workbook[title]
+    unit_label = f"Toàn {report.unit.kind.value}"
+    by_department = department_counts(report)
+    labels = []
+    for r in range(first, last + 1):
+        label = sheet[f"A{r}"].value
+        labels.append(label)
+        counts: Counts = report.total if label == unit_label else by_department[label]
+        for code, letter in (("1.3", "D"), ("1.4", "F"), ("1.5", "H")):
+            _, denominator = indicator_parts(code, counts, ExtraValues(), report.settings)
+            assert sheet[f"{letter}{r}"].value == denominator, (variant, label, code)
+    assert labels == [*report.catalogue.department_names, unit_label]
+
+
+def test_grid_title_names_the_unit(recalculated: dict[str, Workbook]) -> None:
+    title = recalculated["filled"][SHEETS["grid"]]["A2"].value
+    assert "XÃ BÌNH GIANG" in title
+
+
+def _error_cells(formulas: Workbook, values: Workbook) -> Iterator[tuple[str, str, object]]:
+    """(sheet, cell, value) of every error value outside the add-in's function cells."""
+    for sheet in values.worksheets:
+        source = formulas[sheet.title]
+        for row in sheet.iter_rows():
+            for cell in row:
+                value = cell.value
+                is_error = cell.data_type == "e" or (
+                    isinstance(value, str)
+                    and (value in ERROR_LITERALS or value.startswith(("Err:", "###")))
+                )
+                if not is_error:
+                    continue
+                formula = source[cell.coordinate].value
+                if isinstance(formula, str) and UDF_CALL.search(formula):
+                    continue
+                yield sheet.title, cell.coordinate, value
+
+
+@pytest.mark.parametrize("variant", ["empty", "filled", "qd766"])
+def test_no_error_values_after_recalculation(
+    saved: dict[str, Path], recalculated: dict[str, Workbook], variant: str
+) -> None:
+    formulas = load_workbook(saved[variant])
+    assert list(_error_cells(formulas, recalculated[variant])) == []
+
+
+def test_only_the_summary_calls_the_add_in(saved: dict[str, Path]) -> None:
+    """The error scan skips =TTHC_…() cells: make sure that is exactly Tổng hợp D, E, F, H."""
+    formulas = load_workbook(saved["filled"])
+    calls = {
+        (sheet.title, cell.column_letter)
+        for sheet in formulas.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if isinstance(cell.value, str) and UDF_CALL.search(cell.value)
+    }
+    assert calls == {(SHEETS["summary"], letter) for letter in UDF_COLUMNS}
+
+
+def test_chart_table_shows_numbers_without_the_add_in(recalculated: dict[str, Workbook]) -> None:
+    """The chart's small table (below the summary) wraps the add-in results in IFERROR."""
+    sheet = recalculated["filled"][SHEETS["summary"]]
+    top = next(r for r in range(1, sheet.max_row + 1) if sheet[f"C{r}"].value == "Chỉ tiêu")
+    assert top > 36  # below the 32 summary rows, so the summary prints at a readable size
+    row = top + 1
+    while sheet[f"C{row}"].value:
+        for column in range(4, sheet.max_column + 1):
+            if sheet.cell(top, column).value:
+                value = sheet.cell(row, column).value
+                assert isinstance(value, int | float), (get_column_letter(column), row, value)
+        row += 1
+    assert row == top + 7  # six charted indicators: 1.1-1.6 carry targets
+
+
+# --- 2. the check column names what is wrong ---------------------------------------------
+
+
+def test_check_column_names_each_broken_identity(
+    recalculated: dict[str, Workbook], report: ReportInput
+) -> None:
+    workbook = recalculated["broken"]
+    sheet = workbook[SHEETS["grid"]]
+    for row in report.rows:
+        expected = BROKEN_CHECKS.get(row.field, CHECK_OK)
+        assert sheet[f"R{_row_of(workbook, row.field)}"].value == expected, row.field
+    title, _, total, _, _ = _grid_bounds(workbook, "TTHC_GRID_TOTAL")
+    assert title == SHEETS["grid"]
+    # (3) = 1.133 but (7)+(13) = 1.131+3: the total row reports its own identity first.
+    assert sheet[f"R{total}"].value == "(3)≠(7)+(13)."
+    assert sheet[f"R{total}"].value != CHECK_OK
+
+
+# --- 3. rendering ---------------------------------------------------------------------------
+
+
+@needs_poppler
+@pytest.mark.parametrize("variant", ["empty", "filled"])
+def test_page_count_is_stable(pdfs: dict[str, Path], variant: str) -> None:
+    pdf = pdfs[variant]
+    owners = _sheet_of_pages(_page_texts(pdf))
+    assert pdf_page_count(pdf) == len(owners) == sum(PAGES_BY_SHEET.values()) == 8
+    assert {key: owners.count(key) for key in PAGES_BY_SHEET} == PAGES_BY_SHEET
+    assert owners == sorted(owners, key=list(PAGES_BY_SHEET).index)  # sheets in order
+
+
+@needs_poppler
+def test_page_images_are_rendered(
+    pdfs: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    pdf = pdfs["filled"]
+    grid_page = _sheet_of_pages(_page_texts(pdf)).index("grid") + 1
+    folder = tmp_path_factory.mktemp("png")
+    first = pdf_to_png(pdf, folder, first=1, last=1)
+    grid = pdf_to_png(pdf, folder, first=grid_page, last=grid_page)
+    assert len(first) == 1 and len(grid) == 1
+    for image in (*first, *grid):
+        assert image.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert image.stat().st_size > 10_000, image  # a blank A4 page at 60 dpi is ~2 kB
+
+
+@needs_poppler
+def test_printed_text_keeps_vietnamese_and_shows_no_errors(pdfs: dict[str, Path]) -> None:
+    texts = _page_texts(pdfs["filled"])
+    owners = _sheet_of_pages(texts)
+    whole = "\n".join(texts)
+    assert "Bình Giang" in whole
+    assert "Tổng cộng" in whole
+    grid = texts[owners.index("grid")]
+    assert "1.132" in grid or "1,132" in grid  # thousands separator follows the locale
+    assert "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH CỦA XÃ BÌNH GIANG" in grid
+    assert "###" not in whole  # a number too wide for its column
+    for text, owner in zip(texts, owners, strict=True):
+        if owner != "summary":  # the add-in cells show #NAME? without the add-in
+            assert not any(error in text for error in (*ERROR_LITERALS, "Err:")), owner
+
+
+@needs_poppler
+def test_every_printed_page_has_content_and_the_catalogue_is_one_page_wide(
+    pdfs: dict[str, Path],
+) -> None:
+    texts = _page_texts(pdfs["empty"])
+    owners = _sheet_of_pages(texts)
+    blank = [page for page, text in enumerate(texts, 1) if not text.strip()]
+    assert blank == []
+    assert owners.count("catalogue") <= 2
+
+
+@needs_poppler
+def test_summary_prints_whole_indicator_names(pdfs: dict[str, Path], report: ReportInput) -> None:
+    texts = _page_texts(pdfs["filled"])
+    summary = " ".join(texts[_sheet_of_pages(texts).index("summary")].split())
+    scopes = len(summary_scopes(report.catalogue, report.unit.kind))  # one row per scope
+    clipped = {code: summary.count(title) for code, title in TITLES.items()}
+    assert clipped == dict.fromkeys(TITLES, scopes)
+
+
+@needs_poppler
+def test_the_output_workbook_prints_its_summary_and_report(pdfs: dict[str, Path]) -> None:
+    """The file `tthc report` writes: values instead of add-in formulas, the report text."""
+    texts = _page_texts(pdfs["output"])
+    owners = _sheet_of_pages(texts)
+    pages = {key: owners.count(key) for key in PAGES_BY_SHEET}
+    assert pages == {**PAGES_BY_SHEET, "narrative": 2}  # the report text takes two pages
+    whole = "\n".join(texts)
+    assert not any(error in whole for error in (*ERROR_LITERALS, "Err:"))
+    summary = " ".join(texts[owners.index("summary")].split())
+    assert "Đạt" in summary and "chưa có số liệu" in summary
+    narrative = [t for t, o in zip(texts, owners, strict=True) if o == "narrative"]
+    report_text = " ".join("\n".join(narrative).split())
+    for figure in (
+        "1.018/1.018 hồ sơ",
+        "1.124/1.124 hồ sơ",
+        "01/01 phản ánh, kiến nghị",
+        "Đạt chỉ tiêu giao.",
+        "ngày 01 tháng 4 năm 2026",
+        "Nguyễn Xuân Thành",
+    ):
+        assert figure in report_text, figure
+
+
+def test_the_output_workbook_recalculates_without_errors(
+    saved: dict[str, Path], recalculated: dict[str, Workbook]
+) -> None:
+    formulas = load_workbook(saved["output"])
+    assert list(_error_cells(formulas, recalculated["output"])) == []
