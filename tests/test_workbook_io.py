@@ -276,3 +276,13 @@ def test_a_foreign_workbook_is_refused(tmp_path: Path, capsys: pytest.CaptureFix
     Workbook().save(path)
     assert run(["check", str(path)]) == 2
     assert "không có các tên định danh của mẫu báo cáo TTHC" in capsys.readouterr().out
+
+
+def test_every_defined_name_is_documented_and_present() -> None:
+    from tthc.workbook_layout import NAMES
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    workbook = load_workbook(ROOT / "templates" / "BaoCaoTTHC.xlsx")
+    assert set(workbook.defined_names) == set(NAMES)
+    for name in NAMES:
+        assert f"| `{name}` | `{workbook.defined_names[name].attr_text}` |" in readme, name

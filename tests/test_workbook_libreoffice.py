@@ -436,3 +436,34 @@ def test_the_output_workbook_recalculates_without_errors(
 ) -> None:
     formulas = load_workbook(saved["output"])
     assert list(_error_cells(formulas, recalculated["output"])) == []
+
+
+def test_stale_cached_values_are_reported(saved: dict[str, Path], tmp_path: Path) -> None:
+    """A file a spreadsheet program saved carries cached results; they are cross-checked.
+
+    LibreOffice saves the recalculated sample with its cached (3) for Hộ tịch = 343;
+    the test then edits (4) in the sheet XML to 344 without recalculating, as a
+    program that writes values but not formulas would.
+    """
+    import zipfile
+
+    from tthc.workbook_reader import read_workbook
+
+    recalculated = convert(saved["filled"], "xlsx", tmp_path / "lo")
+    stale = tmp_path / "stale.xlsx"
+    with zipfile.ZipFile(recalculated) as source, zipfile.ZipFile(stale, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet2.xml":  # Phụ lục, the second sheet
+                text = data.decode("utf-8")
+                edited = re.sub(r'(<c r="D8"[^>]*><v>)343(</v>)', r"\g<1>344\g<2>", text)
+                assert edited != text
+                data = edited.encode("utf-8")
+            target.writestr(item, data)
+    findings = read_workbook(stale).findings
+    stale_cells = [
+        (f.location.sheet, f.location.cell) for f in findings if f.code == "cell.cached_mismatch"
+    ]
+    assert ("Phụ lục", "C8") in stale_cells
+    message = next(f.message for f in findings if f.code == "cell.cached_mismatch")
+    assert message.startswith("Giá trị Excel đã lưu là 343 nhưng tính lại được 344")
