@@ -11,7 +11,19 @@ from dataclasses import dataclass
 
 from .model import Convention, Settings
 
-__all__ = ["MISSING_INPUTS", "SHORT_NAMES", "TITLES", "IndicatorLabels", "indicator_labels"]
+__all__ = [
+    "MISSING_INPUTS",
+    "MISSING_TEXT",
+    "NONE_AROSE_TEXT",
+    "SHORT_NAMES",
+    "TITLES",
+    "IndicatorLabels",
+    "indicator_labels",
+]
+
+# What a summary cell shows instead of a number: an input is missing, or nothing arose.
+MISSING_TEXT = "chưa có số liệu"
+NONE_AROSE_TEXT = "không phát sinh"
 
 SHORT_NAMES = {
     "1.1": "nộp hồ sơ trực tuyến",

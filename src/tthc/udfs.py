@@ -20,14 +20,13 @@ from typing import Any, TypeVar
 import xlwings as xw
 
 from .indicators import IndicatorResult, Outcome, indicator_parts, unit_extras
+from .labels import MISSING_TEXT, NONE_AROSE_TEXT
 from .model import INDICATOR_CODES, ExtraValues
 from .sheet_ranges import RangeError, ScopedReport, scope_counts, scoped_report
 from .vn_format import RateRounding, format_count, format_integer, format_percent_value
 
 __all__ = ["TTHC_NUMBER", "TTHC_PART", "TTHC_RATE", "TTHC_VERDICT"]
 
-MISSING_TEXT = "chưa có số liệu"
-NONE_AROSE_TEXT = "không phát sinh"
 F = TypeVar("F", bound=Callable[..., Any])
 
 _DOC_INDICATOR = 'Mã chỉ tiêu: "1.1" … "1.6", "2.1", "2.2".'

@@ -20,6 +20,7 @@ from .indicators import (
     department_counts,
     indicator_parts,
 )
+from .labels import MISSING_TEXT, NONE_AROSE_TEXT
 from .model import INDICATOR_CODES, ExtraValues, ReportInput
 from .narrative import Narrative, Role
 from .vn_format import format_percent_value
@@ -34,9 +35,6 @@ __all__ = [
     "summary_values",
     "workbook_bytes",
 ]
-
-MISSING_TEXT = "chưa có số liệu"
-NONE_AROSE_TEXT = "không phát sinh"
 
 
 def _result_for(

@@ -110,6 +110,26 @@ def _validation(
     sheet.add_data_validation(rule)
 
 
+def _heading(sheet: Worksheet, title: str, note: str, last_column: str) -> None:
+    """The sheet's title in row 1 and a one-line instruction in row 2."""
+    sheet["A1"] = title
+    style_title(sheet["A1"])
+    sheet.merge_cells(f"A1:{last_column}1")
+    sheet["A2"] = note
+    style_label(sheet["A2"])
+    sheet.merge_cells(f"A2:{last_column}2")
+    sheet.row_dimensions[2].height = 32
+
+
+def _print_setup(sheet: Worksheet, orientation: str) -> None:
+    """A4, one page wide, as many pages tall as needed."""
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = orientation
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+
+
 def _protect(sheet: Worksheet) -> None:
     """Protection without a password: staff can lift it from the Review tab."""
     sheet.protection.sheet = True
@@ -330,11 +350,7 @@ def _info_sheet(workbook: Workbook, report: ReportInput | None, kind: UnitKind) 
         height=60,
     )
     sheet.freeze_panes = "A4"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.orientation = "portrait"
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    _print_setup(sheet, "portrait")
     _protect(sheet)
 
 
@@ -523,11 +539,7 @@ def _grid_sheet(
     sheet.row_dimensions[7].height = 36
     sheet.freeze_panes = f"C{first}"
     sheet.print_title_rows = "4:7"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    _print_setup(sheet, "landscape")
     _protect(sheet)
     return first, last
 
@@ -566,16 +578,16 @@ def _extras_sheet(
     kind: UnitKind,
 ) -> None:
     sheet = workbook.create_sheet(SHEETS["extras"])
-    sheet["A1"] = "SỐ LIỆU CÁC CHỈ TIÊU 1.2–1.6"
-    style_title(sheet["A1"])
-    sheet.merge_cells("A1:K1")
-    sheet["A2"] = (
-        "Chỉ nhập các ô màu vàng. Cột «Mẫu số» tự tính từ trang Phụ lục theo cách tính đã chọn. "
-        "Chỉ tiêu 1.2, 1.5, 1.6 nhập ở dòng toàn đơn vị là đủ; 1.3, 1.4 nhập theo từng phòng."
+    _heading(
+        sheet,
+        "SỐ LIỆU CÁC CHỈ TIÊU 1.2–1.6",
+        (
+            "Chỉ nhập các ô màu vàng. Cột «Mẫu số» tự tính từ trang Phụ lục theo cách tính đã "
+            "chọn. Chỉ tiêu 1.2, 1.5, 1.6 nhập ở dòng toàn đơn vị là đủ; 1.3, 1.4 nhập theo "
+            "từng phòng."
+        ),
+        "K",
     )
-    style_label(sheet["A2"])
-    sheet.merge_cells("A2:K2")
-    sheet.row_dimensions[2].height = 32
     groups = [
         ("A4:A5", "Phòng chuyên môn"),
         ("B4:C4", "1.2. Thanh toán trực tuyến"),
@@ -674,11 +686,7 @@ def _extras_sheet(
     for column in range(2, 12):
         sheet.column_dimensions[get_column_letter(column)].width = 13
     sheet.freeze_panes = "B6"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    _print_setup(sheet, "landscape")
     _protect(sheet)
 
 
@@ -687,16 +695,15 @@ def _extras_sheet(
 
 def _catalogue_sheet(workbook: Workbook, catalogue: Catalogue) -> None:
     sheet = workbook.create_sheet(SHEETS["catalogue"])
-    sheet["A1"] = "DANH MỤC LĨNH VỰC THEO PHÒNG CHUYÊN MÔN"
-    style_title(sheet["A1"])
-    sheet.merge_cells("A1:B1")
-    sheet["A2"] = (
-        "Sửa được: thêm lĩnh vực mới vào các dòng trống. Thứ tự phòng trong báo cáo là thứ tự "
-        "xuất hiện đầu tiên trong cột «Phòng chuyên môn»."
+    _heading(
+        sheet,
+        "DANH MỤC LĨNH VỰC THEO PHÒNG CHUYÊN MÔN",
+        (
+            "Sửa được: thêm lĩnh vực mới vào các dòng trống. Thứ tự phòng trong báo cáo là thứ tự "
+            "xuất hiện đầu tiên trong cột «Phòng chuyên môn»."
+        ),
+        "B",
     )
-    style_label(sheet["A2"])
-    sheet.merge_cells("A2:B2")
-    sheet.row_dimensions[2].height = 32
     style_header(sheet.cell(4, 1, "Lĩnh vực"))
     style_header(sheet.cell(4, 2, "Phòng chuyên môn"))
     pairs = [(f, d.name) for d in catalogue.departments for f in d.fields]
@@ -715,11 +722,7 @@ def _catalogue_sheet(workbook: Workbook, catalogue: Catalogue) -> None:
     sheet.column_dimensions["B"].width = 40
     sheet.freeze_panes = "A5"
     sheet.print_title_rows = "4:4"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.orientation = "portrait"
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    _print_setup(sheet, "portrait")
     _protect(sheet)
 
 
@@ -744,16 +747,15 @@ def summary_scopes(catalogue: Catalogue, kind: UnitKind) -> list[str]:
 
 def _summary_sheet(workbook: Workbook, catalogue: Catalogue, kind: UnitKind) -> None:
     sheet = workbook.create_sheet(SHEETS["summary"])
-    sheet["A1"] = "TỔNG HỢP CÁC CHỈ TIÊU"
-    style_title(sheet["A1"])
-    sheet.merge_cells("A1:H1")
-    sheet["A2"] = (
-        "Tính tự động bằng các hàm =TTHC_…() của add-in tthc (cần Excel có add-in). Tệp kết quả "
-        "do «Tạo báo cáo» hoặc lệnh tthc report tạo ra ghi sẵn giá trị."
+    _heading(
+        sheet,
+        "TỔNG HỢP CÁC CHỈ TIÊU",
+        (
+            "Tính tự động bằng các hàm =TTHC_…() của add-in tthc (cần Excel có add-in). Tệp kết "
+            "quả do «Tạo báo cáo» hoặc lệnh tthc report tạo ra ghi sẵn giá trị."
+        ),
+        "H",
     )
-    style_label(sheet["A2"])
-    sheet.merge_cells("A2:H2")
-    sheet.row_dimensions[2].height = 32
     for column, text in enumerate(SUMMARY_HEADERS, 1):
         style_header(sheet.cell(4, column, text))
     scopes = summary_scopes(catalogue, kind)
@@ -787,11 +789,7 @@ def _summary_sheet(workbook: Workbook, catalogue: Catalogue, kind: UnitKind) -> 
         sheet.column_dimensions[letter].width = width
     _chart_block(sheet, scopes, row + 1)
     sheet.freeze_panes = "A5"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    _print_setup(sheet, "landscape")
     _protect(sheet)
 
 
@@ -870,11 +868,7 @@ def _narrative_sheet(workbook: Workbook) -> Worksheet:
     style_label(sheet["A1"])
     sheet["A1"].font = Font(name=FONT_NAME, size=12, italic=True)
     _define(workbook, "TTHC_NARRATIVE", sheet, "A1")
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.orientation = "portrait"
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    _print_setup(sheet, "portrait")
     _protect(sheet)
     return sheet
 
