@@ -16,17 +16,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.workbook.workbook import Workbook
-from openpyxl.worksheet.worksheet import Worksheet
 
 from .catalogue import field_key
 from .datafile import LoadResult, load_report
 from .findings import Finding, Location, Severity
-from .grid import DERIVED_COLUMNS, INPUT_COLUMNS, column_by_number
+from .grid import INPUT_COLUMNS, column_by_number
 from .model import INDICATOR_CODES
 from .vn_format import format_integer, nfc
+from .workbook_blocks import BlockSource, OpenpyxlSource
 from .workbook_layout import (
     EXTRA_COLUMNS,
     NO,
@@ -35,7 +33,7 @@ from .workbook_layout import (
     rounding_from_label,
 )
 
-__all__ = ["read_workbook"]
+__all__ = ["read_blocks", "read_workbook"]
 
 _REQUIRED_NAMES = (
     "TTHC_UNIT_KIND",
@@ -96,63 +94,7 @@ def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _is_formula(value: object) -> bool:
-    return isinstance(value, str) and value.startswith("=")
-
-
-class _Book:
-    """The workbook opened twice: formulas as written, and the values Excel cached."""
-
-    def __init__(self, formulas: Workbook, cached: Workbook) -> None:
-        self.formulas = formulas
-        self.cached = cached
-        self.findings: list[Finding] = []
-
-    def block(self, name: str) -> tuple[Worksheet, Worksheet, list[list[Any]]] | None:
-        """(sheet, cached sheet, rows of cells) of a defined name; None with a finding if broken."""
-        defined = self.formulas.defined_names.get(name)
-        if defined is None:
-            return None
-        destinations = list(defined.destinations)
-        if len(destinations) != 1:
-            self._broken(name, "không trỏ tới đúng một vùng ô")
-            return None
-        title, ref = destinations[0]
-        if title not in self.formulas.sheetnames:
-            self._broken(name, f"trỏ tới trang «{title}» không còn trong sổ tính")
-            return None
-        sheet = self.formulas[title]
-        try:
-            cells = sheet[ref.replace("$", "")]
-        except ValueError:
-            self._broken(name, f"trỏ tới vùng «{ref}» không hợp lệ")
-            return None
-        if not isinstance(cells, tuple):
-            cells = ((cells,),)
-        elif cells and not isinstance(cells[0], tuple):
-            cells = (cells,)
-        return sheet, self.cached[title], [list(row) for row in cells]
-
-    def _broken(self, name: str, what: str) -> None:
-        self.findings.append(
-            Finding(
-                Severity.ERROR,
-                "workbook.name_broken",
-                f"Tên định danh {name} {what}; hãy dùng lại mẫu BaoCaoTTHC.xlsx.",
-                Location(key=name),
-            )
-        )
-
-    def cell(self, name: str) -> tuple[object, str, str] | None:
-        found = self.block(name)
-        if found is None:
-            return None
-        sheet, _cached, rows = found
-        target = rows[0][0]
-        return target.value, sheet.title, target.coordinate
-
-
-def _open(path: Path) -> _Book | LoadResult:
+def _open(path: Path) -> OpenpyxlSource | LoadResult:
     def problem(message: str) -> LoadResult:
         finding = Finding(Severity.ERROR, "file.unreadable", message, Location(key=path.name))
         return LoadResult(None, (finding,))
@@ -162,23 +104,25 @@ def _open(path: Path) -> _Book | LoadResult:
     if path.is_dir():
         return problem("Đây là một thư mục, không phải tệp.")
     try:
-        formulas = load_workbook(path, data_only=False)
-        cached = load_workbook(path, data_only=True)
+        return OpenpyxlSource.open(path)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
         return problem(
             "Không mở được tệp như một sổ tính Excel (.xlsx); tệp hỏng, có mật khẩu hoặc không "
             "phải sổ tính."
         )
-    return _Book(formulas, cached)
 
 
 def read_workbook(path: Path) -> LoadResult:
-    """The report of a filled workbook; findings carry sheet and cell."""
+    """The report of a filled workbook file; findings carry sheet and cell."""
     opened = _open(path)
     if isinstance(opened, LoadResult):
         return opened
-    book = opened
-    missing = [n for n in _REQUIRED_NAMES if n not in book.formulas.defined_names]
+    return read_blocks(opened, path.name)
+
+
+def read_blocks(book: BlockSource, label: str) -> LoadResult:
+    """The report held by a workbook's named blocks, from any engine."""
+    missing = [n for n in _REQUIRED_NAMES if n not in book.names()]
     if missing:
         finding = Finding(
             Severity.ERROR,
@@ -186,7 +130,7 @@ def read_workbook(path: Path) -> LoadResult:
             "Sổ tính không có các tên định danh của mẫu báo cáo TTHC ("
             + ", ".join(missing)
             + "); hãy nhập số liệu vào mẫu BaoCaoTTHC.xlsx (lệnh «tthc template»).",
-            Location(key=path.name),
+            Location(key=label),
         )
         return LoadResult(None, (finding,))
     cells = _Cells()
@@ -200,9 +144,16 @@ def read_workbook(path: Path) -> LoadResult:
     findings += book.findings
     findings += list(loaded.findings)
     if loaded.report is not None:
-        findings += _cached_mismatches(book, loaded, grid_rows)
+        findings += _cached_mismatches(loaded, grid_rows)
     located = tuple(cells.locate(f) for f in findings)
     return LoadResult(loaded.report, located, cells.locate)
+
+
+def _cell(book: BlockSource, name: str) -> tuple[object, str, str] | None:
+    block = book.block(name)
+    if block is None:
+        return None
+    return block.first.value, block.sheet, block.first.coordinate
 
 
 def _text(value: object) -> str:
@@ -213,16 +164,16 @@ def _text(value: object) -> str:
     return nfc(str(value)).strip()
 
 
-def _read_info(book: _Book, raw: dict, cells: _Cells, findings: list[Finding]) -> None:
+def _read_info(book: BlockSource, raw: dict, cells: _Cells, findings: list[Finding]) -> None:
     for name, (section, key) in _INFO_TEXTS.items():
-        found = book.cell(name)
+        found = _cell(book, name)
         if found is None:
             continue
         value, sheet, coordinate = found
         raw[section][key] = _text(value)
         cells.by_key[f"{section}.{key}"] = (sheet, coordinate)
     for name, (section, key) in _INFO_DATES.items():
-        found = book.cell(name)
+        found = _cell(book, name)
         if found is None:
             continue
         value, sheet, coordinate = found
@@ -245,19 +196,18 @@ def _read_info(book: _Book, raw: dict, cells: _Cells, findings: list[Finding]) -
         block = book.block(name)
         if block is None:
             continue
-        items = [_text(row[0].value) for row in block[2] if not _blank(row[0].value)]
+        items = [_text(row[0].value) for row in block.rows if not _blank(row[0].value)]
         if len(target) == 2:
             raw[target[0]][target[1]] = items
         else:
             raw[target[0]] = items
 
 
-def _read_settings(book: _Book, raw: dict, findings: list[Finding]) -> None:
+def _read_settings(book: BlockSource, raw: dict, findings: list[Finding]) -> None:
     block = book.block("TTHC_SETTINGS")
     if block is None:
         return
-    sheet, _cached, rows = block
-    values = [row[0] for row in rows]
+    values = [row[0] for row in block.rows]
     settings: dict[str, Any] = {}
 
     def bad(cell: Any, allowed: str) -> None:
@@ -266,7 +216,7 @@ def _read_settings(book: _Book, raw: dict, findings: list[Finding]) -> None:
                 Severity.ERROR,
                 "settings.invalid",
                 f"Giá trị «{cell.value}» không hợp lệ; chọn {allowed}.",
-                Location(sheet=sheet.title, cell=cell.coordinate),
+                Location(sheet=block.sheet, cell=cell.coordinate),
             )
         )
 
@@ -292,20 +242,20 @@ def _read_settings(book: _Book, raw: dict, findings: list[Finding]) -> None:
     raw["settings"] = settings
 
 
-def _read_targets(book: _Book, raw: dict, cells: _Cells) -> None:
+def _read_targets(book: BlockSource, raw: dict, cells: _Cells) -> None:
     block = book.block("TTHC_TARGETS")
     if block is None:
         return
-    sheet, _cached, rows = block
+    sheet = block.sheet
     targets: dict[str, Any] = {}
-    for row in rows:
+    for row in block.rows:
         code = _text(row[0].value)
         if code not in INDICATOR_CODES or len(row) < 4:
             continue
         comparison, percent = row[2], row[3]
-        cells.by_key[f"targets.{code}"] = (sheet.title, comparison.coordinate)
-        cells.by_key[f"targets.{code}.comparison"] = (sheet.title, comparison.coordinate)
-        cells.by_key[f"targets.{code}.percent"] = (sheet.title, percent.coordinate)
+        cells.by_key[f"targets.{code}"] = (sheet, comparison.coordinate)
+        cells.by_key[f"targets.{code}.comparison"] = (sheet, comparison.coordinate)
+        cells.by_key[f"targets.{code}.percent"] = (sheet, percent.coordinate)
         if _blank(comparison.value):
             targets[code] = None
         else:
@@ -318,15 +268,18 @@ class _GridRow:
     index: int  # position in the data file's rows
     sheet_row: int
     derived: dict[int, tuple[str, Any]]  # column number -> (cell, the value Excel cached)
+    sheet: str
 
 
-def _read_grid(book: _Book, raw: dict, cells: _Cells, findings: list[Finding]) -> list[_GridRow]:
+def _read_grid(
+    book: BlockSource, raw: dict, cells: _Cells, findings: list[Finding]
+) -> list[_GridRow]:
     block = book.block("TTHC_GRID")
     rows: list[dict[str, Any]] = []
     kept: list[_GridRow] = []
     if block is not None:
-        sheet, cached, grid = block
-        for cells_of_row in grid:
+        sheet = block.sheet
+        for cells_of_row in block.rows:
             by_number = {2 + offset: cell for offset, cell in enumerate(cells_of_row[:15])}
             inputs = [by_number[c.number].value for c in INPUT_COLUMNS if c.number in by_number]
             if all(_blank(v) for v in inputs):
@@ -336,43 +289,35 @@ def _read_grid(book: _Book, raw: dict, cells: _Cells, findings: list[Finding]) -
             name = _text(name_cell.value)
             row: dict[str, Any] = {"field": name}
             key = f"appendix.rows[{index}]"
-            cells.by_key[f"{key}.field"] = (sheet.title, name_cell.coordinate)
+            cells.by_key[f"{key}.field"] = (sheet, name_cell.coordinate)
+            derived: dict[int, tuple[str, Any]] = {}
             for number, cell in by_number.items():
-                cells.by_grid[(field_key(name), number)] = (sheet.title, cell.coordinate)
+                cells.by_grid[(field_key(name), number)] = (sheet, cell.coordinate)
                 if number == 2:
                     continue
                 column = column_by_number(number)
-                cells.by_key[f"{key}.{column.key}"] = (sheet.title, cell.coordinate)
-                if column.is_derived:
-                    if _is_formula(cell.value):
-                        continue
-                    row[column.key] = cell.value
-                    findings.append(_overwritten(sheet.title, cell.coordinate, number, cell.value))
-                else:
+                cells.by_key[f"{key}.{column.key}"] = (sheet, cell.coordinate)
+                if not column.is_derived:
                     row[column.key] = "" if cell.value is None else cell.value
-            derived = {
-                c.number: (
-                    by_number[c.number].coordinate,
-                    cached[by_number[c.number].coordinate].value,
-                )
-                for c in DERIVED_COLUMNS
-                if _is_formula(by_number[c.number].value)
-            }
-            kept.append(_GridRow(index, name_cell.row, derived))
+                elif cell.typed_over:
+                    row[column.key] = cell.value
+                    findings.append(_overwritten(sheet, cell.coordinate, number, cell.value))
+                else:
+                    derived[number] = (cell.coordinate, cell.value)
+            kept.append(_GridRow(index, name_cell.row, derived, sheet))
             rows.append(row)
     raw["appendix"] = {"rows": rows}
     total = book.block("TTHC_GRID_TOTAL")
     if total is not None:
-        sheet, _cached, total_rows = total
         stated: dict[str, Any] = {}
-        for offset, cell in enumerate(total_rows[0][1:15]):
+        for offset, cell in enumerate(total.rows[0][1:15]):
             number = 3 + offset
             column = column_by_number(number)
-            cells.by_grid[(field_key("Tổng cộng"), number)] = (sheet.title, cell.coordinate)
-            cells.by_key[f"appendix.total.{column.key}"] = (sheet.title, cell.coordinate)
-            if not _is_formula(cell.value) and not _blank(cell.value):
+            cells.by_grid[(field_key("Tổng cộng"), number)] = (total.sheet, cell.coordinate)
+            cells.by_key[f"appendix.total.{column.key}"] = (total.sheet, cell.coordinate)
+            if cell.typed_over and not _blank(cell.value):
                 stated[column.key] = cell.value
-                findings.append(_overwritten(sheet.title, cell.coordinate, number, cell.value))
+                findings.append(_overwritten(total.sheet, cell.coordinate, number, cell.value))
         if stated:
             raw["appendix"]["total"] = stated
     return kept
@@ -390,11 +335,11 @@ def _overwritten(sheet: str, coordinate: str, number: int, value: object) -> Fin
     )
 
 
-def _read_extras(book: _Book, raw: dict, cells: _Cells) -> None:
+def _read_extras(book: BlockSource, raw: dict, cells: _Cells) -> None:
     block = book.block("TTHC_EXTRAS")
     if block is None:
         return
-    sheet, _cached, rows = block
+    sheet, rows = block.sheet, block.rows
     unit: dict[str, Any] = {}
     departments: dict[str, dict[str, Any]] = {}
     for row in rows:
@@ -409,11 +354,11 @@ def _read_extras(book: _Book, raw: dict, cells: _Cells) -> None:
             if k in by_key and not _blank(by_key[k].value)
         }
         prefix = "extra_inputs.unit" if is_unit else f"extra_inputs.departments.{label}"
-        cells.by_key[prefix] = (sheet.title, row[0].coordinate)
-        cells.by_department[field_key(label)] = (sheet.title, row[0].coordinate)
+        cells.by_key[prefix] = (sheet, row[0].coordinate)
+        cells.by_department[field_key(label)] = (sheet, row[0].coordinate)
         for k in _EXTRA_INPUT_KEYS:
             if k in by_key:
-                cells.by_key[f"{prefix}.{k}"] = (sheet.title, by_key[k].coordinate)
+                cells.by_key[f"{prefix}.{k}"] = (sheet, by_key[k].coordinate)
         if is_unit:
             unit = values
         elif values:
@@ -421,11 +366,11 @@ def _read_extras(book: _Book, raw: dict, cells: _Cells) -> None:
     raw["extra_inputs"] = {"unit": unit, "departments": departments}
 
 
-def _read_catalogue(book: _Book, raw: dict, cells: _Cells, findings: list[Finding]) -> None:
+def _read_catalogue(book: BlockSource, raw: dict, cells: _Cells, findings: list[Finding]) -> None:
     block = book.block("TTHC_CATALOGUE")
     if block is None:
         return
-    sheet, _cached, rows = block
+    sheet, rows = block.sheet, block.rows
     mapping: dict[str, list[str]] = {}
     for row in rows:
         if len(row) < 2:
@@ -441,7 +386,7 @@ def _read_catalogue(book: _Book, raw: dict, cells: _Cells, findings: list[Findin
                     "catalogue.incomplete",
                     "Dòng danh mục phải có cả lĩnh vực và phòng chuyên môn.",
                     Location(
-                        sheet=sheet.title, cell=(department_cell if name else field_cell).coordinate
+                        sheet=sheet, cell=(department_cell if name else field_cell).coordinate
                     ),
                 )
             )
@@ -449,18 +394,12 @@ def _read_catalogue(book: _Book, raw: dict, cells: _Cells, findings: list[Findin
         mapping.setdefault(department, []).append(name)
     if mapping:
         raw["catalogue"] = mapping
-        cells.by_key["catalogue"] = (sheet.title, rows[0][0].coordinate)
+        cells.by_key["catalogue"] = (sheet, rows[0][0].coordinate)
 
 
-def _cached_mismatches(
-    book: _Book, loaded: LoadResult, grid_rows: list[_GridRow]
-) -> Iterator[Finding]:
-    """Where Excel saved a value for a derived cell, it must equal the recomputation."""
+def _cached_mismatches(loaded: LoadResult, grid_rows: list[_GridRow]) -> Iterator[Finding]:
+    """Where a spreadsheet program saved a value for a derived cell, it must equal ours."""
     assert loaded.report is not None
-    block = book.block("TTHC_GRID")
-    if block is None:
-        return
-    sheet = block[0]
     for grid_row in grid_rows:
         if grid_row.index >= len(loaded.report.rows):
             continue
@@ -475,5 +414,5 @@ def _cached_mismatches(
                     "cell.cached_mismatch",
                     f"Giá trị Excel đã lưu là {format_integer(int(cached))} nhưng tính lại được "
                     f"{format_integer(expected)}; hãy mở tệp bằng Excel để tính lại rồi lưu.",
-                    Location(sheet=sheet.title, cell=coordinate),
+                    Location(sheet=grid_row.sheet, cell=coordinate),
                 )

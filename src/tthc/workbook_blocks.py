@@ -1,0 +1,129 @@
+"""Named blocks of a workbook, whatever engine reads them.
+
+The reader needs, for each defined name, the cells it covers: their address,
+what they show, and whether they hold a formula. openpyxl (the CLI) and
+xlwings (the Excel button) answer that differently; each gives `Block`s here
+so one reader serves both, and the macro reads every block with one call.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.workbook import Workbook
+
+from .findings import Finding, Location, Severity
+
+__all__ = ["UNKNOWN", "Block", "BlockSource", "Cell", "OpenpyxlSource"]
+
+UNKNOWN = object()  # the engine cannot tell whether the cell holds a formula
+
+
+@dataclass(frozen=True)
+class Cell:
+    coordinate: str  # "C8"
+    value: object  # what was typed, or the formula's last computed value (None if unknown)
+    formula: object = None  # the formula text, None for a constant, UNKNOWN if not known
+
+    @property
+    def row(self) -> int:
+        return int("".join(ch for ch in self.coordinate if ch.isdigit()))
+
+    @property
+    def is_formula(self) -> bool:
+        return isinstance(self.formula, str)
+
+    @property
+    def typed_over(self) -> bool:
+        """A constant where the template has a formula (only when the engine can tell)."""
+        return self.formula is None
+
+
+@dataclass(frozen=True)
+class Block:
+    sheet: str
+    rows: list[list[Cell]]
+
+    @property
+    def first(self) -> Cell:
+        return self.rows[0][0]
+
+
+def coordinate(row: int, column: int) -> str:
+    return f"{get_column_letter(column)}{row}"
+
+
+@dataclass
+class BlockSource:
+    """Base of the engines: what names exist, each name's block, broken names as findings."""
+
+    findings: list[Finding] = field(default_factory=list)
+
+    def names(self) -> set[str]:
+        raise NotImplementedError
+
+    def block(self, name: str) -> Block | None:
+        raise NotImplementedError
+
+    def broken(self, name: str, what: str) -> None:
+        self.findings.append(
+            Finding(
+                Severity.ERROR,
+                "workbook.name_broken",
+                f"Tên định danh {name} {what}; hãy dùng lại mẫu BaoCaoTTHC.xlsx.",
+                Location(key=name),
+            )
+        )
+
+
+class OpenpyxlSource(BlockSource):
+    """A saved .xlsx opened twice: the formulas as written and the values last cached."""
+
+    def __init__(self, formulas: Workbook, cached: Workbook) -> None:
+        super().__init__()
+        self.formulas = formulas
+        self.cached = cached
+
+    @classmethod
+    def open(cls, path: Path) -> OpenpyxlSource:
+        return cls(load_workbook(path, data_only=False), load_workbook(path, data_only=True))
+
+    def names(self) -> set[str]:
+        return set(self.formulas.defined_names)
+
+    def block(self, name: str) -> Block | None:
+        defined = self.formulas.defined_names.get(name)
+        if defined is None:
+            return None
+        destinations = list(defined.destinations)
+        if len(destinations) != 1:
+            self.broken(name, "không trỏ tới đúng một vùng ô")
+            return None
+        title, ref = destinations[0]
+        if title not in self.formulas.sheetnames:
+            self.broken(name, f"trỏ tới trang «{title}» không còn trong sổ tính")
+            return None
+        sheet, cached = self.formulas[title], self.cached[title]
+        try:
+            cells = sheet[ref.replace("$", "")]
+        except ValueError:
+            self.broken(name, f"trỏ tới vùng «{ref}» không hợp lệ")
+            return None
+        if not isinstance(cells, tuple):
+            cells = ((cells,),)
+        elif cells and not isinstance(cells[0], tuple):
+            cells = (cells,)
+        rows = []
+        for row in cells:
+            out = []
+            for cell in row:
+                written = cell.value
+                if isinstance(written, str) and written.startswith("="):
+                    out.append(Cell(cell.coordinate, cached[cell.coordinate].value, written))
+                else:
+                    out.append(Cell(cell.coordinate, written, None))
+            rows.append(out)
+        return Block(title, rows)
