@@ -62,7 +62,10 @@ NAMES: dict[str, str] = {
     "TTHC_CATALOGUE": "catalogue: field, department",
     "TTHC_CATALOGUE_FIELDS": "catalogue field column",
     "TTHC_CATALOGUE_DEPARTMENTS": "catalogue department column",
-    "TTHC_SUMMARY": "summary: code, title, scope, numerator, denominator, rate, target, verdict",
+    "TTHC_SUMMARY": (
+        "summary: code, title, scope, numerator, denominator, rate, target, verdict, "
+        "text as in the report"
+    ),
     "TTHC_NARRATIVE": "first cell of the narrative sheet",
 }
 

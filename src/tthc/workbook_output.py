@@ -14,80 +14,21 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .indicators import (
-    IndicatorResult,
     IndicatorSet,
-    Outcome,
-    department_counts,
-    indicator_parts,
 )
-from .labels import MISSING_TEXT, NONE_AROSE_TEXT
-from .model import INDICATOR_CODES, ExtraValues, ReportInput
+from .model import ReportInput
 from .narrative import Narrative, Role
-from .vn_format import format_percent_value
+from .summary import SummaryRow, summary_rows
 from .workbook_layout import SHEETS
 from .workbook_style import FONT_NAME, set_text
-from .workbook_template import build_workbook, summary_scopes
+from .workbook_template import build_workbook
 
 __all__ = [
     "build_output_workbook",
     "narrative_rows",
     "select_sheet",
-    "summary_values",
     "workbook_bytes",
 ]
-
-
-def _result_for(
-    report: ReportInput, indicators: IndicatorSet, code: str, scope_index: int, scope: str
-) -> IndicatorResult:
-    if scope_index == 0:
-        return indicators.unit[code]
-    if scope in indicators.departments:
-        return indicators.departments[scope][code]
-    counts = department_counts(report)[scope]
-    extras = report.extras.for_department(scope) or ExtraValues()
-    numerator, denominator = indicator_parts(code, counts, extras, report.settings)
-    return IndicatorResult(code, scope, numerator, denominator, report.targets.get(code))
-
-
-def summary_values(
-    report: ReportInput, indicators: IndicatorSet
-) -> list[tuple[str, str, object, object, object, str, str]]:
-    """One row per indicator and scope: code, scope, numerator, denominator, rate, target, verdict.
-
-    The same values the `=TTHC_…()` formulas give in Excel.
-    """
-    rows = []
-    scopes = summary_scopes(report.catalogue, report.unit.kind)
-    for code in INDICATOR_CODES:
-        for index, scope in enumerate(scopes):
-            result = _result_for(report, indicators, code, index, scope)
-            target = report.targets.get(code)
-            target_text = (
-                ""
-                if target is None
-                else f"{target.comparison.value} "
-                f"{format_percent_value(target.percent, report.settings.rate_rounding)}"
-            )
-            if result.outcome is Outcome.MISSING:
-                rate: object = MISSING_TEXT
-            elif result.outcome is Outcome.NONE_AROSE:
-                rate = NONE_AROSE_TEXT
-            else:
-                rate = float(result.rate) if result.rate is not None else ""
-            verdict = "" if result.verdict is None else ("Đạt" if result.verdict else "Không đạt")
-            rows.append(
-                (
-                    code,
-                    scope,
-                    MISSING_TEXT if result.numerator is None else result.numerator,
-                    MISSING_TEXT if result.denominator is None else result.denominator,
-                    rate,
-                    target_text,
-                    verdict,
-                )
-            )
-    return rows
 
 
 def narrative_rows(narrative: Narrative) -> list[tuple[str, str, str]]:
@@ -165,14 +106,12 @@ def _write_narrative(sheet: Worksheet, narrative: Narrative) -> None:
         sheet.row_dimensions[index].height = 18 * lines
 
 
-def _write_summary(sheet: Worksheet, values: list[tuple]) -> None:
-    for offset, (_code, _scope, numerator, denominator, rate, target, verdict) in enumerate(values):
+def _write_summary(sheet: Worksheet, rows: list[SummaryRow]) -> None:
+    for offset, item in enumerate(rows):
         row = 5 + offset
-        sheet.cell(row, 4).value = numerator
-        sheet.cell(row, 5).value = denominator
-        sheet.cell(row, 6).value = rate
-        sheet.cell(row, 7).value = target
-        sheet.cell(row, 8).value = verdict
+        values = (item.numerator, item.denominator, item.rate, item.target, item.verdict, item.text)
+        for column, value in enumerate(values, 4):
+            sheet.cell(row, column).value = value
 
 
 def build_output_workbook(
@@ -180,7 +119,7 @@ def build_output_workbook(
 ) -> Workbook:
     """The filled workbook with Tổng hợp and Báo cáo holding values."""
     workbook = build_workbook(report)
-    _write_summary(workbook[SHEETS["summary"]], summary_values(report, indicators))
+    _write_summary(workbook[SHEETS["summary"]], summary_rows(report, indicators))
     _write_narrative(workbook[SHEETS["narrative"]], narrative)
     select_sheet(workbook, SHEETS["narrative"])
     return workbook

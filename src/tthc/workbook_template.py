@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.formatting.rule import FormulaRule
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.utils.cell import absolute_coordinate
 from openpyxl.workbook.defined_name import DefinedName
@@ -39,6 +39,7 @@ from .model import (
     UnitKind,
     default_targets,
 )
+from .summary import summary_scopes
 from .workbook_layout import (
     CONVENTION_LABELS,
     EXTRA_COLUMNS,
@@ -737,12 +738,8 @@ SUMMARY_HEADERS = (
     "Tỷ lệ",
     "Chỉ tiêu giao",
     "Kết quả",
+    "Ghi trong báo cáo",
 )
-
-
-def summary_scopes(catalogue: Catalogue, kind: UnitKind) -> list[str]:
-    """The scopes of the summary: the whole unit first, then each department."""
-    return [f"Toàn {kind.value}", *catalogue.department_names]
 
 
 def _summary_sheet(workbook: Workbook, catalogue: Catalogue, kind: UnitKind) -> None:
@@ -754,7 +751,7 @@ def _summary_sheet(workbook: Workbook, catalogue: Catalogue, kind: UnitKind) -> 
             "Tính tự động bằng các hàm =TTHC_…() của add-in tthc (cần Excel có add-in). Tệp kết "
             "quả do «Tạo báo cáo» hoặc lệnh tthc report tạo ra ghi sẵn giá trị."
         ),
-        "H",
+        "I",
     )
     for column, text in enumerate(SUMMARY_HEADERS, 1):
         style_header(sheet.cell(4, column, text))
@@ -783,9 +780,13 @@ def _summary_sheet(workbook: Workbook, catalogue: Catalogue, kind: UnitKind) -> 
                     bold=scope == scopes[0],
                 )
             sheet.cell(row, 2).alignment = Alignment(vertical="center", wrap_text=True)
+            # Column I: the figure as the report writes it, filled by the button or the CLI.
+            style_computed(sheet.cell(row, 9), bold=scope == scopes[0])
+            sheet.cell(row, 9).protection = Protection(locked=False)
             row += 1
-    _define(workbook, "TTHC_SUMMARY", sheet, f"A5:H{row - 1}")
-    for letter, width in zip("ABCDEFGH", (6, 60, 26, 15, 15, 15, 13, 12), strict=True):
+    _define(workbook, "TTHC_SUMMARY", sheet, f"A5:I{row - 1}")
+    widths = (6, 56, 24, 13, 13, 13, 12, 11, 26)
+    for letter, width in zip("ABCDEFGHI", widths, strict=True):
         sheet.column_dimensions[letter].width = width
     _chart_block(sheet, scopes, row + 1)
     sheet.freeze_panes = "A5"
@@ -861,15 +862,22 @@ NARRATIVE_PLACEHOLDER = (
 )
 
 
+NARRATIVE_ROWS = 250  # rows pre-formatted for the text the button writes
+
+
 def _narrative_sheet(workbook: Workbook) -> Worksheet:
+    """The report text, one paragraph a row; not protected: it belongs to the tool's output."""
     sheet = workbook.create_sheet(SHEETS["narrative"])
     sheet.column_dimensions["A"].width = 88
+    for row in range(1, NARRATIVE_ROWS + 1):
+        cell = sheet.cell(row, 1)
+        cell.font = Font(name=FONT_NAME, size=13)
+        cell.alignment = Alignment(vertical="top", wrap_text=True)
+        cell.number_format = "@"  # "- Văn phòng …" stays text when Excel receives it
     sheet["A1"] = NARRATIVE_PLACEHOLDER
-    style_label(sheet["A1"])
     sheet["A1"].font = Font(name=FONT_NAME, size=12, italic=True)
     _define(workbook, "TTHC_NARRATIVE", sheet, "A1")
     _print_setup(sheet, "portrait")
-    _protect(sheet)
     return sheet
 
 
