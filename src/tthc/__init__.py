@@ -18,6 +18,17 @@ from .narrative import Narrative, build_narrative
 from .pipeline import PipelineResult, run_pipeline
 from .plaintext import render_text
 
+
+def main() -> None:
+    """Entry point of the Excel add-in's button: `import tthc; tthc.main()` (xlwings RunMain).
+
+    Imported lazily so that `import tthc` stays light for the command line.
+    """
+    from .macro import run_button
+
+    run_button()
+
+
 __all__ = [
     "Catalogue",
     "Convention",
@@ -40,6 +51,7 @@ __all__ = [
     "dump_report",
     "indicator_parts",
     "load_report",
+    "main",
     "read_report_file",
     "render_text",
     "run_pipeline",

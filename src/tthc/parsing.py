@@ -129,6 +129,10 @@ def parse_date(raw: object, where: Location) -> tuple[date | None, tuple[Finding
             return date.fromisoformat(text), ()
         except ValueError:
             pass
+        try:  # "2026-03-01T00:00:00.000Z", as Excel on the web sends dates
+            return datetime.fromisoformat(text.replace("Z", "+00:00")).date(), ()
+        except ValueError:
+            pass
         match = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", text)
         if match:
             day, month, year = (int(g) for g in match.groups())

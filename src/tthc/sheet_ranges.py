@@ -169,6 +169,17 @@ def _extras(values: object) -> tuple[ExtraValues, dict[str, ExtraValues], list[s
     return unit, departments, order
 
 
+def _kind(value: object) -> UnitKind:
+    """'xã', 'phường' or 'đặc khu' (default xã): only the wording of the text depends on it."""
+    if _blank(value):
+        return UnitKind.XA
+    text = str(value).strip().casefold()
+    for kind in UnitKind:
+        if kind.value == text:
+            return kind
+    raise RangeError(f"Loại đơn vị «{value}» không hợp lệ (xã, phường hoặc đặc khu).")
+
+
 @dataclass(frozen=True)
 class ScopedReport:
     """A report rebuilt from ranges, and which part of it a cell asks about."""
@@ -184,6 +195,7 @@ def scoped_report(
     scope: object = None,
     settings: object = None,
     targets: object = None,
+    kind: object = None,
 ) -> ScopedReport:
     """A minimal ReportInput from the ranges a worksheet function was given."""
     rows, departments_of = _grid(grid)
@@ -200,7 +212,7 @@ def scoped_report(
     )
     today = date.today()
     report = ReportInput(
-        unit=Unit(UnitKind.XA, "-"),
+        unit=Unit(_kind(kind), "-"),
         period=Period(today, today),
         document=DocumentInfo(date=today),
         signer=Signer(),

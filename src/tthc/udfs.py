@@ -19,13 +19,29 @@ from typing import Any, TypeVar
 
 import xlwings as xw
 
-from .indicators import IndicatorResult, Outcome, indicator_parts, unit_extras
+from .indicators import (
+    IndicatorResult,
+    Outcome,
+    compute_indicators,
+    indicator_parts,
+    unit_extras,
+)
 from .labels import MISSING_TEXT, NONE_AROSE_TEXT
 from .model import INDICATOR_CODES, ExtraValues
+from .narrative import build_narrative
+from .sheet_checks import grid_findings
 from .sheet_ranges import RangeError, ScopedReport, scope_counts, scoped_report
+from .sheet_text import section_paragraphs, split_for_cells
 from .vn_format import RateRounding, format_count, format_integer, format_percent_value
 
-__all__ = ["TTHC_NUMBER", "TTHC_PART", "TTHC_RATE", "TTHC_VERDICT"]
+__all__ = [
+    "TTHC_CHECK",
+    "TTHC_NUMBER",
+    "TTHC_PART",
+    "TTHC_RATE",
+    "TTHC_TEXT",
+    "TTHC_VERDICT",
+]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -174,3 +190,48 @@ def TTHC_NUMBER(value: object, kind: object = "count") -> str:
     if wanted == "integer":
         return format_integer(int(value))
     return format_count(int(value))
+
+
+@_safe
+@xw.func
+@xw.arg("grid", ndim=2, doc=_DOC_GRID)
+@xw.arg(
+    "catalogue", ndim=2, doc="Danh mục (TTHC_CATALOGUE); bỏ trống thì dùng cột phòng của phụ lục."
+)
+@xw.ret(expand="table")
+def TTHC_CHECK(grid: object, catalogue: object = None) -> object:
+    """Các lỗi, cảnh báo của phụ lục, mỗi dòng một ô; «OK» khi không có gì."""
+    findings = grid_findings(grid, catalogue)
+    if not findings:
+        return [["OK"]]
+    return [[piece] for f in findings for piece in split_for_cells(f.describe())]
+
+
+@_safe
+@xw.func
+@xw.arg("section", doc="Mục: «1», «1.1» … «2.2», «3»; bỏ trống cho toàn bộ.")
+@xw.arg("grid", ndim=2, doc=_DOC_GRID)
+@xw.arg("extras", ndim=2, doc=_DOC_EXTRAS)
+@xw.arg("targets", ndim=2, doc="Bảng chỉ tiêu giao (TTHC_TARGETS).")
+@xw.arg("settings", doc=_DOC_SETTINGS)
+@xw.arg("kind", doc="Loại đơn vị: xã, phường hoặc đặc khu (TTHC_UNIT_KIND).")
+@xw.ret(expand="table")
+def TTHC_TEXT(
+    section: object,
+    grid: object,
+    extras: object = None,
+    targets: object = None,
+    settings: object = None,
+    kind: object = None,
+) -> object:
+    """Một mục của báo cáo, mỗi đoạn một ô (đoạn dài được cắt dưới 255 ký tự)."""
+    wanted = "" if section is None else str(section)
+    if isinstance(section, float):
+        wanted = f"{section:g}"
+    scoped = scoped_report(grid, extras, None, settings, targets, kind)
+    report = scoped.report
+    narrative = build_narrative(report, compute_indicators(report))
+    paragraphs = section_paragraphs(narrative, wanted)
+    if not paragraphs:
+        raise RangeError(f"Không có mục «{section}» trong báo cáo.")
+    return [[piece] for text in paragraphs for piece in split_for_cells(text)]
