@@ -213,6 +213,29 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_addin_build(args: argparse.Namespace) -> int:
+    from .addin import AddinError, build_addin
+
+    try:
+        target = build_addin(Path(args.out))
+    except AddinError as problem:
+        raise UsageProblem(str(problem)) from None
+    _out(f"Đã ghi: {target}")
+    return EXIT_OK
+
+
+def cmd_addin_install(args: argparse.Namespace) -> int:
+    from .addin import AddinError, install_addin
+
+    try:
+        target = install_addin(Path(args.source) if args.source else None)
+    except AddinError as problem:
+        raise UsageProblem(str(problem)) from None
+    _out(f"Đã cài add-in vào {target}.")
+    _out("Mở lại Excel: thẻ «Báo cáo TTHC» có nút «Tạo báo cáo». Xem README, mục Add-in Excel.")
+    return EXIT_OK
+
+
 def _add_settings_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--convention",
@@ -341,7 +364,38 @@ def build_parser() -> argparse.ArgumentParser:
     _add_force(export)
     export.set_defaults(handler=cmd_export)
 
-    for sub in (parser, demo, check, report, template, new, export):
+    addin = commands.add_parser(
+        "addin",
+        help="tạo hoặc cài add-in Excel (nút «Tạo báo cáo», các hàm =TTHC_…())",
+        description="Add-in Excel tthc.xlam: «build» tạo tệp từ mẫu add-in của xlwings và "
+        "ribbon trong xl/ribbon.xml; «install» cài vào thư mục khởi động của Excel (Windows, "
+        "macOS).",
+    )
+    addin_commands = addin.add_subparsers(dest="addin_command", metavar="VIỆC", title="Các việc")
+    addin_commands.required = True
+    build = addin_commands.add_parser(
+        "build", help="tạo tệp tthc.xlam", description="Tạo tệp add-in tthc.xlam."
+    )
+    build.add_argument(
+        "-o",
+        "--out",
+        default="tthc.xlam",
+        metavar="TỆP",
+        help="tệp add-in (phải tên là tthc.xlam; mặc định ./tthc.xlam)",
+    )
+    build.set_defaults(handler=cmd_addin_build)
+    install = addin_commands.add_parser(
+        "install",
+        help="cài add-in vào Excel",
+        description="Cài add-in vào thư mục khởi động của Excel, ghi sẵn đường dẫn của Python "
+        "đang chạy lệnh này để nút «Tạo báo cáo» tìm được chương trình. Hãy đóng Excel trước.",
+    )
+    install.add_argument(
+        "--from", dest="source", metavar="TỆP", help="cài tệp tthc.xlam có sẵn thay vì tạo mới"
+    )
+    install.set_defaults(handler=cmd_addin_install)
+
+    for sub in (parser, demo, check, report, template, new, export, addin, build, install):
         for action in sub._actions:
             if isinstance(action, argparse._HelpAction):
                 action.help = "hiện hướng dẫn này rồi thoát"
