@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 from .vn_format import nfc
 
@@ -118,14 +119,23 @@ class Catalogue:
     def field_names(self) -> tuple[str, ...]:
         return tuple(f for d in self.departments for f in d.fields)
 
+    @cached_property
+    def _fields_by_key(self) -> dict[str, tuple[str, str]]:
+        """field key -> (field as the catalogue spells it, its department), built once."""
+        return {
+            field_key(field): (field, department.name)
+            for department in self.departments
+            for field in department.fields
+        }
+
+    @cached_property
+    def _field_positions(self) -> dict[str, int]:
+        return {field_key(f): index for index, f in enumerate(self.field_names)}
+
     def canonical_field(self, name: str) -> str | None:
         """The catalogue's spelling of a field typed by a person, or None if unknown."""
-        key = field_key(name)
-        for department in self.departments:
-            for field in department.fields:
-                if field_key(field) == key:
-                    return field
-        return None
+        found = self._fields_by_key.get(field_key(name))
+        return found[0] if found else None
 
     def canonical_department(self, name: str) -> str | None:
         key = field_key(name)
@@ -135,17 +145,12 @@ class Catalogue:
         return None
 
     def department_of(self, field: str) -> str | None:
-        key = field_key(field)
-        for department in self.departments:
-            if any(field_key(f) == key for f in department.fields):
-                return department.name
-        return None
+        found = self._fields_by_key.get(field_key(field))
+        return found[1] if found else None
 
     def field_order(self, field: str) -> int:
         """Position of a field in catalogue order (unknown fields sort last)."""
-        names = [field_key(f) for f in self.field_names]
-        key = field_key(field)
-        return names.index(key) if key in names else len(names)
+        return self._field_positions.get(field_key(field), len(self._field_positions))
 
 
 def default_catalogue(unit_kind: str) -> Catalogue:

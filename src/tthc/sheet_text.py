@@ -32,11 +32,15 @@ def split_for_cells(text: str, limit: int = CELL_LIMIT) -> list[str]:
 
 
 def section_paragraphs(narrative: Narrative, section: str) -> list[str]:
-    """The paragraphs of one section ('1', '1.4', '2', '3') with its heading, or all ('')."""
+    """The paragraphs of one section ('1', '1.4', '2', '3') with its heading.
+
+    A blank section gives sections 1, 2 and 3 together: the opening and closing
+    paragraphs name the unit, which the worksheet functions do not receive.
+    """
     body = narrative.body
     wanted = section.strip().rstrip(".")
     if not wanted or wanted.casefold() in ("all", "toàn văn", "tất cả"):
-        return [p.text for p in body]
+        return [p.text for p in body[1:-1]]
     depth = wanted.count(".")
     out: list[str] = []
     inside = False

@@ -13,6 +13,7 @@ short Vietnamese text starting with "Lỗi:".
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from fractions import Fraction
 from functools import wraps
 from typing import Any, TypeVar
@@ -31,7 +32,7 @@ from .model import INDICATOR_CODES, ExtraValues
 from .narrative import build_narrative
 from .sheet_checks import grid_findings
 from .sheet_ranges import RangeError, ScopedReport, scope_counts, scoped_report
-from .sheet_text import section_paragraphs, split_for_cells
+from .sheet_text import CELL_LIMIT, section_paragraphs, split_for_cells
 from .vn_format import RateRounding, format_count, format_integer, format_percent_value
 
 __all__ = [
@@ -60,14 +61,14 @@ def _safe(function: F) -> F:
         try:
             return function(*args, **kwargs)
         except RangeError as problem:
-            return f"Lỗi: {problem}"
+            return f"Lỗi: {problem}"[:CELL_LIMIT]
         except Exception as problem:  # a cell must never show a traceback
-            return f"Lỗi: {type(problem).__name__}: {problem}"[:250]
+            return f"Lỗi: {type(problem).__name__}: {problem}"[:CELL_LIMIT]
 
     return wrapper  # type: ignore[return-value]
 
 
-def _code(indicator: object) -> str:
+def _code(indicator: Any) -> str:
     code = str(indicator).strip()
     if isinstance(indicator, float):  # Excel passes 1.1 typed as a number
         code = f"{indicator:.1f}"
@@ -77,12 +78,12 @@ def _code(indicator: object) -> str:
 
 
 def _result(
-    indicator: object,
-    grid: object,
-    extras: object,
-    scope: object,
-    settings: object,
-    targets: object = None,
+    indicator: Any,
+    grid: Any,
+    extras: Any,
+    scope: Any,
+    settings: Any,
+    targets: Any = None,
 ) -> IndicatorResult:
     code = _code(indicator)
     scoped: ScopedReport = scoped_report(grid, extras, scope, settings, targets)
@@ -100,7 +101,7 @@ def _result(
 
 
 @_safe
-@xw.func
+@xw.func(category="TTHC")
 @xw.arg("indicator", doc=_DOC_INDICATOR)
 @xw.arg("part", doc="«numerator» (tử số) hoặc «denominator» (mẫu số).")
 @xw.arg("grid", ndim=2, doc=_DOC_GRID)
@@ -108,13 +109,13 @@ def _result(
 @xw.arg("scope", doc=_DOC_SCOPE)
 @xw.arg("settings", doc=_DOC_SETTINGS)
 def TTHC_PART(
-    indicator: object,
-    part: object,
-    grid: object,
-    extras: object = None,
-    scope: object = None,
-    settings: object = None,
-) -> object:
+    indicator: Any,
+    part: Any,
+    grid: Any,
+    extras: Any = None,
+    scope: Any = None,
+    settings: Any = None,
+) -> Any:
     """Tử số hoặc mẫu số của một chỉ tiêu, để bảng tổng hợp ghi «1.018/1.018»."""
     result = _result(indicator, grid, extras, scope, settings)
     wanted = str(part).strip().casefold()
@@ -128,19 +129,19 @@ def TTHC_PART(
 
 
 @_safe
-@xw.func
+@xw.func(category="TTHC")
 @xw.arg("indicator", doc=_DOC_INDICATOR)
 @xw.arg("grid", ndim=2, doc=_DOC_GRID)
 @xw.arg("extras", ndim=2, doc=_DOC_EXTRAS)
 @xw.arg("scope", doc=_DOC_SCOPE)
 @xw.arg("settings", doc=_DOC_SETTINGS)
 def TTHC_RATE(
-    indicator: object,
-    grid: object,
-    extras: object = None,
-    scope: object = None,
-    settings: object = None,
-) -> object:
+    indicator: Any,
+    grid: Any,
+    extras: Any = None,
+    scope: Any = None,
+    settings: Any = None,
+) -> Any:
     """Tỷ lệ của một chỉ tiêu (định dạng ô là %), cho toàn đơn vị, một phòng hoặc một lĩnh vực."""
     result = _result(indicator, grid, extras, scope, settings)
     if result.outcome is Outcome.MISSING:
@@ -152,7 +153,7 @@ def TTHC_RATE(
 
 
 @_safe
-@xw.func
+@xw.func(category="TTHC")
 @xw.arg("indicator", doc=_DOC_INDICATOR)
 @xw.arg("grid", ndim=2, doc=_DOC_GRID)
 @xw.arg("extras", ndim=2, doc=_DOC_EXTRAS)
@@ -160,12 +161,12 @@ def TTHC_RATE(
 @xw.arg("targets", ndim=2, doc="Bảng chỉ tiêu giao (TTHC_TARGETS).")
 @xw.arg("settings", doc=_DOC_SETTINGS)
 def TTHC_VERDICT(
-    indicator: object,
-    grid: object,
-    extras: object = None,
-    scope: object = None,
-    targets: object = None,
-    settings: object = None,
+    indicator: Any,
+    grid: Any,
+    extras: Any = None,
+    scope: Any = None,
+    targets: Any = None,
+    settings: Any = None,
 ) -> str:
     """«Đạt» / «Không đạt» so với chỉ tiêu giao; để trống khi không có chỉ tiêu hoặc tỷ lệ."""
     result = _result(indicator, grid, extras, scope, settings, targets)
@@ -175,10 +176,10 @@ def TTHC_VERDICT(
 
 
 @_safe
-@xw.func
+@xw.func(category="TTHC")
 @xw.arg("value", doc="Số hồ sơ hoặc tỷ lệ (0,9938 là 99,38%).")
 @xw.arg("kind", doc="«count» (mặc định, 02), «integer» (1.132) hoặc «rate» (99,38%).")
-def TTHC_NUMBER(value: object, kind: object = "count") -> str:
+def TTHC_NUMBER(value: Any, kind: Any = "count") -> str:
     """Một số viết theo cách Việt Nam: «1.132», «02», «99,38%»."""
     wanted = str(kind or "count").strip().casefold()
     if not isinstance(value, int | float) or isinstance(value, bool):
@@ -193,13 +194,12 @@ def TTHC_NUMBER(value: object, kind: object = "count") -> str:
 
 
 @_safe
-@xw.func
+@xw.func(category="TTHC")
 @xw.arg("grid", ndim=2, doc=_DOC_GRID)
 @xw.arg(
     "catalogue", ndim=2, doc="Danh mục (TTHC_CATALOGUE); bỏ trống thì dùng cột phòng của phụ lục."
 )
-@xw.ret(expand="table")
-def TTHC_CHECK(grid: object, catalogue: object = None) -> object:
+def TTHC_CHECK(grid: Any, catalogue: Any = None) -> Any:
     """Các lỗi, cảnh báo của phụ lục, mỗi dòng một ô; «OK» khi không có gì."""
     findings = grid_findings(grid, catalogue)
     if not findings:
@@ -208,30 +208,42 @@ def TTHC_CHECK(grid: object, catalogue: object = None) -> object:
 
 
 @_safe
-@xw.func
-@xw.arg("section", doc="Mục: «1», «1.1» … «2.2», «3»; bỏ trống cho toàn bộ.")
+@xw.func(category="TTHC")
+@xw.arg("section", doc="Mục: «1», «1.1» … «2.2», «3»; bỏ trống cho cả mục 1, 2 và 3.")
 @xw.arg("grid", ndim=2, doc=_DOC_GRID)
 @xw.arg("extras", ndim=2, doc=_DOC_EXTRAS)
 @xw.arg("targets", ndim=2, doc="Bảng chỉ tiêu giao (TTHC_TARGETS).")
 @xw.arg("settings", doc=_DOC_SETTINGS)
 @xw.arg("kind", doc="Loại đơn vị: xã, phường hoặc đặc khu (TTHC_UNIT_KIND).")
-@xw.ret(expand="table")
+@xw.arg("shortcomings", ndim=2, doc="Các đoạn «Tồn tại, hạn chế» (TTHC_SHORTCOMINGS), cho mục 3.")
 def TTHC_TEXT(
-    section: object,
-    grid: object,
-    extras: object = None,
-    targets: object = None,
-    settings: object = None,
-    kind: object = None,
-) -> object:
+    section: Any,
+    grid: Any,
+    extras: Any = None,
+    targets: Any = None,
+    settings: Any = None,
+    kind: Any = None,
+    shortcomings: Any = None,
+) -> Any:
     """Một mục của báo cáo, mỗi đoạn một ô (đoạn dài được cắt dưới 255 ký tự)."""
     wanted = "" if section is None else str(section)
     if isinstance(section, float):
         wanted = f"{section:g}"
     scoped = scoped_report(grid, extras, None, settings, targets, kind)
-    report = scoped.report
+    paragraphs_of_section_3 = tuple(
+        str(cell).strip() for cell in _flat(shortcomings) if cell is not None and str(cell).strip()
+    )
+    report = replace(scoped.report, shortcomings=paragraphs_of_section_3)
     narrative = build_narrative(report, compute_indicators(report))
     paragraphs = section_paragraphs(narrative, wanted)
     if not paragraphs:
         raise RangeError(f"Không có mục «{section}» trong báo cáo.")
     return [[piece] for text in paragraphs for piece in split_for_cells(text)]
+
+
+def _flat(values: Any) -> list[Any]:
+    if values is None:
+        return []
+    if not isinstance(values, list | tuple):
+        return [values]
+    return [cell for row in values for cell in (row if isinstance(row, list | tuple) else [row])]
