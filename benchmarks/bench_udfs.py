@@ -25,15 +25,13 @@ import time
 from collections.abc import Callable
 from importlib import resources
 
-from openpyxl.utils.cell import range_boundaries
-from openpyxl.workbook.workbook import Workbook
-
 from tthc.datafile import load_report
 from tthc.grid import INPUT_COLUMNS
 from tthc.indicators import compute_indicators
 from tthc.labels import MISSING_TEXT
 from tthc.model import INDICATOR_CODES, ReportInput
 from tthc.udfs import TTHC_PART, TTHC_RATE, TTHC_VERDICT
+from tthc.workbook_blocks import stored_values
 from tthc.workbook_template import build_workbook, summary_scopes
 
 CALLS_PER_ROW = 4  # PART numerator, PART denominator, RATE, VERDICT
@@ -45,16 +43,6 @@ def _seed() -> ReportInput:
     loaded = load_report(json.loads(text))
     assert loaded.report is not None, [f.describe() for f in loaded.findings]
     return loaded.report
-
-
-def _area(book: Workbook, name: str) -> list[list[object]]:
-    ((sheet, ref),) = list(book.defined_names[name].destinations)
-    first_column, first_row, last_column, last_row = range_boundaries(ref.replace("$", ""))
-    assert first_column and first_row and last_column and last_row
-    return [
-        [book[sheet].cell(row, column).value for column in range(first_column, last_column + 1)]
-        for row in range(first_row, last_row + 1)
-    ]
 
 
 def _excel(value: object) -> object:
@@ -71,7 +59,7 @@ def seed_ranges(report: ReportInput) -> dict[str, object]:
     book = build_workbook(report)
     counts = {row.field: row.counts for row in report.rows}
     grid = []
-    for cells in _area(book, "TTHC_GRID"):
+    for cells in stored_values(book, "TTHC_GRID"):
         row = [_excel(v) for v in cells]
         field = str(cells[0] or "").strip()
         used = any(isinstance(row[c.number - 2], float) for c in INPUT_COLUMNS)
@@ -83,9 +71,9 @@ def seed_ranges(report: ReportInput) -> dict[str, object]:
     return {
         "grid": grid,
         # The denominator columns are formulas; the functions do not read them.
-        "extras": [[_excel(v) for v in row] for row in _area(book, "TTHC_EXTRAS")],
-        "settings": [row[0] for row in _area(book, "TTHC_SETTINGS")],
-        "targets": [[_excel(v) for v in row] for row in _area(book, "TTHC_TARGETS")],
+        "extras": [[_excel(v) for v in row] for row in stored_values(book, "TTHC_EXTRAS")],
+        "settings": [row[0] for row in stored_values(book, "TTHC_SETTINGS")],
+        "targets": [[_excel(v) for v in row] for row in stored_values(book, "TTHC_TARGETS")],
     }
 
 

@@ -21,8 +21,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from openpyxl.utils.cell import range_boundaries
-from openpyxl.workbook.workbook import Workbook
 
 from helpers import sample_data
 from tthc.datafile import LoadResult, load_report
@@ -33,6 +31,7 @@ from tthc.pipeline import run_pipeline
 from tthc.sheet_checks import grid_findings
 from tthc.sheet_text import CELL_LIMIT, section_paragraphs
 from tthc.udfs import TTHC_CHECK, TTHC_NUMBER, TTHC_TEXT
+from tthc.workbook_blocks import stored_values
 from tthc.workbook_template import build_workbook
 
 VP = "Văn phòng HĐND-UBND"
@@ -59,17 +58,6 @@ def _cell(value: object) -> object:
 
 def _is_formula(value: object) -> bool:
     return isinstance(value, str) and value.startswith("=")
-
-
-def _area(book: Workbook, name: str) -> list[list[object]]:
-    """A defined name's cells as stored (formulas as text)."""
-    ((sheet, ref),) = list(book.defined_names[name].destinations)
-    first_column, first_row, last_column, last_row = range_boundaries(ref.replace("$", ""))
-    assert first_column and first_row and last_column and last_row
-    return [
-        [book[sheet].cell(row, column).value for column in range(first_column, last_column + 1)]
-        for row in range(first_row, last_row + 1)
-    ]
 
 
 def excel_grid(stored: list[list[object]], catalogue: list[list[object]]) -> list[list[object]]:
@@ -175,19 +163,19 @@ def seed() -> ReportInput:
 @pytest.fixture(scope="module")
 def ranges(seed: ReportInput) -> Ranges:
     book = build_workbook(seed)
-    stored = _area(book, "TTHC_GRID")
-    catalogue = [[_cell(v) for v in row] for row in _area(book, "TTHC_CATALOGUE")]
+    stored = stored_values(book, "TTHC_GRID")
+    catalogue = [[_cell(v) for v in row] for row in stored_values(book, "TTHC_CATALOGUE")]
     grid = excel_grid(stored, catalogue)
-    (kind,) = _area(book, "TTHC_UNIT_KIND")[0]
+    (kind,) = stored_values(book, "TTHC_UNIT_KIND")[0]
     return Ranges(
         stored_grid=stored,
         grid=grid,
-        extras=_extras_values(_area(book, "TTHC_EXTRAS"), grid),
-        settings=[row[0] for row in _area(book, "TTHC_SETTINGS")],
-        targets=[[_cell(v) for v in row] for row in _area(book, "TTHC_TARGETS")],
+        extras=_extras_values(stored_values(book, "TTHC_EXTRAS"), grid),
+        settings=[row[0] for row in stored_values(book, "TTHC_SETTINGS")],
+        targets=[[_cell(v) for v in row] for row in stored_values(book, "TTHC_TARGETS")],
         kind=kind,
         catalogue=catalogue,
-        shortcomings=[[_cell(v) for v in row] for row in _area(book, "TTHC_SHORTCOMINGS")],
+        shortcomings=[[_cell(v) for v in row] for row in stored_values(book, "TTHC_SHORTCOMINGS")],
     )
 
 

@@ -43,6 +43,7 @@ __all__ = [
     "RangeError",
     "ScopedReport",
     "as_rows",
+    "flat_cells",
     "read_settings",
     "read_targets",
     "scoped_report",
@@ -66,7 +67,8 @@ def as_rows(values: object) -> list[list[object]]:
     return [list(row) for row in values]
 
 
-def _flat(values: object) -> list[object]:
+def flat_cells(values: object) -> list[object]:
+    """Every cell of a range value (scalar, 1-D or 2-D), row by row."""
     return [cell for row in as_rows(values) for cell in row]
 
 
@@ -90,7 +92,7 @@ def _optional_count(value: object, where: str) -> int | None:
 
 def read_settings(values: object) -> Settings:
     """The TTHC_SETTINGS cells (convention, strict 2.1, zero padding, rounding) or one label."""
-    cells = _flat(values)
+    cells = flat_cells(values)
     convention = convention_from_label(cells[0]) if cells else None
     if cells and not _blank(cells[0]) and convention is None:
         raise RangeError(f"Cách tính «{cells[0]}» không hợp lệ (Theo mẫu hoặc Theo QĐ 766).")

@@ -31,7 +31,7 @@ from .labels import MISSING_TEXT, NONE_AROSE_TEXT
 from .model import INDICATOR_CODES, ExtraValues
 from .narrative import build_narrative
 from .sheet_checks import grid_findings
-from .sheet_ranges import RangeError, ScopedReport, scope_counts, scoped_report
+from .sheet_ranges import RangeError, ScopedReport, flat_cells, scope_counts, scoped_report
 from .sheet_text import CELL_LIMIT, section_paragraphs, split_for_cells
 from .vn_format import RateRounding, format_count, format_integer, format_percent_value
 
@@ -231,7 +231,9 @@ def TTHC_TEXT(
         wanted = f"{section:g}"
     scoped = scoped_report(grid, extras, None, settings, targets, kind)
     paragraphs_of_section_3 = tuple(
-        str(cell).strip() for cell in _flat(shortcomings) if cell is not None and str(cell).strip()
+        str(cell).strip()
+        for cell in flat_cells(shortcomings)
+        if cell is not None and str(cell).strip()
     )
     report = replace(scoped.report, shortcomings=paragraphs_of_section_3)
     narrative = build_narrative(report, compute_indicators(report))
@@ -239,11 +241,3 @@ def TTHC_TEXT(
     if not paragraphs:
         raise RangeError(f"Không có mục «{section}» trong báo cáo.")
     return [[piece] for text in paragraphs for piece in split_for_cells(text)]
-
-
-def _flat(values: Any) -> list[Any]:
-    if values is None:
-        return []
-    if not isinstance(values, list | tuple):
-        return [values]
-    return [cell for row in values for cell in (row if isinstance(row, list | tuple) else [row])]

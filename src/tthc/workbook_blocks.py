@@ -17,7 +17,7 @@ from openpyxl.workbook.workbook import Workbook
 
 from .findings import Finding, Location, Severity
 
-__all__ = ["UNKNOWN", "Block", "BlockSource", "Cell", "OpenpyxlSource"]
+__all__ = ["UNKNOWN", "Block", "BlockSource", "Cell", "OpenpyxlSource", "stored_values"]
 
 UNKNOWN = object()  # the engine cannot tell whether the cell holds a formula
 
@@ -127,3 +127,14 @@ class OpenpyxlSource(BlockSource):
                     out.append(Cell(cell.coordinate, written, None))
             rows.append(out)
         return Block(title, rows)
+
+
+def stored_values(workbook: Workbook, name: str) -> list[list[object]]:
+    """A defined name's cells as openpyxl holds them (formulas as their text)."""
+    ((title, ref),) = list(workbook.defined_names[name].destinations)
+    cells = workbook[title][ref.replace("$", "")]
+    if not isinstance(cells, tuple):
+        return [[cells.value]]
+    if cells and not isinstance(cells[0], tuple):
+        cells = (cells,)
+    return [[cell.value for cell in row] for row in cells]
