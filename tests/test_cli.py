@@ -87,8 +87,17 @@ def test_demo_writes_the_report_and_its_data(
     report = tmp_path / "demo" / "BaoCaoTTHC_xaBinhGiang_2026-03.txt"
     data = tmp_path / "demo" / "SoLieu_xaBinhGiang_2026-03.json"
     assert f"Đã ghi: {report}" in out and f"Đã ghi: {data}" in out
-    for name in ("BaoCaoTTHC_xaBinhGiang_2026-03.xlsx", "SoLieu_xaBinhGiang_2026-03.xlsx"):
+    for name in (
+        "BaoCaoTTHC_xaBinhGiang_2026-03.xlsx",
+        "BaoCaoTTHC_xaBinhGiang_2026-03.docx",
+        "SoLieu_xaBinhGiang_2026-03.xlsx",
+    ):
         assert f"Đã ghi: {tmp_path / 'demo' / name}" in out
+    pdf = tmp_path / "demo" / "BaoCaoTTHC_xaBinhGiang_2026-03.pdf"
+    if __import__("shutil").which("soffice"):
+        assert f"Đã ghi: {pdf}" in out
+    else:
+        assert "Chưa có LibreOffice nên chưa tạo bản PDF" in out
     golden = Path(__file__).parent / "golden" / "binh_giang_2026_03.txt"
     assert report.read_text(encoding="utf-8") == golden.read_text(encoding="utf-8")
     # The data file and the filled workbook written beside it check clean.
@@ -337,3 +346,64 @@ def test_the_installed_command_never_shows_a_traceback(tmp_path: Path) -> None:
     assert completed.returncode == 2
     assert "Traceback" not in completed.stderr + completed.stdout
     assert "Không ghi được vào thư mục" in completed.stderr
+
+
+# --- the Word report and its PDF ----------------------------------------------------
+
+
+def test_report_writes_the_word_document(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from docx import Document
+
+    source = write(tmp_path, sample_data())
+    assert run(["report", str(source), "-o", str(tmp_path / "out")]) == 0
+    word = tmp_path / "out" / "BaoCaoTTHC_xaBinhGiang_2026-03.docx"
+    assert f"Đã ghi: {word}" in capsys.readouterr().out
+    text = "\n".join(p.text for p in Document(str(word)).paragraphs)
+    assert "- Văn phòng HĐND-UBND xã: Đạt 100% (1.018/1.018 hồ sơ). Đạt chỉ tiêu giao." in text
+
+
+def test_pdf_needs_libreoffice_and_writes_nothing_without_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tthc.report_files
+
+    monkeypatch.setattr(tthc.report_files, "find_soffice", lambda: None)
+    source = write(tmp_path, sample_data())
+    out = tmp_path / "out"
+    assert run(["report", str(source), "-o", str(out), "--pdf"]) == 2
+    err = capsys.readouterr().err
+    assert "Không tìm thấy LibreOffice" in err and "bỏ --pdf" in err
+    assert not out.exists() or not any(out.iterdir())
+
+
+@pytest.mark.skipif(
+    __import__("shutil").which("soffice") is None,
+    reason="LibreOffice (soffice) chưa được cài: bỏ qua phần xuất PDF.",
+)
+def test_report_with_pdf(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = write(tmp_path, sample_data())
+    assert run(["report", str(source), "-o", str(tmp_path / "out"), "--pdf"]) == 0
+    pdf = tmp_path / "out" / "BaoCaoTTHC_xaBinhGiang_2026-03.pdf"
+    assert pdf.read_bytes()[:5] == b"%PDF-"
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "BaoCaoTTHC_xaBinhGiang_2026-03.docx",
+        "BaoCaoTTHC_xaBinhGiang_2026-03.pdf",
+        "BaoCaoTTHC_xaBinhGiang_2026-03.txt",
+        "BaoCaoTTHC_xaBinhGiang_2026-03.xlsx",
+    ]  # no scratch files left behind
+    capsys.readouterr()
+
+
+def test_a_word_template_without_our_styles_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from docx import Document
+
+    template = tmp_path / "mau-khac.docx"
+    Document().save(str(template))
+    source = write(tmp_path, sample_data())
+    args = ["report", str(source), "-o", str(tmp_path / "out"), "--word-template", str(template)]
+    assert run(args) == 2
+    assert "Mẫu văn bản Word không dùng được" in capsys.readouterr().err

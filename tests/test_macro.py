@@ -10,6 +10,7 @@ recomputes everything from the input cells anyway.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -157,3 +158,18 @@ def test_a_workbook_that_is_not_the_template() -> None:
     message, actions = _run(NewWorkbook())
     assert [a["func"] for a in actions] == ["alert"]
     assert "không có các tên định danh của mẫu báo cáo TTHC" in message
+
+
+def test_the_button_writes_the_word_report_beside_the_workbook_and_keeps_older_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tthc.macro
+
+    monkeypatch.setattr(tthc.macro, "_book_folder", lambda book: tmp_path)
+    first, _ = _run(_filled())
+    second, _ = _run(_filled())
+    word = tmp_path / "BaoCaoTTHC_xaBinhGiang_2026-03.docx"
+    again = tmp_path / "BaoCaoTTHC_xaBinhGiang_2026-03 (2).docx"
+    assert f"báo cáo Word {word}" in first
+    assert f"báo cáo Word {again}" in second  # the first one, maybe edited, is kept
+    assert word.read_bytes()[:2] == b"PK" and again.exists()

@@ -168,7 +168,7 @@ def test_header_signature_and_appendix(seed_report: ReportInput) -> None:
         "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH THÁNG 3 NĂM 2026 CỦA XÃ BÌNH GIANG"
     )
     assert appendix.attachment_line == (
-        "(Kèm theo Báo cáo số /BC-TTPVHCC ngày 01/4/2026 của Trung tâm Phục vụ hành chính công "
+        "(Kèm theo Báo cáo số     /BC-TTPVHCC ngày 01/4/2026 của Trung tâm Phục vụ hành chính công "
         "xã Bình Giang)"
     )
     # The seed's appendix rows, columns (3)…(16), in the seed's order.

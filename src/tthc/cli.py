@@ -21,10 +21,12 @@ from .datafile import LoadResult, dump_report, read_report_file
 from .findings import Finding, Severity
 from .model import Convention, UnitKind
 from .new_month import blank_report, next_month_report, parse_month
+from .office import OfficeUnavailable, find_soffice
 from .pipeline import PipelineResult, run_pipeline
 from .report_files import OutputIsInput, output_stem, write_report_outputs
 from .safe_write import OutputExists, write_bytes_atomic, write_text_atomic
 from .sources import load_input, load_sample, sample_text
+from .word_report import TemplateError
 from .workbook_output import workbook_bytes
 from .workbook_reader import read_workbook
 from .workbook_template import TEMPLATE_FILE_NAME, build_workbook
@@ -100,7 +102,13 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def _report_and_write(
-    result: PipelineResult, folder: Path, *, overwrite: bool, source: Path | None
+    result: PipelineResult,
+    folder: Path,
+    *,
+    overwrite: bool,
+    source: Path | None,
+    word_template: Path | None = None,
+    pdf: bool = False,
 ) -> int:
     if result.findings:
         _print_findings(result.findings)
@@ -108,15 +116,31 @@ def _report_and_write(
         _err("Chưa tạo báo cáo vì còn lỗi; hãy sửa các ô nêu trên rồi chạy lại.")
         return _exit_code(result)
     try:
-        written = write_report_outputs(result, folder, overwrite=overwrite, source=source)
+        written = write_report_outputs(
+            result,
+            folder,
+            overwrite=overwrite,
+            source=source,
+            word_template=word_template,
+            pdf=pdf,
+        )
     except OutputIsInput as same:
         _err(f"Tệp kết quả {same} trùng với tệp số liệu đầu vào; hãy chọn thư mục khác bằng -o.")
         return EXIT_UNUSABLE
     except OutputExists as exists:
         _err(f"Tệp {exists} đã có; thêm --force để ghi đè hoặc chọn thư mục khác bằng -o.")
         return EXIT_UNUSABLE
+    except OfficeUnavailable as missing:
+        _err(f"{missing} Chưa ghi tệp nào; bỏ --pdf để chỉ ghi báo cáo Word.")
+        return EXIT_UNUSABLE
+    except TemplateError as problem:
+        _err(f"Mẫu văn bản Word không dùng được: {problem}")
+        return EXIT_UNUSABLE
     except OSError as problem:
         _err(f"Không ghi được vào thư mục {folder}: {problem.strerror or problem}.")
+        return EXIT_UNUSABLE
+    except RuntimeError as problem:  # LibreOffice failed while making the PDF
+        _err(str(problem))
         return EXIT_UNUSABLE
     for path in written:
         _out(f"Đã ghi: {path}")
@@ -127,13 +151,17 @@ def cmd_report(args: argparse.Namespace) -> int:
     path = Path(args.input)
     result = _run(path, args)
     folder = Path(args.out) if args.out else path.resolve().parent
-    return _report_and_write(result, folder, overwrite=args.force, source=path)
+    template = Path(args.word_template) if args.word_template else None
+    return _report_and_write(
+        result, folder, overwrite=args.force, source=path, word_template=template, pdf=args.pdf
+    )
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     folder = Path(args.out)
     result = run_pipeline(load_sample())
-    code = _report_and_write(result, folder, overwrite=True, source=None)
+    pdf = find_soffice() is not None
+    code = _report_and_write(result, folder, overwrite=True, source=None, pdf=pdf)
     if code != EXIT_OK or result.report is None:
         return code
     data = folder / f"{output_stem(result.report, 'SoLieu')}.json"
@@ -142,6 +170,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     workbook = folder / f"{output_stem(result.report, 'SoLieu')}.xlsx"
     write_bytes_atomic(workbook, workbook_bytes(build_workbook(result.report)), overwrite=True)
     _out(f"Đã ghi: {workbook}")
+    if not pdf:
+        _out("Chưa có LibreOffice nên chưa tạo bản PDF; cài LibreOffice rồi chạy lại để có PDF.")
     return EXIT_OK
 
 
@@ -277,7 +307,8 @@ def build_parser() -> argparse.ArgumentParser:
         "demo",
         help="chạy thử với số liệu mẫu tháng 3/2026 của xã Bình Giang",
         description="Lập báo cáo mẫu từ số liệu tháng 3/2026 của xã Bình Giang (có sẵn trong "
-        "chương trình): báo cáo .txt, sổ tính kết quả .xlsx, sổ tính số liệu mẫu và tệp số liệu.",
+        "chương trình): báo cáo Word .docx (và PDF khi có LibreOffice), .txt, sổ tính kết quả "
+        ".xlsx, sổ tính số liệu mẫu và tệp số liệu.",
     )
     demo.add_argument(
         "--out",
@@ -301,9 +332,10 @@ def build_parser() -> argparse.ArgumentParser:
     report = commands.add_parser(
         "report",
         help="kiểm tra số liệu và viết báo cáo",
-        description="Kiểm tra rồi viết báo cáo: văn bản .txt và sổ tính kết quả .xlsx (trang "
-        "Tổng hợp và Báo cáo ghi sẵn giá trị). Không bao giờ sửa tệp đầu vào. Khi còn lỗi, "
-        "không ghi tệp nào và liệt kê các ô cần sửa.",
+        description="Kiểm tra rồi viết báo cáo: văn bản Word .docx trình bày theo Nghị định "
+        "30/2020, sổ tính kết quả .xlsx (trang Tổng hợp và Báo cáo ghi sẵn giá trị), bản .txt "
+        "và, với --pdf, bản PDF. Không bao giờ sửa tệp đầu vào. Khi còn lỗi, không ghi tệp nào "
+        "và liệt kê các ô cần sửa.",
     )
     report.add_argument("input", metavar="TỆP", help="sổ tính (.xlsx) hoặc tệp số liệu (.json)")
     report.add_argument(
@@ -311,6 +343,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--out",
         metavar="THƯ_MỤC",
         help="thư mục ghi báo cáo (mặc định: thư mục của tệp đầu vào)",
+    )
+    report.add_argument(
+        "--pdf", action="store_true", help="ghi thêm bản PDF của báo cáo Word (cần LibreOffice)"
+    )
+    report.add_argument(
+        "--word-template",
+        metavar="TỆP_DOCX",
+        help="mẫu văn bản Word đã chỉnh (mặc định: mẫu templates/BaoCaoTTHC.docx)",
     )
     _add_force(report)
     _add_settings_options(report)

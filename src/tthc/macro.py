@@ -14,11 +14,11 @@ from typing import Any
 
 from .findings import Finding, Severity
 from .pipeline import PipelineResult, run_pipeline
-from .plaintext import render_text
 from .report_files import output_stem
-from .safe_write import write_text_atomic
+from .safe_write import free_name, write_bytes_atomic
 from .sheet_text import split_for_cells
 from .summary import summary_rows
+from .word_report import render_docx
 from .workbook_blocks import UNKNOWN, Block, BlockSource, Cell, coordinate
 from .workbook_reader import read_blocks
 
@@ -121,9 +121,10 @@ def generate_report(book: Any) -> str:
     written = [f"trang «{summary.sheet.name}» (cột «Ghi trong báo cáo»)", f"trang «{sheet.name}»"]
     folder = _book_folder(book)
     if folder is not None:
-        target = folder / f"{output_stem(result.report)}.txt"
-        write_text_atomic(target, render_text(result.narrative), overwrite=True)
-        written.append(f"tệp {target}")
+        assert result.narrative is not None
+        target = free_name(folder / f"{output_stem(result.report)}.docx")
+        write_bytes_atomic(target, render_docx(result.narrative))
+        written.append(f"báo cáo Word {target}")
     warnings = sum(f.severity is Severity.WARNING for f in result.findings)
     note = f"\nCó {warnings} cảnh báo; chạy «tthc check» để xem." if warnings else ""
     message = "Đã tạo báo cáo: " + "; ".join(written) + "." + note

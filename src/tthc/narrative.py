@@ -387,7 +387,8 @@ def _appendix(report: ReportInput) -> AppendixTable:
             f"Tình hình, kết quả giải quyết thủ tục hành chính {period} của {unit.full_name}"
         ).upper(),
         attachment_line=(
-            f"(Kèm theo Báo cáo số {document.number_and_symbol.strip()} ngày "
+            # Blank number: room for the clerk to write it, as in the header's "Số:".
+            f"(Kèm theo Báo cáo số {document.number_and_symbol} ngày "
             f"{format_date_short(document.date)} của {unit.issuer})"
         ),
         rows=tuple(

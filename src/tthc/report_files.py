@@ -6,16 +6,25 @@ every file is written atomically; the user's own input file is never a target.
 
 from __future__ import annotations
 
+import tempfile
 import unicodedata
 from pathlib import Path
 
 from .model import ReportInput
+from .office import OfficeUnavailable, convert, find_soffice
 from .pipeline import PipelineResult
 from .plaintext import render_text
 from .safe_write import OutputExists, write_bytes_atomic, write_text_atomic
+from .word_report import render_docx
 from .workbook_output import build_output_workbook, workbook_bytes
 
-__all__ = ["OutputIsInput", "ascii_slug", "output_stem", "write_report_outputs"]
+__all__ = [
+    "OutputIsInput",
+    "ascii_slug",
+    "output_stem",
+    "write_pdf",
+    "write_report_outputs",
+]
 
 
 def ascii_slug(text: str) -> str:
@@ -47,21 +56,47 @@ class OutputIsInput(ValueError):
 
 
 def write_report_outputs(
-    result: PipelineResult, folder: Path, *, overwrite: bool, source: Path | None = None
+    result: PipelineResult,
+    folder: Path,
+    *,
+    overwrite: bool,
+    source: Path | None = None,
+    word_template: Path | None = None,
+    pdf: bool = False,
 ) -> list[Path]:
-    """The text report and the output workbook; refuses to write over `source`."""
+    """The text report, the output workbook, the Word report and, asked for, its PDF.
+
+    Every target is checked before anything is written, so a refusal leaves no
+    half set of files; the user's input file is never a target.
+    """
     assert result.report is not None and result.narrative is not None
     assert result.indicators is not None
     stem = output_stem(result.report)
     text_path = folder / f"{stem}.txt"
     workbook_path = folder / f"{stem}.xlsx"
-    for path in (text_path, workbook_path):
+    word_path = folder / f"{stem}.docx"
+    pdf_path = folder / f"{stem}.pdf"
+    targets = [text_path, workbook_path, word_path, *([pdf_path] if pdf else [])]
+    for path in targets:
         if source is not None and path.resolve() == source.resolve():
             raise OutputIsInput(str(path))
         if path.exists() and not overwrite:
             raise OutputExists(str(path))  # before writing anything: all or nothing
+    if pdf and find_soffice() is None:
+        raise OfficeUnavailable()
     workbook = build_output_workbook(result.report, result.indicators, result.narrative)
     payload = workbook_bytes(workbook)
+    document = render_docx(result.narrative, word_template)
     write_text_atomic(text_path, render_text(result.narrative), overwrite=overwrite)
     write_bytes_atomic(workbook_path, payload, overwrite=overwrite)
-    return [text_path, workbook_path]
+    write_bytes_atomic(word_path, document, overwrite=overwrite)
+    if pdf:
+        write_pdf(word_path, pdf_path)
+    return targets
+
+
+def write_pdf(document: Path, target: Path) -> None:
+    """Convert with LibreOffice in a scratch folder beside the target, then move it into place."""
+    with tempfile.TemporaryDirectory(prefix=".tthc-pdf-", dir=target.parent) as scratch:
+        produced = convert(document, "pdf", Path(scratch))
+        write_bytes_atomic(target, produced.read_bytes(), overwrite=True)

@@ -11,7 +11,7 @@ import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["OutputExists", "write_bytes_atomic", "write_text_atomic"]
+__all__ = ["OutputExists", "free_name", "write_bytes_atomic", "write_text_atomic"]
 
 
 class OutputExists(FileExistsError):
@@ -43,3 +43,16 @@ def _umask() -> int:
     current = os.umask(0)
     os.umask(current)
     return current
+
+
+def free_name(path: Path) -> Path:
+    """`path`, or 'name (2).ext', 'name (3).ext' … : the first name not taken yet.
+
+    For outputs written without asking (the Excel button): an earlier report a
+    person may have edited is kept, never replaced.
+    """
+    candidate, number = path, 2
+    while candidate.exists():
+        candidate = path.with_name(f"{path.stem} ({number}){path.suffix}")
+        number += 1
+    return candidate
