@@ -19,7 +19,7 @@ from pathlib import Path
 from . import __version__, cli_i18n
 from .datafile import LoadResult, dump_report, read_report_file
 from .findings import Finding, Severity
-from .model import Convention, UnitKind
+from .model import Convention, ReportInput, UnitKind
 from .new_month import blank_report, next_month_report, parse_month
 from .office import OfficeUnavailable, find_soffice
 from .pipeline import PipelineResult, run_pipeline
@@ -80,7 +80,22 @@ def _exit_code(result: PipelineResult) -> int:
 
 
 def _run(path: Path, args: argparse.Namespace) -> PipelineResult:
-    return run_pipeline(_apply_overrides(load_input(path), args))
+    previous = _previous_report(args)
+    return run_pipeline(_apply_overrides(load_input(path), args), previous)
+
+
+def _previous_report(args: argparse.Namespace) -> ReportInput | None:
+    """The report named by --compare, which must itself be usable and free of errors."""
+    name = getattr(args, "compare", None)
+    if not name:
+        return None
+    result = run_pipeline(load_input(Path(name)))
+    if not result.ok or result.report is None:
+        _print_findings(result.findings)
+        raise UsageProblem(
+            f"Không so sánh được với {name}: tệp kỳ trước không đọc được hoặc còn lỗi (xem trên)."
+        )
+    return result.report
 
 
 def _write(path: Path, data: bytes, *, overwrite: bool) -> None:
@@ -326,6 +341,11 @@ def build_parser() -> argparse.ArgumentParser:
         "lỗi, 1 nếu có lỗi, 2 nếu không dùng được tệp.",
     )
     check.add_argument("input", metavar="TỆP", help="sổ tính (.xlsx) hoặc tệp số liệu (.json)")
+    check.add_argument(
+        "--compare",
+        metavar="KỲ_TRƯỚC",
+        help="sổ tính hoặc tệp số liệu của kỳ trước: kiểm tra thêm số hồ sơ chuyển kỳ",
+    )
     _add_settings_options(check)
     check.set_defaults(handler=cmd_check)
 
@@ -346,6 +366,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     report.add_argument(
         "--pdf", action="store_true", help="ghi thêm bản PDF của báo cáo Word (cần LibreOffice)"
+    )
+    report.add_argument(
+        "--compare",
+        metavar="KỲ_TRƯỚC",
+        help="sổ tính hoặc tệp số liệu của kỳ trước (hoặc cùng kỳ năm trước): báo cáo thêm mục "
+        "so sánh và kiểm tra số hồ sơ chuyển kỳ",
     )
     report.add_argument(
         "--word-template",

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from .compare import Comparison, change_sentence
 from .grid import Counts
 from .indicators import IndicatorResult, IndicatorSet, Outcome, department_counts
 from .labels import MISSING_INPUTS, TITLES, indicator_labels
@@ -277,7 +278,7 @@ def _optional_breakdown(w: _Writer, code: str) -> list[Paragraph]:
     return w.with_breakdown(code, unit_text)
 
 
-def _section_2(w: _Writer) -> list[Paragraph]:
+def _section_2(w: _Writer, comparison: Comparison | None = None) -> list[Paragraph]:
     total = w.report.total
     out = [
         Paragraph(Role.HEADING, f"2. Kết quả giải quyết thủ tục hành chính của {w.kind}"),
@@ -295,6 +296,12 @@ def _section_2(w: _Writer) -> list[Paragraph]:
     out += w.with_breakdown("2.1", w.unit_sentence(w.indicators.unit["2.1"], detail))
     out.append(w.heading("2.2"))
     out.append(Paragraph(Role.BODY, _overdue_text(w)))
+    if comparison is not None and comparison.changes:
+        out.append(Paragraph(Role.SUBHEADING, f"2.3. So sánh với {comparison.reference}"))
+        out += [
+            Paragraph(Role.BULLET, f"- {change_sentence(c, comparison.reference, w.report)}")
+            for c in comparison.changes
+        ]
     return out
 
 
@@ -398,8 +405,10 @@ def _appendix(report: ReportInput) -> AppendixTable:
     )
 
 
-def build_narrative(report: ReportInput, indicators: IndicatorSet) -> Narrative:
-    """The complete report text for a validated report."""
+def build_narrative(
+    report: ReportInput, indicators: IndicatorSet, comparison: Comparison | None = None
+) -> Narrative:
+    """The complete report text for a validated report (with 2.3 when compared)."""
     unit, period, document = report.unit, report.period, report.document
     w = _Writer(report, indicators)
     departments = [w.department(d) for d in indicators.department_order]
@@ -419,7 +428,7 @@ def build_narrative(report: ReportInput, indicators: IndicatorSet) -> Narrative:
     body = [
         Paragraph(Role.BODY, opening),
         *_section_1(w),
-        *_section_2(w),
+        *_section_2(w, comparison),
         *_section_3(report),
         Paragraph(Role.BODY, closing),
     ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .compare import Comparison, compare_reports, continuity_findings
 from .datafile import LoadResult
 from .findings import Finding, has_errors
 from .indicators import IndicatorSet, compute_indicators
@@ -24,22 +25,32 @@ class PipelineResult:
     findings: tuple[Finding, ...]
     indicators: IndicatorSet | None = None
     narrative: Narrative | None = None  # only when no finding is an error
+    comparison: Comparison | None = None
 
     @property
     def ok(self) -> bool:
         return self.report is not None and not has_errors(self.findings)
 
 
-def run_pipeline(loaded: LoadResult) -> PipelineResult:
-    """Validate, then compute and write the text only if nothing blocks the report."""
+def run_pipeline(loaded: LoadResult, previous: ReportInput | None = None) -> PipelineResult:
+    """Validate, then compute and write the text only if nothing blocks the report.
+
+    With `previous` (an earlier, valid report of the same unit) the text gains
+    a comparison (2.3) and carry-over continuity is checked field by field.
+    """
     if loaded.report is None:
         return PipelineResult(None, loaded.findings)
     report, field_findings = canonicalise_fields(loaded.report)
     later = (*field_findings, *validate(report))
+    comparison = None
+    if previous is not None:
+        later = (*later, *continuity_findings(report, previous))
+        comparison = compare_reports(report, previous)
     if loaded.locator is not None:
         later = tuple(loaded.locator(f) for f in later)
     findings = (*loaded.findings, *later)
     if has_errors(findings):
         return PipelineResult(report, findings)
     indicators = compute_indicators(report)
-    return PipelineResult(report, findings, indicators, build_narrative(report, indicators))
+    narrative = build_narrative(report, indicators, comparison)
+    return PipelineResult(report, findings, indicators, narrative, comparison)

@@ -84,7 +84,9 @@ def write_report_outputs(
             raise OutputExists(str(path))  # before writing anything: all or nothing
     if pdf and find_soffice() is None:
         raise OfficeUnavailable()
-    workbook = build_output_workbook(result.report, result.indicators, result.narrative)
+    workbook = build_output_workbook(
+        result.report, result.indicators, result.narrative, result.comparison
+    )
     payload = workbook_bytes(workbook)
     document = render_docx(result.narrative, word_template)
     write_text_atomic(text_path, render_text(result.narrative), overwrite=overwrite)

@@ -13,6 +13,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from .compare import Comparison, change_sentence
 from .indicators import (
     IndicatorSet,
 )
@@ -20,7 +21,7 @@ from .model import ReportInput
 from .narrative import Narrative, Role
 from .summary import SummaryRow, summary_rows
 from .workbook_layout import SHEETS
-from .workbook_style import FONT_NAME, set_text
+from .workbook_style import FONT_NAME, set_text, style_header
 from .workbook_template import build_workbook
 
 __all__ = [
@@ -114,11 +115,35 @@ def _write_summary(sheet: Worksheet, rows: list[SummaryRow]) -> None:
             sheet.cell(row, column).value = value
 
 
+def _write_comparison(workbook: Workbook, report: ReportInput, comparison: Comparison) -> None:
+    """A sheet of the changes the report's section 2.3 states, as numbers."""
+    sheet = workbook.create_sheet("So sánh", index=workbook.sheetnames.index(SHEETS["narrative"]))
+    headers = ("Chỉ tiêu", "Kỳ này", comparison.reference.capitalize(), "Thay đổi", "Trong báo cáo")
+    for column, text in enumerate(headers, 1):
+        style_header(sheet.cell(1, column, text))
+    for row, change in enumerate(comparison.changes, 2):
+        now = float(change.current) if change.rate else int(change.current)
+        then = float(change.previous) if change.rate else int(change.previous)
+        values = (change.label, now, then, now - then)
+        for column, value in enumerate(values, 1):
+            cell = sheet.cell(row, column, value)
+            if column > 1:
+                cell.number_format = "0.00%" if change.rate else "#,##0;-#,##0"
+        set_text(sheet.cell(row, 5), change_sentence(change, comparison.reference, report))
+    for letter, width in zip("ABCDE", (44, 12, 16, 12, 90), strict=True):
+        sheet.column_dimensions[letter].width = width
+
+
 def build_output_workbook(
-    report: ReportInput, indicators: IndicatorSet, narrative: Narrative
+    report: ReportInput,
+    indicators: IndicatorSet,
+    narrative: Narrative,
+    comparison: Comparison | None = None,
 ) -> Workbook:
-    """The filled workbook with Tổng hợp and Báo cáo holding values."""
+    """The filled workbook with Tổng hợp and Báo cáo holding values (and So sánh if compared)."""
     workbook = build_workbook(report)
+    if comparison is not None:
+        _write_comparison(workbook, report, comparison)
     _write_summary(workbook[SHEETS["summary"]], summary_rows(report, indicators))
     _write_narrative(workbook[SHEETS["narrative"]], narrative)
     select_sheet(workbook, SHEETS["narrative"])
