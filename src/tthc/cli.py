@@ -258,6 +258,69 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _valid_report(path: Path) -> ReportInput | None:
+    """A usable, error-free report from a file, or None after printing why not."""
+    result = run_pipeline(load_input(path))
+    if result.ok and result.report is not None:
+        return result.report
+    _out(f"Tệp {path}:")
+    _print_findings(tuple(f for f in result.findings if f.severity is Severity.ERROR))
+    return None
+
+
+def cmd_rollup(args: argparse.Namespace) -> int:
+    from .rollup import rollup
+
+    reports = [_valid_report(Path(name)) for name in args.inputs]
+    if any(report is None for report in reports):
+        _err("Chưa cộng dồn vì có tệp còn lỗi (xem trên); hãy sửa rồi chạy lại.")
+        return EXIT_FINDINGS
+    rolled = rollup([r for r in reports if r is not None])
+    if rolled.findings:
+        _print_findings(rolled.findings)
+    if rolled.report is None:
+        _err("Không cộng dồn được các kỳ này (xem trên).")
+        return EXIT_UNUSABLE
+    target = Path(args.out)
+    _write(target, workbook_bytes(build_workbook(rolled.report)), overwrite=args.force)
+    _out(f"Đã ghi: {target}")
+    result = run_pipeline(LoadResult(rolled.report, ()))
+    return _report_and_write(result, target.resolve().parent, overwrite=args.force, source=target)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from .form_import import import_report
+
+    period = parse_month(args.period)
+    if period is None:
+        raise UsageProblem(f"Tháng «{args.period}» không hợp lệ; ghi dạng 2026-04 hoặc 04/2026.")
+    report, findings = import_report(Path(args.input), UnitKind(args.kind), args.name, period)
+    if findings:
+        _print_findings(findings)
+    if report is None:
+        return EXIT_UNUSABLE
+    target = Path(args.out)
+    _write(target, workbook_bytes(build_workbook(report)), overwrite=args.force)
+    _out(f"Đã ghi: {target}")
+    _out("Hãy mở sổ tính, kiểm tra lại số liệu đã nhập, điền trang Thông tin và Chỉ tiêu.")
+    return EXIT_OK
+
+
+def cmd_consolidate(args: argparse.Namespace) -> int:
+    from .consolidate import consolidate, consolidation_workbook
+
+    done = consolidate([Path(p) for p in args.inputs], workers=args.workers, progress=True)
+    target = Path(args.out)
+    _write(target, workbook_bytes(consolidation_workbook(done)), overwrite=args.force)
+    _out(f"Đã tổng hợp {len(done.units)} đơn vị.")
+    for item in (*done.skipped, *done.refused):
+        _out(f"Bỏ qua {item.path}: {item.reason}")
+    _out(f"Đã ghi: {target}")
+    if not done.units:
+        return EXIT_UNUSABLE
+    return EXIT_FINDINGS if (done.skipped or done.refused) else EXIT_OK
+
+
 def cmd_addin_build(args: argparse.Namespace) -> int:
     from .addin import AddinError, build_addin
 
@@ -430,6 +493,63 @@ def build_parser() -> argparse.ArgumentParser:
     _add_force(export)
     export.set_defaults(handler=cmd_export)
 
+    roll = commands.add_parser(
+        "rollup",
+        help="cộng dồn các tháng thành báo cáo quý, 6 tháng, năm",
+        description="Cộng dồn các kỳ liên tiếp của cùng một đơn vị: số tiếp nhận trong kỳ và "
+        "đã giải quyết cộng lại, «từ kỳ trước» lấy của kỳ đầu, «đang giải quyết» lấy của kỳ "
+        "cuối. Ghi sổ tính của cả kỳ và báo cáo (Word, sổ tính kết quả, .txt) cạnh nó.",
+    )
+    roll.add_argument("inputs", nargs="+", metavar="TỆP", help="sổ tính hoặc tệp số liệu")
+    roll.add_argument(
+        "-o",
+        "--out",
+        required=True,
+        metavar="TỆP",
+        help="sổ tính của cả kỳ sẽ tạo, ví dụ Quy1_2026.xlsx",
+    )
+    _add_force(roll)
+    roll.set_defaults(handler=cmd_rollup)
+
+    consolidate_parser = commands.add_parser(
+        "consolidate",
+        help="tổng hợp sổ tính của nhiều đơn vị cùng kỳ",
+        description="Cộng số liệu của nhiều đơn vị cùng kỳ theo lĩnh vực, ghi sổ tính tổng "
+        "hợp có một dòng cho mỗi đơn vị (chỉ tiêu, đạt/không đạt, lỗi). Tệp hỏng, không phải "
+        "mẫu, khác kỳ hoặc trùng đơn vị được nêu rõ và bỏ qua.",
+    )
+    consolidate_parser.add_argument(
+        "inputs", nargs="+", metavar="TỆP_HOẶC_THƯ_MỤC", help="sổ tính hoặc thư mục chứa sổ tính"
+    )
+    consolidate_parser.add_argument(
+        "-o", "--out", required=True, metavar="TỆP", help="sổ tính tổng hợp sẽ tạo"
+    )
+    consolidate_parser.add_argument(
+        "--workers",
+        type=int,
+        metavar="SỐ",
+        help="số tiến trình đọc song song (mặc định: theo số lõi)",
+    )
+    _add_force(consolidate_parser)
+    consolidate_parser.set_defaults(handler=cmd_consolidate)
+
+    importer = commands.add_parser(
+        "import",
+        help="nhập bảng phụ lục theo mẫu (16 cột hoặc Biểu 06 13 cột) từ sổ tính khác",
+        description="Tìm bảng phụ lục trong một sổ tính bất kỳ (theo dòng đánh số cột), đọc "
+        "các dòng lĩnh vực đến dòng Tổng cộng và tạo sổ tính mẫu đã điền; nêu rõ phần không "
+        "chuyển được.",
+    )
+    importer.add_argument("input", metavar="NGUỒN", help="sổ tính có bảng phụ lục")
+    importer.add_argument("-o", "--out", required=True, metavar="TỆP", help="sổ tính sẽ tạo")
+    importer.add_argument("--kind", choices=kinds, default="xã", help="loại đơn vị (mặc định xã)")
+    importer.add_argument("--name", required=True, metavar="TÊN", help="tên đơn vị")
+    importer.add_argument(
+        "--period", required=True, metavar="THÁNG", help="tháng báo cáo, ví dụ 2026-04"
+    )
+    _add_force(importer)
+    importer.set_defaults(handler=cmd_import)
+
     addin = commands.add_parser(
         "addin",
         help="tạo hoặc cài add-in Excel (nút «Tạo báo cáo», các hàm =TTHC_…())",
@@ -461,7 +581,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     install.set_defaults(handler=cmd_addin_install)
 
-    for sub in (parser, demo, check, report, template, new, export, addin, build, install):
+    subs = (parser, demo, check, report, template, new, export, roll, consolidate_parser, importer)
+    for sub in (*subs, addin, build, install):
         for action in sub._actions:
             if isinstance(action, argparse._HelpAction):
                 action.help = "hiện hướng dẫn này rồi thoát"
