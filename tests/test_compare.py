@@ -10,8 +10,8 @@ April 2026 is the troubled month of tests/test_troubled_month.py (xã Tân An):
     Bảo trợ xã hội  10  0 0 | 10  0 0 0 0 | 0 0 0   (3)=10  (7)=10  (13)=0
 
 March totals: (3)=205, (4)+(5)=202, (5)=124, (7)=199, (10)=1, (15)=1,
-(8)+(9)+(10)=199 (nothing refused or withdrawn) with 180 digitised. April's Đất đai opens with (6)=5 although
-March ended with 6 pending: a broken carry-over.
+(8)+(9)+(10)=199 (nothing refused or withdrawn) with 180 digitised. April's Đất đai
+opens with (6)=5 although March ended with 6 pending: a broken carry-over.
 """
 
 from __future__ import annotations

@@ -140,7 +140,11 @@ class Counts:
 
     @staticmethod
     def total(rows: Iterable[Counts]) -> Counts:
+        """The column sums of many rows (the Tổng cộng row)."""
         result = Counts()
         for row in rows:
             result = result + row
         return result
+
+
+_COUNT_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Counts))  # in declaration order

@@ -291,8 +291,9 @@ def _read_grid(
             key = f"appendix.rows[{index}]"
             cells.by_key[f"{key}.field"] = (sheet, name_cell.coordinate)
             derived: dict[int, tuple[str, Any]] = {}
+            name_key = field_key(name)
             for number, cell in by_number.items():
-                cells.by_grid[(field_key(name), number)] = (sheet, cell.coordinate)
+                cells.by_grid[(name_key, number)] = (sheet, cell.coordinate)
                 if number == 2:
                     continue
                 column = column_by_number(number)
