@@ -131,12 +131,10 @@ class Counts:
         return getattr(self, column_by_number(number).key)
 
     def is_empty(self) -> bool:
-        return all(getattr(self, f.name) == 0 for f in fields(self))
+        return all(getattr(self, name) == 0 for name in _COUNT_FIELDS)
 
     def __add__(self, other: Counts) -> Counts:
-        return Counts(
-            **{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)}
-        )
+        return Counts(*(getattr(self, n) + getattr(other, n) for n in _COUNT_FIELDS))
 
     @staticmethod
     def total(rows: Iterable[Counts]) -> Counts:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 from fractions import Fraction
+from functools import cached_property
 
 from .catalogue import Catalogue
 from .grid import Counts
@@ -244,6 +245,7 @@ class ReportInput:
     shortcomings: tuple[str, ...] = ()  # section 3 "Tồn tại, hạn chế", one paragraph each
     stated_total: Mapping[int, int] = field(default_factory=dict)  # the source's Tổng cộng row
 
-    @property
+    @cached_property
     def total(self) -> Counts:
+        """The Tổng cộng row; computed once, as validation and indicators ask for it often."""
         return Counts.total(row.counts for row in self.rows)
