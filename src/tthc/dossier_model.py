@@ -1,0 +1,47 @@
+"""One dossier as the provincial one-stop system lists it, after reading.
+
+The reader (`dossier_list`) turns vendor-specific columns into these records;
+the classifier (`dossier_grid`) turns records into the grid. Keeping the
+record small and typed lets each side be tested alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+__all__ = ["Channel", "Dossier", "Status"]
+
+
+class Channel(StrEnum):
+    ONLINE = "trực tuyến"  # column (4)
+    DIRECT = "trực tiếp"  # column (5)
+    POST = "bưu chính"  # column (5) too: "trực tiếp, dịch vụ bưu chính"
+
+
+class Status(StrEnum):
+    RESOLVED = "đã giải quyết"
+    REFUSED = "từ chối"
+    WITHDRAWN = "rút"
+    SUPPLEMENT = "chờ bổ sung"
+    PROCESSING = "đang xử lý"
+
+
+@dataclass(frozen=True)
+class Dossier:
+    """One row of the dossier list; flags are None when the list has no such column."""
+
+    code: str  # mã hồ sơ
+    field: str  # lĩnh vực
+    channel: Channel
+    received: date
+    due: date | None  # ngày hẹn trả
+    finished: date | None  # ngày kết thúc xử lý; None while pending
+    status: Status
+    row: int  # the row in the source list (1-based, header = 1), for messages
+    has_fee: bool | None = None
+    paid_online: bool | None = None
+    updated: bool | None = None  # cập nhật trên hệ thống
+    digitised: bool | None = None
+    reused: bool | None = None
