@@ -17,6 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from . import __version__, cli_i18n
+from .compare import continuity_findings
 from .datafile import LoadResult, dump_report, read_report_file
 from .findings import Finding, Severity
 from .model import Convention, ReportInput, UnitKind
@@ -321,6 +322,44 @@ def cmd_consolidate(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if (done.skipped or done.refused) else EXIT_OK
 
 
+def cmd_dossiers(args: argparse.Namespace) -> int:
+    from .dossier_grid import classify
+    from .dossier_list import read_dossiers
+    from .dossier_trace import add_trace_sheets
+
+    period = parse_month(args.period)
+    if period is None:
+        raise UsageProblem(f"Tháng «{args.period}» không hợp lệ; ghi dạng 2026-04 hoặc 04/2026.")
+    if args.previous:
+        previous = _valid_report(Path(args.previous))
+        if previous is None:
+            return EXIT_FINDINGS
+        base, _carried = next_month_report(previous, period)
+    elif args.name:
+        base = blank_report(UnitKind(args.kind), args.name, period)
+    else:
+        raise UsageProblem("Cần --from SỔ_TÍNH_THÁNG_TRƯỚC hoặc --name TÊN_ĐƠN_VỊ (và --kind).")
+    aliases = Path(args.aliases) if args.aliases else None
+    listed = read_dossiers(Path(args.input), aliases)
+    classified = classify(listed.records, period, base.catalogue)
+    findings = (*listed.findings, *classified.findings)
+    if args.previous:
+        findings = (*findings, *continuity_findings(replace(base, rows=classified.rows), previous))
+    if findings:
+        _print_findings(findings)
+    if any(f.severity is Severity.ERROR for f in findings):
+        _err("Chưa tạo sổ tính vì danh sách hồ sơ còn lỗi (xem trên).")
+        return EXIT_FINDINGS
+    report = replace(base, rows=classified.rows, extras=classified.extras)
+    workbook = build_workbook(report)
+    add_trace_sheets(workbook, classified.trace, classified.outside)
+    target = Path(args.out)
+    _write(target, workbook_bytes(workbook), overwrite=args.force)
+    _out(f"Đã đọc {len(listed.records)} hồ sơ; {len(classified.outside)} hồ sơ ngoài kỳ.")
+    _out(f"Đã ghi: {target}")
+    return EXIT_OK
+
+
 def cmd_addin_build(args: argparse.Namespace) -> int:
     from .addin import AddinError, build_addin
 
@@ -550,6 +589,31 @@ def build_parser() -> argparse.ArgumentParser:
     _add_force(importer)
     importer.set_defaults(handler=cmd_import)
 
+    dossiers = commands.add_parser(
+        "dossiers",
+        help="lập sổ tính của tháng từ danh sách hồ sơ của hệ thống một cửa",
+        description="Đọc danh sách hồ sơ (.xlsx hoặc .csv, mỗi dòng một hồ sơ), xếp từng hồ sơ "
+        "vào đúng cột của phụ lục theo ngày tiếp nhận, ngày hẹn trả, ngày kết thúc và trạng "
+        "thái, đếm số liệu chỉ tiêu 1.2–1.5 từ các cột đánh dấu, và tạo sổ tính của tháng kèm "
+        "trang «Nguồn hồ sơ» cho biết mỗi số gồm những hồ sơ nào.",
+    )
+    dossiers.add_argument("input", metavar="DANH_SÁCH", help="danh sách hồ sơ (.xlsx, .csv)")
+    dossiers.add_argument("--period", required=True, metavar="THÁNG", help="ví dụ 2026-03")
+    dossiers.add_argument("-o", "--out", required=True, metavar="TỆP", help="sổ tính sẽ tạo")
+    dossiers.add_argument(
+        "--from",
+        dest="previous",
+        metavar="SỔ_TÍNH_THÁNG_TRƯỚC",
+        help="lấy thông tin đơn vị từ sổ tính tháng trước, kiểm tra chuyển kỳ",
+    )
+    dossiers.add_argument("--kind", choices=kinds, default="xã", help="loại đơn vị (mặc định xã)")
+    dossiers.add_argument("--name", metavar="TÊN", help="tên đơn vị (khi không có --from)")
+    dossiers.add_argument(
+        "--aliases", metavar="TỆP_JSON", help="tên cột bổ sung của hệ thống một cửa (xem README)"
+    )
+    _add_force(dossiers)
+    dossiers.set_defaults(handler=cmd_dossiers)
+
     addin = commands.add_parser(
         "addin",
         help="tạo hoặc cài add-in Excel (nút «Tạo báo cáo», các hàm =TTHC_…())",
@@ -581,7 +645,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     install.set_defaults(handler=cmd_addin_install)
 
-    subs = (parser, demo, check, report, template, new, export, roll, consolidate_parser, importer)
+    subs = (
+        parser,
+        demo,
+        check,
+        report,
+        template,
+        new,
+        export,
+        roll,
+        consolidate_parser,
+        importer,
+        dossiers,
+    )
     for sub in (*subs, addin, build, install):
         for action in sub._actions:
             if isinstance(action, argparse._HelpAction):
