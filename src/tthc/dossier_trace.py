@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 
 from openpyxl.styles import Alignment, Font
 from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.hyperlink import Hyperlink
 
 from .catalogue import field_key
 from .dossier_model import Dossier
@@ -67,7 +68,8 @@ def add_trace_sheets(
         address = cells.get((field_key(field), number))
         if address is not None:
             link = sheet.cell(row, 3, f"{grid_title}!{address}")
-            link.hyperlink = f"#'{grid_title}'!{address}"
+            # An internal link (location), not a URL: Excel jumps to the grid cell.
+            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{grid_title}'!{address}")
             link.font = Font(name=FONT_NAME, color="0563C1", underline="single")
         sheet.cell(row, 4, len(codes))
         set_text(sheet.cell(row, 5), ", ".join(codes))
