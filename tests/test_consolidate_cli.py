@@ -33,3 +33,12 @@ def test_consolidate_a_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     grid = workbook["Phụ lục tổng hợp"]
     values = [c.value for row in grid.iter_rows() for c in row]
     assert 2264 in values  # twice the seed's 1.132 received
+
+
+def test_nothing_usable_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "TongHop.xlsx"
+    assert run(["consolidate", str(tmp_path / "khong-co"), "-o", str(target)]) == 2
+    captured = capsys.readouterr()
+    assert "Không tìm thấy tệp" in captured.out
+    assert "chưa ghi tệp tổng hợp" in captured.err
+    assert not target.exists()

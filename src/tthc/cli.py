@@ -310,15 +310,18 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_consolidate(args: argparse.Namespace) -> int:
     from .consolidate import consolidate, consolidation_workbook
 
-    done = consolidate([Path(p) for p in args.inputs], workers=args.workers, progress=True)
+    # The progress bar is for a person watching a long run, not for logs and pipes.
+    progress = sys.stderr.isatty()
+    done = consolidate([Path(p) for p in args.inputs], workers=args.workers, progress=progress)
+    for item in (*done.skipped, *done.refused):
+        _out(f"Bỏ qua {item.path}: {item.reason}")
+    if not done.units:
+        _err("Không có sổ tính nào dùng được nên chưa ghi tệp tổng hợp.")
+        return EXIT_UNUSABLE
     target = Path(args.out)
     _write(target, workbook_bytes(consolidation_workbook(done)), overwrite=args.force)
     _out(f"Đã tổng hợp {len(done.units)} đơn vị.")
-    for item in (*done.skipped, *done.refused):
-        _out(f"Bỏ qua {item.path}: {item.reason}")
     _out(f"Đã ghi: {target}")
-    if not done.units:
-        return EXIT_UNUSABLE
     return EXIT_FINDINGS if (done.skipped or done.refused) else EXIT_OK
 
 
