@@ -153,7 +153,11 @@ def _report_and_write(
         _err(f"Mẫu văn bản Word không dùng được: {problem}")
         return EXIT_UNUSABLE
     except OSError as problem:
-        _err(f"Không ghi được vào thư mục {folder}: {problem.strerror or problem}.")
+        where = problem.filename or folder
+        _err(
+            f"Không ghi được {where}: {problem.strerror or problem}. Nếu tệp đang mở trong Excel "
+            "hay Word, hãy đóng tệp rồi chạy lại; các tệp đã có vẫn giữ nguyên."
+        )
         return EXIT_UNUSABLE
     except RuntimeError as problem:  # LibreOffice failed while making the PDF
         _err(str(problem))
@@ -228,8 +232,18 @@ def _report_for_new(args: argparse.Namespace) -> tuple[object, dict[str, int] | 
     return report, None
 
 
+def _refuse_own_input(target: Path, *sources: Path | str | None) -> None:
+    """Never write over a file the command reads: the user's data would be gone."""
+    for source in sources:
+        if source and Path(source).exists() and target.resolve() == Path(source).resolve():
+            raise UsageProblem(
+                f"Tệp kết quả {target} trùng với tệp đầu vào; hãy chọn tên khác bằng -o."
+            )
+
+
 def cmd_new(args: argparse.Namespace) -> int:
     target = Path(args.out)
+    _refuse_own_input(target, args.previous, args.data)
     made = _report_for_new(args)
     if isinstance(made, int):
         return made
@@ -254,6 +268,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         return EXIT_UNUSABLE
     text = json.dumps(dump_report(loaded.report), ensure_ascii=False, indent=2) + "\n"
     target = Path(args.out)
+    _refuse_own_input(target, source)
     _write(target, text.encode("utf-8"), overwrite=args.force)
     _out(f"Đã ghi: {target}")
     return EXIT_OK

@@ -14,7 +14,7 @@ from .model import ReportInput
 from .office import OfficeUnavailable, convert, find_soffice
 from .pipeline import PipelineResult
 from .plaintext import render_text
-from .safe_write import OutputExists, write_bytes_atomic, write_text_atomic
+from .safe_write import OutputExists, write_bytes_atomic, write_many_atomic
 from .word_report import render_docx
 from .workbook_output import build_output_workbook, workbook_bytes
 
@@ -89,9 +89,14 @@ def write_report_outputs(
     )
     payload = workbook_bytes(workbook)
     document = render_docx(result.narrative, word_template)
-    write_text_atomic(text_path, render_text(result.narrative), overwrite=overwrite)
-    write_bytes_atomic(workbook_path, payload, overwrite=overwrite)
-    write_bytes_atomic(word_path, document, overwrite=overwrite)
+    write_many_atomic(
+        [
+            (text_path, render_text(result.narrative).encode("utf-8")),
+            (workbook_path, payload),
+            (word_path, document),
+        ],
+        overwrite=overwrite,
+    )
     if pdf:
         write_pdf(word_path, pdf_path)
     return targets

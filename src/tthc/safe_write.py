@@ -11,7 +11,13 @@ import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["OutputExists", "free_name", "write_bytes_atomic", "write_text_atomic"]
+__all__ = [
+    "OutputExists",
+    "free_name",
+    "write_bytes_atomic",
+    "write_many_atomic",
+    "write_text_atomic",
+]
 
 
 class OutputExists(FileExistsError):
@@ -56,3 +62,34 @@ def free_name(path: Path) -> Path:
         candidate = path.with_name(f"{path.stem} ({number}){path.suffix}")
         number += 1
     return candidate
+
+
+def write_many_atomic(items: list[tuple[Path, bytes]], *, overwrite: bool = False) -> None:
+    """Write a set of files all or nothing: every temporary file first, then the renames.
+
+    A full disk or a locked file while the temporaries are written leaves every
+    existing output as it was (a failed rename part way is still possible, but
+    only after all data is safely on disk).
+    """
+    for path, _data in items:
+        if path.exists() and not overwrite:
+            raise OutputExists(str(path))
+    staged: list[tuple[str, Path]] = []
+    try:
+        for path, data in items:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(
+                prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
+            )
+            staged.append((temporary, path))
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(data)
+                stream.flush()
+                os.fsync(stream.fileno())
+            os.chmod(temporary, 0o666 & ~_umask())
+        for temporary, path in staged:
+            os.replace(temporary, path)
+    except BaseException:
+        for temporary, _path in staged:
+            Path(temporary).unlink(missing_ok=True)
+        raise
