@@ -408,14 +408,6 @@ XFAIL: dict[tuple[str, str], str] = {
         f"calamine inflates the 2 GB sheet even for the header scan (nrows): {_MEMORY} "
         "(about 1.9 GB)"
     ),
-    ("entity_bomb_workbook", "read_workbook"): (
-        "lxml refuses the entity expansion but read_workbook does not catch "
-        "lxml.etree.XMLSyntaxError (a SyntaxError, not a ValueError): the exception escapes"
-    ),
-    ("entity_bomb_sheet", "read_workbook"): (
-        "expat refuses the entity expansion but read_workbook does not catch "
-        "xml.etree.ElementTree.ParseError (a SyntaxError): the exception escapes"
-    ),
     ("huge_sheet", "read_workbook"): (
         "no row limit: openpyxl loads the million-row sheet twice, about 20 s and 900 MB, "
         "and the file is accepted"
@@ -545,8 +537,7 @@ def test_in_process_readers_on_small_hostile_files(hostile: Path) -> None:
         start = time.monotonic()
         found = read_workbook_fast(path).findings
         assert [f.severity for f in found] == [Severity.ERROR]
-        if case != "entity_bomb_workbook":  # xfail above: the exception escapes
-            assert read_workbook(path).findings[0].severity is Severity.ERROR
+        assert read_workbook(path).findings[0].severity is Severity.ERROR
         if case != "encrypted":  # xfail above: calamine never returns on this OLE file
             assert import_grid(path).findings[0].severity is Severity.ERROR
             assert read_dossiers(path).findings[-1].severity is Severity.ERROR

@@ -105,7 +105,8 @@ def _open(path: Path) -> OpenpyxlSource | LoadResult:
         return problem("Đây là một thư mục, không phải tệp.")
     try:
         return OpenpyxlSource.open(path)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, SyntaxError):
+        # SyntaxError: the XML parsers refuse entity expansions ("billion laughs") that way.
         return problem(
             "Không mở được tệp như một sổ tính Excel (.xlsx); tệp hỏng, có mật khẩu hoặc không "
             "phải sổ tính."
