@@ -130,7 +130,7 @@ from pathlib import Path
 
 from .dossier_model import Channel, Dossier, Status
 from .findings import Finding, Location, Severity
-from .parsing import parse_date
+from .parsing import is_blank, parse_date
 from .vn_format import nfc
 
 __all__ = [
@@ -238,10 +238,6 @@ def header_key(text: str) -> str:
 def _words(text: str) -> str:
     """A value as words without diacritics: 'Chờ  bổ sung.' -> 'cho bo sung'."""
     return _NON_ALNUM.sub(" ", _plain(nfc(text))).strip()
-
-
-def _blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _shown(value: object) -> str:
@@ -467,7 +463,7 @@ def _read_status(value: object) -> Status | None:
 
 def _read_flag(value: object, amounts: bool) -> tuple[bool | None, bool]:
     """(flag, readable); a blank cell is False."""
-    if _blank(value):
+    if is_blank(value):
         return False, True
     if isinstance(value, bool):
         return value, True
@@ -608,7 +604,7 @@ def _read_rows(
     channel_of = _cached(_read_channel)
     status_of = _cached(_read_status)
     date_of = _cached(_read_date)
-    field_of = _cached(lambda value: "" if _blank(value) else _shown(value))
+    field_of = _cached(lambda value: "" if is_blank(value) else _shown(value))
     flag_of = _cached(lambda value: _read_flag(value, amounts=False))
     fee_of = _cached(lambda value: _read_flag(value, amounts=True))
 
@@ -620,8 +616,8 @@ def _read_rows(
         if len(row) < width_needed:
             row = list(row) + [None] * (width_needed - len(row))
         raw_code = row[code_at]
-        code_blank = _blank(raw_code)
-        if code_blank and all(_blank(value) for value in row):
+        code_blank = is_blank(raw_code)
+        if code_blank and all(is_blank(value) for value in row):
             continue
         number = index + row_offset
         problems = 0
@@ -646,7 +642,7 @@ def _read_rows(
 
         raw = row[channel_at]
         channel = None
-        if _blank(raw):
+        if is_blank(raw):
             problem(
                 "channel",
                 "dossiers.missing_value",
@@ -664,7 +660,7 @@ def _read_rows(
 
         raw = row[status_at]
         status = None
-        if _blank(raw):
+        if is_blank(raw):
             problem(
                 "status",
                 "dossiers.missing_value",
@@ -687,7 +683,7 @@ def _read_rows(
             ("finished", finished_at),
         ):
             raw = row[position]
-            if _blank(raw):
+            if is_blank(raw):
                 dates[key] = None
                 if key == "received":
                     problem(
@@ -794,8 +790,8 @@ def _check_header(
 
 
 def _no_header(name: str, rows: Sequence[Sequence[object]]) -> Finding:
-    first = next((row for row in rows if not all(_blank(v) for v in row)), [])
-    shown = ", ".join(f"«{_shown(v)}»" for v in first if not _blank(v)) or "(trống)"
+    first = next((row for row in rows if not all(is_blank(v) for v in row)), [])
+    shown = ", ".join(f"«{_shown(v)}»" for v in first if not is_blank(v)) or "(trống)"
     needed = ", ".join(f"«{COLUMN_LABELS[key]}»" for key in REQUIRED_COLUMNS)
     return Finding(
         Severity.ERROR,

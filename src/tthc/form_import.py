@@ -52,7 +52,7 @@ from .findings import Finding, Location, Severity, has_errors
 from .grid import Counts
 from .model import FieldRow, Period, ReportInput, UnitKind
 from .new_month import blank_report
-from .parsing import parse_count
+from .parsing import is_blank, parse_count
 from .vn_format import format_integer, nfc
 
 __all__ = ["ImportResult", "import_grid", "import_report"]
@@ -272,10 +272,6 @@ def _read_sheets(path: Path) -> list[_Sheet]:
 # --- recognising texts -------------------------------------------------------------------
 
 
-def _blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 def _plain(value: object) -> str:
     """Lower case without diacritics or punctuation: 'TỔNG CỘNG:' -> 'tong cong'."""
     if not isinstance(value, str):
@@ -357,7 +353,7 @@ def _number_label(value: object, column: int) -> _Label | None:
 def _number_row(sheet: _Sheet, row: int) -> list[_Label] | None:
     """The row's labels if every non-blank cell is a column number, increasing, ten or more."""
     cells = sheet.rows[row]
-    present = [(c, v) for c, v in enumerate(cells) if not _blank(v)]
+    present = [(c, v) for c, v in enumerate(cells) if not is_blank(v)]
     if len(present) < 10:
         return None
     labels: list[_Label] = []
@@ -419,7 +415,7 @@ def _header_top(sheet: _Sheet, number_row: int, span: range) -> int:
         if any(_is_name_header(sheet.value(row, c)) for c in span):
             return row
     top = number_row
-    while top > max(number_row - 4, 0) and any(not _blank(sheet.value(top - 1, c)) for c in span):
+    while top > max(number_row - 4, 0) and any(not is_blank(sheet.value(top - 1, c)) for c in span):
         top -= 1
     return top
 
@@ -430,7 +426,7 @@ def _text_column(sheet: _Sheet, first_row: int, columns: list[int]) -> int | Non
         texts = numbers = 0
         for row in range(first_row, min(first_row + 40, sheet.height)):
             value = sheet.value(row, column)
-            if _blank(value) or _is_total_label(value):
+            if is_blank(value) or _is_total_label(value):
                 continue
             if isinstance(value, str) and not _looks_numeric(value):
                 texts += 1
@@ -564,12 +560,12 @@ def _header_bottom(sheet: _Sheet, top: int, name_column: int) -> int:
         cells = sheet.rows[row]
         right = cells[name_column + 1 :]
         name = sheet.value(row, name_column)
-        present = [v for v in right if not _blank(v)]
+        present = [v for v in right if not is_blank(v)]
         labelled = sum(_number_label(v, 0) is not None for v in present)
         if _number_label(name, 0) is not None and labelled >= max(5, len(present) // 2):
             bottom = row  # a numbering row the strict check refused: part of the header
             continue
-        if not _blank(name) or any(_is_total_label(v) for v in cells[: name_column + 1]):
+        if not is_blank(name) or any(_is_total_label(v) for v in cells[: name_column + 1]):
             break
         if any(_looks_numeric(v) for v in right):
             break
@@ -660,7 +656,7 @@ def _grid_end(grid: _Grid) -> tuple[int, bool]:
         name = grid.sheet.value(row, grid.name_column)
         if _is_name_header(name) or _number_row(grid.sheet, row) is not None:
             break
-        if any(not _blank(grid.sheet.value(row, c)) for c in grid.columns.values()):
+        if any(not is_blank(grid.sheet.value(row, c)) for c in grid.columns.values()):
             last = row
     return last + 1, False
 
@@ -686,9 +682,9 @@ def _read_rows(grid: _Grid) -> tuple[list[FieldRow], list[Finding]]:
     for row in range(grid.first_row, end):
         name_raw = sheet.value(row, grid.name_column)
         cells = {n: sheet.value(row, c) for n, c in grid.columns.items()}
-        if all(_blank(v) for v in cells.values()):
+        if all(is_blank(v) for v in cells.values()):
             continue  # a blank row, a field listed without figures, a heading: nothing to lose
-        if _blank(name_raw):
+        if is_blank(name_raw):
             findings.append(
                 Finding(
                     Severity.ERROR,
@@ -716,7 +712,7 @@ def _read_rows(grid: _Grid) -> tuple[list[FieldRow], list[Finding]]:
             values[number] = parsed.value or 0
         unknown |= bad
         for number, parts in layout.derived.items():
-            if number not in grid.columns or _blank(cells[number]):
+            if number not in grid.columns or is_blank(cells[number]):
                 continue
             where = Location(
                 field=name,
@@ -764,7 +760,7 @@ def _total_findings(
     findings: list[Finding] = []
     for number in sorted(grid.columns):
         raw = sheet.value(row, grid.columns[number])
-        if _blank(raw):
+        if is_blank(raw):
             continue
         where = Location(
             field=TOTAL_LABEL,

@@ -15,12 +15,17 @@ from datetime import date, datetime
 from .findings import Finding, Location, Severity
 from .vn_format import nfc
 
-__all__ = ["ParsedCount", "parse_count", "parse_date", "parse_optional_count"]
+__all__ = ["ParsedCount", "is_blank", "parse_count", "parse_date", "parse_optional_count"]
 
 _PLAIN_DIGITS = re.compile(r"\d+")
 _GROUPED_DIGITS = re.compile(r"\d{1,3}(\.\d{3})+")
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
 _EXCEL_ERRORS = {"#REF!", "#DIV/0!", "#VALUE!", "#N/A", "#NAME?", "#NUM!", "#NULL!", "#SPILL!"}
+
+
+def is_blank(value: object) -> bool:
+    """An empty cell: nothing, or only spaces (non-breaking ones too)."""
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 @dataclass(frozen=True)

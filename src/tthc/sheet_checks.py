@@ -13,17 +13,13 @@ from .catalogue import Catalogue, Department
 from .findings import Finding, Location
 from .grid import DERIVED_COLUMNS, INPUT_COLUMNS, Counts
 from .model import DocumentInfo, FieldRow, Period, ReportInput, Signer, Unit, UnitKind
-from .parsing import parse_count, parse_optional_count
+from .parsing import is_blank, parse_count, parse_optional_count
 from .sheet_ranges import OUTSIDE_CATALOGUE, as_rows
 from .validation import canonicalise_fields, validate
 
 __all__ = ["grid_findings"]
 
 _GRID_CODES = ("identity.", "field.", "count.", "grid.")
-
-
-def _blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _catalogue(grid_rows: list[list[object]], catalogue: object) -> Catalogue:
@@ -33,15 +29,15 @@ def _catalogue(grid_rows: list[list[object]], catalogue: object) -> Catalogue:
         pairs = [
             (str(r[0]).strip(), str(r[1]).strip())
             for r in as_rows(catalogue)
-            if len(r) >= 2 and not _blank(r[0]) and not _blank(r[1])
+            if len(r) >= 2 and not is_blank(r[0]) and not is_blank(r[1])
         ]
     else:
         pairs = [
             (str(r[0]).strip(), str(r[15]).strip())
             for r in grid_rows
             if len(r) > 15
-            and not _blank(r[0])
-            and not _blank(r[15])
+            and not is_blank(r[0])
+            and not is_blank(r[15])
             and str(r[15]).strip() != OUTSIDE_CATALOGUE
         ]
     order: list[str] = []
@@ -67,9 +63,9 @@ def grid_findings(grid: object, catalogue: object = None) -> list[Finding]:
     rows: list[FieldRow] = []
     for cells in rows_in:
         inputs = [cells[c.number - 2] for c in INPUT_COLUMNS]
-        if all(_blank(v) for v in inputs):
+        if all(is_blank(v) for v in inputs):
             continue
-        field = "" if _blank(cells[0]) else str(cells[0]).strip()
+        field = "" if is_blank(cells[0]) else str(cells[0]).strip()
         values: dict[str, int] = {}
         for column in INPUT_COLUMNS:
             parsed = parse_count(

@@ -31,6 +31,7 @@ from .model import (
     UnitKind,
     default_targets,
 )
+from .parsing import is_blank
 from .workbook_layout import (
     EXTRA_COLUMNS,
     NO,
@@ -72,12 +73,8 @@ def flat_cells(values: object) -> list[object]:
     return [cell for row in as_rows(values) for cell in row]
 
 
-def _blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 def _count(value: object, where: str) -> int:
-    if _blank(value):
+    if is_blank(value):
         return 0
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise RangeError(f"{where}: «{value}» không phải là số.")
@@ -87,14 +84,14 @@ def _count(value: object, where: str) -> int:
 
 
 def _optional_count(value: object, where: str) -> int | None:
-    return None if _blank(value) else _count(value, where)
+    return None if is_blank(value) else _count(value, where)
 
 
 def read_settings(values: object) -> Settings:
     """The TTHC_SETTINGS cells (convention, strict 2.1, zero padding, rounding) or one label."""
     cells = flat_cells(values)
     convention = convention_from_label(cells[0]) if cells else None
-    if cells and not _blank(cells[0]) and convention is None:
+    if cells and not is_blank(cells[0]) and convention is None:
         raise RangeError(f"Cách tính «{cells[0]}» không hợp lệ (Theo mẫu hoặc Theo QĐ 766).")
     settings = Settings()
     if convention is not None:
@@ -118,7 +115,7 @@ def read_targets(values: object) -> dict[str, Target | None]:
             continue
         code = str(row[0]).strip()
         comparison, percent = row[2], row[3]
-        if _blank(comparison):
+        if is_blank(comparison):
             targets[code] = None
             continue
         sign = {">=": "≥", "<=": "≤"}.get(str(comparison).strip(), str(comparison).strip())
@@ -134,14 +131,14 @@ def _grid(values: object) -> tuple[list[FieldRow], dict[str, str | None]]:
     departments: dict[str, str | None] = {}
     for cells in as_rows(values):
         cells = [*cells, *[None] * (16 - len(cells))]
-        field = "" if _blank(cells[0]) else str(cells[0]).strip()
+        field = "" if is_blank(cells[0]) else str(cells[0]).strip()
         counts = {
             c.key: _count(cells[c.number - 2], f"Lĩnh vực «{field}», cột ({c.number})")
             for c in INPUT_COLUMNS
         }
         if not field and not any(counts.values()):
             continue
-        department = None if _blank(cells[15]) else str(cells[15]).strip()
+        department = None if is_blank(cells[15]) else str(cells[15]).strip()
         if department == OUTSIDE_CATALOGUE:
             department = None
         rows.append(FieldRow(field, Counts(**counts)))
@@ -151,7 +148,7 @@ def _grid(values: object) -> tuple[list[FieldRow], dict[str, str | None]]:
 
 def _extras(values: object) -> tuple[ExtraValues, dict[str, ExtraValues], list[str]]:
     """Department rows then the unit row of TTHC_EXTRAS; denominator columns are skipped."""
-    rows = [r for r in as_rows(values) if r and not _blank(r[0])]
+    rows = [r for r in as_rows(values) if r and not is_blank(r[0])]
     keys = [k for k in EXTRA_COLUMNS if k != "department" and not k.startswith("denominator")]
     parsed: list[tuple[str, ExtraValues]] = []
     for row in rows:
@@ -173,7 +170,7 @@ def _extras(values: object) -> tuple[ExtraValues, dict[str, ExtraValues], list[s
 
 def _kind(value: object) -> UnitKind:
     """'xã', 'phường' or 'đặc khu' (default xã): only the wording of the text depends on it."""
-    if _blank(value):
+    if is_blank(value):
         return UnitKind.XA
     text = str(value).strip().casefold()
     for kind in UnitKind:
@@ -224,7 +221,7 @@ def scoped_report(
         targets=read_targets(targets) if targets is not None else default_targets(),
         settings=read_settings(settings),
     )
-    wanted = "" if _blank(scope) else str(scope).strip()
+    wanted = "" if is_blank(scope) else str(scope).strip()
     if not wanted or wanted.casefold().startswith("toàn"):
         return ScopedReport(report, None, None)
     for name in names:

@@ -23,6 +23,7 @@ from .datafile import LoadResult, load_report
 from .findings import Finding, Location, Severity
 from .grid import INPUT_COLUMNS, column_by_number
 from .model import INDICATOR_CODES
+from .parsing import is_blank
 from .vn_format import format_integer, nfc
 from .workbook_blocks import BlockSource, OpenpyxlSource
 from .workbook_layout import (
@@ -88,10 +89,6 @@ class _Cells:
         if place is None:
             return finding
         return finding.at(sheet=place[0], cell=place[1])
-
-
-def _blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _open(path: Path) -> OpenpyxlSource | LoadResult:
@@ -179,7 +176,7 @@ def _read_info(book: BlockSource, raw: dict, cells: _Cells, findings: list[Findi
             continue
         value, sheet, coordinate = found
         cells.by_key[f"{section}.{key}"] = (sheet, coordinate)
-        if name == "TTHC_DOC_DATE" and _blank(value):
+        if name == "TTHC_DOC_DATE" and is_blank(value):
             continue  # defaults to the day after the period
         raw[section][key] = value
     if not raw["document"].get("symbol"):
@@ -197,7 +194,7 @@ def _read_info(book: BlockSource, raw: dict, cells: _Cells, findings: list[Findi
         block = book.block(name)
         if block is None:
             continue
-        items = [_text(row[0].value) for row in block.rows if not _blank(row[0].value)]
+        items = [_text(row[0].value) for row in block.rows if not is_blank(row[0].value)]
         if len(target) == 2:
             raw[target[0]][target[1]] = items
         else:
@@ -221,20 +218,20 @@ def _read_settings(book: BlockSource, raw: dict, findings: list[Finding]) -> Non
             )
         )
 
-    if len(values) >= 1 and not _blank(values[0].value):
+    if len(values) >= 1 and not is_blank(values[0].value):
         convention = convention_from_label(values[0].value)
         if convention is None:
             bad(values[0], "«Theo mẫu» hoặc «Theo QĐ 766»")
         else:
             settings["convention"] = convention.value
     for index, key in ((1, "strict_on_time"), (2, "zero_pad")):
-        if len(values) > index and not _blank(values[index].value):
+        if len(values) > index and not is_blank(values[index].value):
             text = _text(values[index].value)
             if text in (YES, NO):
                 settings[key] = text == YES
             else:
                 bad(values[index], f"«{YES}» hoặc «{NO}»")
-    if len(values) >= 4 and not _blank(values[3].value):
+    if len(values) >= 4 and not is_blank(values[3].value):
         rounding = rounding_from_label(values[3].value)
         if rounding is None:
             bad(values[3], "«Cắt bớt» hoặc «Làm tròn»")
@@ -257,7 +254,7 @@ def _read_targets(book: BlockSource, raw: dict, cells: _Cells) -> None:
         cells.by_key[f"targets.{code}"] = (sheet, comparison.coordinate)
         cells.by_key[f"targets.{code}.comparison"] = (sheet, comparison.coordinate)
         cells.by_key[f"targets.{code}.percent"] = (sheet, percent.coordinate)
-        if _blank(comparison.value):
+        if is_blank(comparison.value):
             targets[code] = None
         else:
             targets[code] = {"comparison": _text(comparison.value), "percent": percent.value}
@@ -283,7 +280,7 @@ def _read_grid(
         for cells_of_row in block.rows:
             by_number = {2 + offset: cell for offset, cell in enumerate(cells_of_row[:15])}
             inputs = [by_number[c.number].value for c in INPUT_COLUMNS if c.number in by_number]
-            if all(_blank(v) for v in inputs):
+            if all(is_blank(v) for v in inputs):
                 continue
             index = len(rows)
             name_cell = by_number[2]
@@ -317,7 +314,7 @@ def _read_grid(
             column = column_by_number(number)
             cells.by_grid[(field_key("Tổng cộng"), number)] = (total.sheet, cell.coordinate)
             cells.by_key[f"appendix.total.{column.key}"] = (total.sheet, cell.coordinate)
-            if cell.typed_over and not _blank(cell.value):
+            if cell.typed_over and not is_blank(cell.value):
                 stated[column.key] = cell.value
                 findings.append(_overwritten(total.sheet, cell.coordinate, number, cell.value))
         if stated:
@@ -353,7 +350,7 @@ def _read_extras(book: BlockSource, raw: dict, cells: _Cells) -> None:
         values = {
             k: by_key[k].value
             for k in _EXTRA_INPUT_KEYS
-            if k in by_key and not _blank(by_key[k].value)
+            if k in by_key and not is_blank(by_key[k].value)
         }
         prefix = "extra_inputs.unit" if is_unit else f"extra_inputs.departments.{label}"
         cells.by_key[prefix] = (sheet, row[0].coordinate)
