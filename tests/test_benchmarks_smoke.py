@@ -6,12 +6,22 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_udf_benchmark_runs() -> None:
+@pytest.mark.parametrize(
+    ("script", "arguments", "expected"),
+    [
+        ("bench_udfs.py", ["--runs", "2"], "full-sheet recalculation"),
+        ("bench_dossiers.py", ["--dossiers", "500"], ""),
+        ("bench_consolidate.py", ["--units", "20"], "files/s"),
+    ],
+)
+def test_benchmark_runs(script: str, arguments: list[str], expected: str) -> None:
     completed = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "bench_udfs.py"), "--runs", "2"],
+        [sys.executable, str(ROOT / "benchmarks" / script), *arguments],
         capture_output=True,
         text=True,
         encoding="utf-8",
@@ -19,16 +29,4 @@ def test_udf_benchmark_runs() -> None:
         timeout=120,
     )
     assert completed.returncode == 0, completed.stderr
-    assert "full-sheet recalculation" in completed.stdout
-
-
-def test_dossier_benchmark_runs() -> None:
-    completed = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "bench_dossiers.py"), "--dossiers", "500"],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        check=False,
-        timeout=120,
-    )
-    assert completed.returncode == 0, completed.stderr
+    assert expected in completed.stdout

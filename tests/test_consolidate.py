@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
 import zipfile
 from datetime import date
 from fractions import Fraction
@@ -415,17 +413,3 @@ def test_text_starting_with_equals_stays_text(tmp_path: Path) -> None:
         assert not any(b"<f>" in archive.read(n) for n in sheets)
     book = load_workbook(path)
     assert book["Các đơn vị"]["D2"].value == "chưa có số liệu"
-
-
-def test_consolidation_benchmark_runs() -> None:
-    """The benchmark's smoke run (no timing asserted; figures live in benchmarks/README.md)."""
-    completed = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "bench_consolidate.py"), "--units", "20"],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        check=False,
-        timeout=120,
-    )
-    assert completed.returncode == 0, completed.stderr
-    assert "files/s" in completed.stdout
