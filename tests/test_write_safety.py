@@ -13,6 +13,7 @@ import errno
 import json
 import os
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -507,7 +508,8 @@ def test_full_disk_gives_a_vietnamese_message_and_keeps_the_previous_file(
     assert run(argv) == 2
     message = errors(capsys)
     assert_vietnamese_failure(message)
-    assert os.strerror(errno.ENOSPC) in message  # the reason is passed on, not hidden
+    assert "ổ đĩa đã đầy" in message  # the reason, in Vietnamese
+    assert os.strerror(errno.ENOSPC) in message  # and as the system said it, for support
     assert_unchanged(folder, previous)
     assert (folder / "out.xlsx").read_bytes() == PREVIOUS
     assert (folder / "out.json").read_bytes() == PREVIOUS
@@ -576,6 +578,7 @@ def test_a_file_locked_by_excel_gives_a_clear_message_and_stays_intact(
     message = errors(capsys)
     assert_vietnamese_failure(message)
     assert "being used by another process" in message
+    assert "tệp đang mở trong Excel/Word" in message
     assert_unchanged(folder, previous)
     assert (folder / "out.xlsx").read_bytes() == PREVIOUS
     assert (folder / "out.json").read_bytes() == PREVIOUS
@@ -592,3 +595,44 @@ def test_report_names_the_locked_file(
     _locked(monkeypatch, locked)
     assert run(["report", str(source), "-o", str(folder), "--force"]) == 2
     assert locked.name in errors(capsys)
+
+
+# --- (7) another program takes the name meanwhile; the folder is flushed ----------------------
+
+
+def test_a_name_taken_between_check_and_rename_is_not_overwritten(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another program creates the output while ours is being written: theirs stays."""
+    target = tmp_path / "BaoCao.xlsx"
+    real_fsync = safe_write.os.fsync
+
+    def fsync_and_race(descriptor: int) -> None:
+        real_fsync(descriptor)
+        if not target.exists():
+            target.write_bytes(b"written by another program")
+
+    monkeypatch.setattr(safe_write.os, "fsync", fsync_and_race)
+    with pytest.raises(OutputExists):
+        write_bytes_atomic(target, b"ours")
+    assert target.read_bytes() == b"written by another program"
+    assert temporaries(tmp_path) == []
+
+
+@pytest.mark.skipif(os.name == "nt", reason="a folder cannot be flushed on Windows")
+def test_the_folder_is_flushed_after_the_rename(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    flushed: list[str] = []
+    real_fsync = safe_write.os.fsync
+
+    def recording_fsync(descriptor: int) -> None:
+        flushed.append("folder" if stat.S_ISDIR(os.fstat(descriptor).st_mode) else "file")
+        real_fsync(descriptor)
+
+    monkeypatch.setattr(safe_write.os, "fsync", recording_fsync)
+    write_bytes_atomic(tmp_path / "a.txt", b"a")
+    assert flushed == ["file", "folder"]  # the data first, then the new name
+    flushed.clear()
+    safe_write.write_many_atomic([(tmp_path / "b.txt", b"b"), (tmp_path / "c.txt", b"c")])
+    assert flushed == ["file", "file", "folder"]

@@ -37,6 +37,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
+from .os_messages import os_reason
 from .safe_write import write_bytes_atomic
 
 __all__ = [
@@ -395,7 +396,9 @@ def install_addin(source: Path | None = None) -> Path:
             "Hãy đóng hẳn Excel rồi chạy lại lệnh."
         ) from error
     except OSError as error:
-        raise AddinInstallError(f"Không cài được add-in vào {folder}: {error}") from error
+        raise AddinInstallError(
+            f"Không cài được add-in vào {folder}: {os_reason(error)}."
+        ) from error
     return target
 
 

@@ -23,6 +23,7 @@ from .findings import Finding, Severity
 from .model import Convention, ReportInput, UnitKind
 from .new_month import blank_report, next_month_report, parse_month
 from .office import OfficeUnavailable, find_soffice
+from .os_messages import os_reason
 from .pipeline import PipelineResult, run_pipeline
 from .report_files import OutputIsInput, output_stem, write_report_outputs
 from .safe_write import OutputExists, write_bytes_atomic, write_text_atomic
@@ -108,7 +109,7 @@ def _write(path: Path, data: bytes, *, overwrite: bool) -> None:
             f"Tệp {exists} đã có; thêm --force để ghi đè hoặc chọn tên khác."
         ) from None
     except OSError as problem:
-        raise UsageProblem(f"Không ghi được tệp {path}: {problem.strerror or problem}.") from None
+        raise UsageProblem(f"Không ghi được tệp {path}: {os_reason(problem)}.") from None
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -155,7 +156,7 @@ def _report_and_write(
     except OSError as problem:
         where = problem.filename or folder
         _err(
-            f"Không ghi được {where}: {problem.strerror or problem}. Nếu tệp đang mở trong Excel "
+            f"Không ghi được {where}: {os_reason(problem)}. Nếu tệp đang mở trong Excel "
             "hay Word, hãy đóng tệp rồi chạy lại; các tệp đã có vẫn giữ nguyên."
         )
         return EXIT_UNUSABLE

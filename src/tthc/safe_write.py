@@ -1,8 +1,12 @@
 """Writing output files so that a crash or a full disk never leaves half a file.
 
 Each output goes to a temporary file in the target folder, is flushed to disk,
-and is renamed into place in one step; an existing file is replaced only when
-the caller allows it. Nothing the user typed is ever written by the CLI.
+and is renamed into place in one step; the folder is then flushed too, so the
+new name survives a power cut. An existing file is replaced only when the caller
+allows it; otherwise the file is put in place with an operation that fails if the
+name was taken meanwhile (a hard link on POSIX, a rename on Windows), so another
+program creating the same file between our check and our rename is never
+overwritten. Nothing the user typed is ever written by the CLI.
 """
 
 from __future__ import annotations
@@ -35,10 +39,52 @@ def write_bytes_atomic(path: Path, data: bytes, *, overwrite: bool = False) -> N
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
-        os.replace(temporary, path)
+        _place(temporary, path, overwrite)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+    _sync_folder(path.parent)
+
+
+def _place(temporary: str, path: Path, overwrite: bool) -> None:
+    """Rename the finished temporary file to `path`; never over a file unless allowed."""
+    if overwrite:
+        os.replace(temporary, path)
+        return
+    if os.name == "nt":
+        try:
+            os.rename(temporary, path)  # Windows: fails if `path` exists
+        except FileExistsError:
+            raise OutputExists(str(path)) from None
+        return
+    try:
+        os.link(temporary, path)  # fails if `path` exists, in one step
+    except FileExistsError:
+        raise OutputExists(str(path)) from None
+    except OSError:
+        # A file system without hard links (a FAT USB stick, some network shares):
+        # check once more and rename; the window is as small as we can make it.
+        if path.exists():
+            raise OutputExists(str(path)) from None
+        os.replace(temporary, path)
+        return
+    os.unlink(temporary)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Flush the folder's entry list, so a rename survives a power cut (POSIX only)."""
+    if os.name == "nt":
+        return  # Windows has no folder handle to flush; NTFS journals the rename
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass  # some file systems refuse fsync on a folder; the data itself is on disk
+    finally:
+        os.close(descriptor)
 
 
 def write_text_atomic(path: Path, text: str, *, overwrite: bool = False) -> None:
@@ -88,8 +134,10 @@ def write_many_atomic(items: list[tuple[Path, bytes]], *, overwrite: bool = Fals
                 os.fsync(stream.fileno())
             os.chmod(temporary, 0o666 & ~_umask())
         for temporary, path in staged:
-            os.replace(temporary, path)
+            _place(temporary, path, overwrite)
     except BaseException:
         for temporary, _path in staged:
             Path(temporary).unlink(missing_ok=True)
         raise
+    for folder in {path.parent for _temporary, path in staged}:
+        _sync_folder(folder)
