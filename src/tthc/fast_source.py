@@ -27,9 +27,11 @@ import re
 import struct
 import zipfile
 import zlib
+from collections.abc import Sequence
 from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
+from typing import NamedTuple
 from xml.etree import ElementTree
 from xml.sax.saxutils import unescape
 
@@ -38,12 +40,13 @@ from openpyxl.utils import get_column_letter
 
 from .datafile import LoadResult
 from .findings import Finding, Location, Severity
+from .sheet_xml import HostileMarkup, SheetValues, date_styles, shared_strings, sheet_values
 from .workbook_blocks import UNKNOWN, Block, BlockSource, Cell
 from .workbook_reader import read_blocks
 
 __all__ = [
     "MAX_FILE_BYTES",
-    "CalamineSource",
+    "FastSource",
     "WorkbookUnreadable",
     "read_workbook_fast",
 ]
@@ -51,6 +54,9 @@ __all__ = [
 MAX_FILE_BYTES = 20 * 1024 * 1024  # a commune's workbook is about 35 kB
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # all parts together, once unzipped
 MAX_WORKBOOK_PART_BYTES = 2 * 1024 * 1024  # xl/workbook.xml: sheet list and names
+# One sheet's XML: the template's largest (Phụ lục) is about 110 kB; a sheet of a million
+# rows is about 40 MB. 8 MB leaves room for long catalogues and pasted notes.
+MAX_SHEET_PART_BYTES = 8 * 1024 * 1024
 _MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 
@@ -129,11 +135,13 @@ class _Package:
         if sum(info.file_size for info in self.members.values()) > MAX_UNPACKED_BYTES:
             raise WorkbookUnreadable(CANNOT_OPEN)
 
-    def part(self, name: str, limit: int) -> bytes:
-        """One part, refused above `limit` bytes (its header's size may lie)."""
+    def part(self, name: str, limit: int, too_large: str = CANNOT_OPEN) -> bytes:
+        """One part, refused above `limit` bytes with `too_large` (its header's size may lie)."""
         info = self.members.get(name)
-        if info is None or info.file_size > limit:
+        if info is None:
             raise WorkbookUnreadable(CANNOT_OPEN)
+        if info.file_size > limit:
+            raise WorkbookUnreadable(too_large)
         start = info.header_offset
         header = self.data[start : start + 30]
         if len(header) < 30 or header[:4] != b"PK\x03\x04":
@@ -148,7 +156,7 @@ class _Package:
         else:
             raise WorkbookUnreadable(CANNOT_OPEN)
         if len(unpacked) > limit:
-            raise WorkbookUnreadable(CANNOT_OPEN)
+            raise WorkbookUnreadable(too_large)
         return unpacked
 
 
@@ -159,24 +167,60 @@ def _xml(data: bytes) -> ElementTree.Element:
         raise WorkbookUnreadable(CANNOT_OPEN) from None
 
 
-def _contents(package: _Package) -> tuple[dict[str, str], dict[str, str]]:
-    """Each sheet's part in the package, and the workbook-scope defined names' texts."""
-    root = _xml(package.part("xl/workbook.xml", MAX_WORKBOOK_PART_BYTES))
-    relations = _xml(package.part("xl/_rels/workbook.xml.rels", MAX_WORKBOOK_PART_BYTES))
+class _Contents(NamedTuple):
+    """What `xl/workbook.xml` and its relations say about the package."""
+
+    sheets: dict[str, str]  # sheet title -> its part
+    names: dict[str, str]  # workbook-scope defined name -> its text
+    styles: str | None  # the styles part (which cell formats are dates)
+    strings: str | None  # the shared-string part
+    date1904: bool  # serial numbers count from 1904 (old Mac workbooks)
+
+
+def _part_path(target: str) -> str:
+    return posixpath.normpath(target[1:] if target.startswith("/") else f"xl/{target}")
+
+
+def _contents(package: _Package) -> _Contents:
+    """Each sheet's part in the package, the defined names, the styles and strings parts."""
+    return _parse_contents(
+        package.part("xl/workbook.xml", MAX_WORKBOOK_PART_BYTES),
+        package.part("xl/_rels/workbook.xml.rels", MAX_WORKBOOK_PART_BYTES),
+    )
+
+
+@lru_cache(maxsize=64)
+def _parse_contents(workbook_xml: bytes, relations_xml: bytes) -> _Contents:
+    """Cached: every workbook made from one template has the same two parts, byte for byte.
+
+    Callers must not change the dictionaries of the result.
+    """
+    root = _xml(workbook_xml)
+    relations = _xml(relations_xml)
     targets = {rel.get("Id"): rel.get("Target", "") for rel in relations}
+    by_type = {rel.get("Type", "").rsplit("/", 1)[-1]: rel.get("Target", "") for rel in relations}
     parts: dict[str, str] = {}
     for sheet in root.iterfind(f"{_MAIN_NS}sheets/{_MAIN_NS}sheet"):
         target = targets.get(sheet.get(f"{_REL_NS}id"))
         if target:
-            path = target[1:] if target.startswith("/") else f"xl/{target}"
-            parts[sheet.get("name", "")] = posixpath.normpath(path)
+            parts[sheet.get("name", "")] = _part_path(target)
     names: dict[str, str] = {}
     for defined in root.iterfind(f"{_MAIN_NS}definedNames/{_MAIN_NS}definedName"):
         name = defined.get("name")
         if not name or defined.get("localSheetId") is not None:
             continue  # a sheet-scope name (print titles …) is not one of the template's
         names.setdefault(name, (defined.text or "").strip())
-    return parts, names
+    properties = root.find(f"{_MAIN_NS}workbookPr")
+    date1904 = properties is not None and properties.get("date1904", "0") in ("1", "true")
+    styles = by_type.get("styles")
+    strings = by_type.get("sharedStrings")
+    return _Contents(
+        parts,
+        names,
+        _part_path(styles) if styles else None,
+        _part_path(strings) if strings else None,
+        date1904,
+    )
 
 
 def _error_cells(xml: bytes) -> dict[str, str]:
@@ -200,27 +244,80 @@ def _error_cells(xml: bytes) -> dict[str, str]:
     return found
 
 
-class CalamineSource(BlockSource):
-    """Named blocks of a workbook read with python-calamine: values only, formulas unknown."""
+_date_styles = lru_cache(maxsize=64)(date_styles)  # one styles part per template, mostly
+_new_cell = tuple.__new__  # Cell(...) without the named tuple's Python-level __new__
+_CELL_DEFAULTS = tuple(Cell._field_defaults[name] for name in Cell._fields[3:])
 
-    def __init__(
-        self,
-        workbook: python_calamine.CalamineWorkbook,
-        names: dict[str, str],
-        package: _Package | None = None,
-        parts: dict[str, str] | None = None,
-    ) -> None:
+
+@lru_cache(maxsize=4096)
+def _blank_row(coordinates: tuple[str, ...]) -> tuple[Cell, ...]:
+    """An empty row of a block: the same cells for every workbook of the template."""
+    return tuple(Cell(coordinate, None, UNKNOWN) for coordinate in coordinates)
+
+
+def _calamine_values(rows: list[list[object]], errors: dict[str, str]) -> tuple[SheetValues, int]:
+    """calamine's rows (from A1) as the valued cells by address, errors put back."""
+    values: SheetValues = {}
+    for row_index, row in enumerate(rows, 1):
+        for column_index, raw in enumerate(row, 1):
+            if raw == "":
+                continue
+            if raw.__class__ is float and raw.is_integer():
+                raw = int(raw)
+            values[f"{get_column_letter(column_index)}{row_index}"] = raw
+    for coordinate, text in errors.items():
+        values.setdefault(coordinate, text)
+    return values, len(rows)
+
+
+class _LazyStrings(Sequence[str]):
+    """The shared-string table, read when a cell first refers to it.
+
+    Workbooks written by openpyxl (and the template) have none; Excel and LibreOffice
+    keep every text there.
+    """
+
+    def __init__(self, package: _Package, part: str | None) -> None:
+        self._package = package
+        self._part = part
+        self._strings: list[str] | None = None
+
+    def _table(self) -> list[str]:
+        if self._strings is None:
+            table = None
+            if self._part is not None and self._part in self._package.members:
+                table = shared_strings(self._package.part(self._part, MAX_SHEET_PART_BYTES))
+            self._strings = table or []
+        return self._strings
+
+    def __len__(self) -> int:
+        return len(self._table())
+
+    def __getitem__(self, index):  # type: ignore[no-untyped-def]
+        return self._table()[index]
+
+
+class FastSource(BlockSource):
+    """Named blocks of a workbook read from its XML (calamine for unusual parts).
+
+    Values only: cells carry `formula=UNKNOWN`.
+    """
+
+    def __init__(self, data: bytes, package: _Package, contents: _Contents) -> None:
         super().__init__()
-        self.workbook = workbook
-        self.defined = names
-        self.sheet_names = set(workbook.sheet_names)
-        self._names = set(names)
-        self._package = package  # for the sheets' error cells
-        self._parts = parts or {}
-        self._sheets: dict[str, tuple[list[list[object]], dict[str, str]]] = {}
+        self.data = data
+        self.package = package
+        self.contents = contents
+        self.defined = contents.names
+        self.sheet_names = set(contents.sheets)
+        self._names = set(contents.names)
+        self._sheets: dict[str, tuple[SheetValues, int]] = {}
+        self._dates: frozenset[int] | None = None
+        self._strings = _LazyStrings(package, contents.strings)
+        self._calamine: python_calamine.CalamineWorkbook | None = None
 
     @classmethod
-    def open(cls, path: Path) -> CalamineSource:
+    def open(cls, path: Path) -> FastSource:
         """Open a workbook file; `WorkbookUnreadable` (Vietnamese message) if it is not one."""
         if not path.exists():
             raise WorkbookUnreadable(NOT_FOUND)
@@ -239,34 +336,57 @@ class CalamineSource(BlockSource):
         return cls.from_bytes(data)
 
     @classmethod
-    def from_bytes(cls, data: bytes) -> CalamineSource:
+    def from_bytes(cls, data: bytes) -> FastSource:
         try:
             package = _Package(data)
-            parts, names = _contents(package)
-            workbook = python_calamine.CalamineWorkbook.from_filelike(BytesIO(data))
+            contents = _contents(package)
         except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError) as problem:
             raise WorkbookUnreadable(CANNOT_OPEN) from problem
-        except python_calamine.CalamineError as problem:
-            raise WorkbookUnreadable(CANNOT_OPEN) from problem
-        return cls(workbook, names, package, parts)
+        return cls(data, package, contents)
 
     def names(self) -> set[str]:
         return self._names
 
-    def _sheet(self, title: str) -> tuple[list[list[object]], dict[str, str]]:
-        """A sheet's values from A1 (indexes are addresses) and its error cells, parsed once."""
+    def _sheet(self, title: str) -> tuple[SheetValues, int]:
+        """A sheet's valued cells and its last row, read once."""
         loaded = self._sheets.get(title)
         if loaded is None:
             try:
-                rows = self.workbook.get_sheet_by_name(title).to_python(skip_empty_area=False)
-                part = self._parts.get(title)
-                errors: dict[str, str] = {}
-                if self._package is not None and part is not None:
-                    errors = _error_cells(self._package.part(part, MAX_UNPACKED_BYTES))
+                too_large = (
+                    f"Trang «{title}» quá lớn (hơn {MAX_SHEET_PART_BYTES // 1024 // 1024} MB dữ "
+                    "liệu, có thể hàng triệu dòng) so với một sổ tính báo cáo TTHC; hãy kiểm tra "
+                    "lại tệp."
+                )
+                xml = self.package.part(
+                    self.contents.sheets[title], MAX_SHEET_PART_BYTES, too_large
+                )
+                loaded = None if self.contents.date1904 else self._from_xml(xml)
+                if loaded is None:
+                    loaded = self._from_calamine(title, xml)
             except (python_calamine.CalamineError, zlib.error, ValueError, OSError) as problem:
                 raise WorkbookUnreadable(CANNOT_OPEN) from problem
-            loaded = self._sheets[title] = (rows, errors)
+            except ElementTree.ParseError as problem:
+                raise WorkbookUnreadable(CANNOT_OPEN) from problem
+            self._sheets[title] = loaded
         return loaded
+
+    def _from_xml(self, xml: bytes) -> tuple[SheetValues, int] | None:
+        if self._dates is None:
+            styles = self.contents.styles
+            if styles is not None and styles in self.package.members:
+                self._dates = _date_styles(self.package.part(styles, MAX_WORKBOOK_PART_BYTES))
+            else:
+                self._dates = frozenset()
+        try:
+            return sheet_values(xml, self._strings, self._dates)
+        except HostileMarkup:
+            raise WorkbookUnreadable(CANNOT_OPEN) from None
+
+    def _from_calamine(self, title: str, xml: bytes) -> tuple[SheetValues, int]:
+        if self._calamine is None:
+            self._calamine = python_calamine.CalamineWorkbook.from_filelike(BytesIO(self.data))
+        rows = self._calamine.get_sheet_by_name(title).to_python(skip_empty_area=False)
+        return _calamine_values(rows, _error_cells(xml))
 
     def block(self, name: str) -> Block | None:
         text = self.defined.get(name)
@@ -285,32 +405,27 @@ class CalamineSource(BlockSource):
         if area is None:
             self.broken(name, f"trỏ tới vùng «{match.group('cells')}» không hợp lệ")
             return None
-        data, errors = self._sheet(title)
+        values, sheet_rows = self._sheet(title)
         first_col, first_row, last_col, last_row = area
         # Rows past the sheet's last one hold nothing: a name reaching far beyond them is
         # cut there (keeping one row) rather than made into a million empty cells.
-        last_row = min(last_row, max(first_row, len(data)))
-        coordinates = _coordinates(first_col, first_row, last_col, last_row)
+        last_row = min(last_row, max(first_row, sheet_rows))
+        get = values.get
         rows: list[list[Cell]] = []
-        for row, names in enumerate(coordinates, first_row - 1):
-            values = data[row] if row < len(data) else ()
-            width = len(values)
-            out = []
-            for index, coordinate in enumerate(names, first_col - 1):
-                raw = values[index] if index < width else None
-                if raw == "":
-                    raw = errors.get(coordinate) if errors else None
-                elif raw.__class__ is float and raw.is_integer():
-                    raw = int(raw)
-                out.append(Cell(coordinate, raw, UNKNOWN))
-            rows.append(out)
+        for coordinates in _coordinates(first_col, first_row, last_col, last_row):
+            row = list(_blank_row(coordinates))
+            for index, coordinate in enumerate(coordinates):
+                value = get(coordinate)
+                if value is not None:
+                    row[index] = _new_cell(Cell, (coordinate, value, UNKNOWN, *_CELL_DEFAULTS))
+            rows.append(row)
         return Block(title, rows)
 
 
 def read_workbook_fast(path: Path) -> LoadResult:
     """`workbook_reader.read_workbook` through python-calamine; never raises on a bad file."""
     try:
-        source = CalamineSource.open(path)
+        source = FastSource.open(path)
         return read_blocks(source, path.name)
     except WorkbookUnreadable as problem:
         message = str(problem)

@@ -1,0 +1,261 @@
+"""A worksheet's cell values read straight from its XML part, for the common shape.
+
+Consolidating a province means reading thousands of small workbooks, and a general
+parser (python-calamine) spends most of its time on what the reader never needs: the
+Phụ lục sheet's long check formulas are two thirds of its XML. Cells with a value
+are few (a commune fills a handful of grid rows), so one regular expression that
+jumps from one valued cell to the next (skipping formula text in C) reads a sheet in
+a fraction of the time.
+
+This reader only handles the shape every spreadsheet program we know writes: an
+unprefixed SpreadsheetML part whose cells each carry their address (`r="B8"`) as
+first attribute and whose values are plain `<v>` or `<is>` elements. It checks that
+shape by counting (every `<c>`, `<v>` and `<is>` of the part must be accounted for)
+and answers None when anything differs, so the caller falls back to calamine rather
+than read a cell wrong. Values come out as calamine gives them to the reader: whole
+numbers as int, other numbers as float, numbers in a date format as date (datetime
+when there is a time of day), text with XML and `_xHHHH_` escapes resolved, booleans
+as bool, an error cell as its text ('#REF!'). Empty cells and empty text are absent.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from xml.etree import ElementTree
+
+__all__ = ["HostileMarkup", "SheetValues", "date_styles", "shared_strings", "sheet_values"]
+
+
+class HostileMarkup(Exception):
+    """A part declares a DTD or entities, which no spreadsheet program writes."""
+
+
+SheetValues = dict[str, object]  # 'B8' -> value, only cells that hold one
+
+# A value, found by its literal prefix (fast in the regex engine): the cell it belongs to
+# is the nearest `<c r="` before it. Cells without a value (most of a template: empty
+# inputs, formulas without a cached result) are never visited.
+_NUMBER_VALUE = re.compile(rb"<v(?:\s[^>]*)?>([^<]+)</v>")
+# The common case in one pass: a cell whose value follows its start tag directly (no
+# formula). A formula cell fails at once at its `<f>`; its formula text is never scanned.
+_PLAIN_CELL = re.compile(
+    rb'<c r="([A-Z]{1,3})([0-9]{1,7})"(?: s="([0-9]+)")?(?: t="([A-Za-z]+)")?>'
+    rb"(?:<v>([^<]+)</v>|<is><t>([^<]*)</t></is>)"
+)
+# A cell's start tag as spreadsheet programs write it: address, style, type, the rest.
+_CELL_TAG = re.compile(
+    rb'<c r="([A-Z]{1,3})([0-9]{1,7})"(?: s="([0-9]+)")?(?: t="([A-Za-z]+)")?([^>]*)>'
+)
+_PLAIN_INLINE_VALUE = re.compile(rb"<is><t(?:\s[^>]*)?>([^<]*)</t></is>")
+_INLINE_VALUE = re.compile(rb"<is(?:\s[^>]*)?>(.*?)</is>", re.DOTALL)  # rich text: several runs
+_TEXT_RUN = re.compile(rb"<t(?:\s[^>]*)?>([^<]*)</t>")
+_PHONETIC = re.compile(rb"<rPh\b.*?</rPh>", re.DOTALL)
+_OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+_EPOCH = datetime(1899, 12, 30)  # serial 0 of the 1900 date system, as Excel counts
+
+_MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+# Built-in number formats that show a date or a time (ECMA-376 §18.8.30).
+_BUILTIN_DATE_FORMATS = frozenset({*range(14, 23), 27, 30, 36, *range(45, 48), 50, 57})
+_QUOTED_OR_BRACKETED = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
+
+
+def _is_date_format(code: str) -> bool:
+    """A format code showing a date or time: y, m, d, h or s outside quotes and brackets."""
+    bare = _QUOTED_OR_BRACKETED.sub("", code).lower()
+    return any(letter in bare for letter in "ymdhs") and "general" not in bare
+
+
+def date_styles(styles_xml: bytes | None) -> frozenset[int]:
+    """Indexes of the cell formats (`s="…"`) that show numbers as dates."""
+    if not styles_xml:
+        return frozenset()
+    root = ElementTree.fromstring(styles_xml)
+    custom = {
+        int(fmt.get("numFmtId", "-1")): fmt.get("formatCode", "")
+        for fmt in root.iterfind(f"{_MAIN_NS}numFmts/{_MAIN_NS}numFmt")
+    }
+    found = set()
+    for index, xf in enumerate(root.iterfind(f"{_MAIN_NS}cellXfs/{_MAIN_NS}xf")):
+        number = int(xf.get("numFmtId", "0"))
+        code = custom.get(number)
+        if (code is not None and _is_date_format(code)) or (
+            code is None and number in _BUILTIN_DATE_FORMATS
+        ):
+            found.add(index)
+    return frozenset(found)
+
+
+@lru_cache(maxsize=8192)
+def _text(raw: bytes) -> str:
+    """A text element's content, unescaped; cached: labels and names recur in every file."""
+    text = raw.decode("utf-8")
+    if "&" in text:
+        text = html.unescape(text)
+    if "_x" in text:
+        text = _OOXML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
+    return text
+
+
+@lru_cache(maxsize=8192)
+def _rich_text(body: bytes) -> str:
+    """The text of an `<is>` or `<si>` element: its runs joined, phonetic hints left out."""
+    if b"<rPh" in body:
+        body = _PHONETIC.sub(b"", body)
+    return "".join(_text(run) for run in _TEXT_RUN.findall(body))
+
+
+def shared_strings(xml: bytes) -> list[str] | None:
+    """The shared-string table (Excel keeps every text there); None if unusual."""
+    if b"<!DOCTYPE" in xml or b"<!ENTITY" in xml:
+        raise HostileMarkup
+    if b"<sst" not in xml or xml.count(b"<si>") != xml.count(b"<si"):
+        return None
+    return [_rich_text(item) for item in re.findall(rb"<si>(.*?)</si>", xml, re.DOTALL)]
+
+
+def _date(serial: float) -> date:
+    moment = _EPOCH + timedelta(days=serial)
+    return moment.date() if serial == int(serial) else moment
+
+
+def _number(raw: bytes) -> int | float:
+    if raw.isdigit():
+        return int(raw)
+    number = float(raw)
+    return int(number) if number.is_integer() else number
+
+
+def _cell_at(xml: bytes, position: int) -> tuple[str, int, bytes | None, bytes | None] | None:
+    """Address, row, style and type of the cell whose value starts at `position`.
+
+    None when the markup is not the usual shape (attributes in another order, a cell
+    without its address, a value outside any cell): the caller then falls back.
+    """
+    start = xml.rfind(b"<c ", 0, position)
+    if start < 0:
+        return None
+    tag = _CELL_TAG.match(xml, start)
+    if tag is None or tag.end() > position or xml.find(b"</c>", tag.end(), position) >= 0:
+        return None
+    column, row, style, kind, rest = tag.groups()
+    if rest and (b" t=" in rest or b" s=" in rest or rest.endswith(b"/")):
+        return None
+    return (column + row).decode("ascii"), int(row), style, kind
+
+
+def _typed(
+    raw: bytes,
+    kind: bytes | None,
+    style: bytes | None,
+    strings: Sequence[str] | None,
+    dates: frozenset[int],
+) -> object:
+    """A `<v>` element's value by the cell's type; raises LookupError if unusual."""
+    if kind is None or kind == b"n":
+        value = _number(raw)
+        if style is not None and dates and int(style) in dates:
+            return _date(value)
+        return value
+    if kind == b"s":
+        if strings is None or not raw.isdigit() or int(raw) >= len(strings):
+            raise LookupError
+        return strings[int(raw)]
+    if kind in (b"str", b"inlineStr", b"e"):
+        return _text(raw)
+    if kind == b"b":
+        return raw.strip() in (b"1", b"true")
+    raise LookupError  # 'd' (ISO date) or a type we do not know
+
+
+def sheet_values(
+    xml: bytes, strings: Sequence[str] | None, dates: frozenset[int]
+) -> tuple[SheetValues, int] | None:
+    """Each valued cell of a sheet part and the last row holding one; None if unusual.
+
+    `strings` is the shared-string table (None if the workbook has none; it is only
+    looked into when a cell refers to it, so it may load lazily), `dates` the date
+    cell formats. None means: read this sheet with a general parser instead.
+    """
+    data_at = xml.find(b"<sheetData")
+    # A DTD can only stand before the root element, hence before the sheet data.
+    head = xml if data_at < 0 else xml[:data_at]
+    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+        raise HostileMarkup  # OOXML parts never carry a DTD: an entity bomb, or worse
+    if data_at < 0:
+        return None  # no unprefixed sheet data: a namespace prefix, or not a worksheet
+    try:
+        quick = _plain_cells(xml, strings, dates)
+        return quick if quick is not None else _valued_cells(xml, strings, dates)
+    except (LookupError, ValueError, OverflowError, UnicodeDecodeError):
+        return None
+
+
+def _plain_cells(
+    xml: bytes, strings: Sequence[str] | None, dates: frozenset[int]
+) -> tuple[SheetValues, int] | None:
+    """One pass over value-only cells; None unless it saw every value of the part."""
+    matches = _PLAIN_CELL.findall(xml)
+    numbers = sum(1 for match in matches if match[4])
+    # Every value element ends in `</v>` or `</is>`; those ending `></v>` are empty. So
+    # the pass saw every value if it matched all the others (each of its matches has a
+    # non-empty `<v>` or an `<is>`): three scans of the part, no parsing.
+    if numbers != xml.count(b"</v>") - xml.count(b"></v>") or len(matches) - numbers != xml.count(
+        b"</is>"
+    ):
+        return None  # formula cells with cached results, rich text, other markup
+    values: SheetValues = {}
+    last_row = 0
+    for column, row_text, style, kind, number, text in matches:
+        value = (
+            _typed(number, kind or None, style or None, strings, dates) if number else _text(text)
+        )
+        if value == "":
+            continue
+        coordinate = (column + row_text).decode("ascii")
+        if coordinate in values:
+            return None  # one cell twice: not a file a spreadsheet program wrote
+        values[coordinate] = value
+        row = int(row_text)
+        if row > last_row:
+            last_row = row
+    return values, last_row
+
+
+def _valued_cells(
+    xml: bytes, strings: Sequence[str] | None, dates: frozenset[int]
+) -> tuple[SheetValues, int] | None:
+    """Every value found by its element, its cell found backwards from it."""
+    values: SheetValues = {}
+    last_row = 0
+    found: list[tuple[int, bytes | str]] = [
+        (match.start(), match.group(1)) for match in _NUMBER_VALUE.finditer(xml)
+    ]
+    inline_start = len(found)
+    plain = [(m.start(), _text(m.group(1))) for m in _PLAIN_INLINE_VALUE.finditer(xml)]
+    if len(plain) == xml.count(b"<is"):
+        found.extend(plain)
+    else:
+        found.extend((m.start(), _rich_text(m.group(1))) for m in _INLINE_VALUE.finditer(xml))
+        if len(found) - inline_start != xml.count(b"<is"):
+            return None
+    for index, (position, raw) in enumerate(found):
+        cell = _cell_at(xml, position)
+        if cell is None:
+            return None
+        coordinate, row, style, kind = cell
+        if index >= inline_start:
+            value: object = raw
+        else:
+            value = _typed(raw, kind, style, strings, dates)  # type: ignore[arg-type]
+        if value == "":
+            continue
+        if coordinate in values:
+            return None
+        values[coordinate] = value
+        if row > last_row:
+            last_row = row
+    return values, last_row
