@@ -15,7 +15,7 @@ import calendar
 import json
 import re
 import unicodedata
-from dataclasses import replace
+from dataclasses import fields, replace
 from datetime import date, timedelta
 from fractions import Fraction
 
@@ -599,3 +599,15 @@ def test_zero_padding_follows_the_setting(report: ReportInput) -> None:
         assert not PADDING_MISSING.findall(body), PADDING_MISSING.findall(body)
     else:
         assert not PADDING_PRESENT.findall(body), PADDING_PRESENT.findall(body)
+
+
+@given(
+    st.lists(st.integers(0, 10**6), min_size=11, max_size=11),
+    st.lists(st.integers(0, 10**6), min_size=11, max_size=11),
+)
+def test_counts_addition_adds_every_field_and_only_its_own(a: list[int], b: list[int]) -> None:
+    """`Counts.__add__` spells the fields out for speed; none may be missed or swapped."""
+    assert len(fields(Counts)) == 11
+    total = Counts(*a) + Counts(*b)
+    for field, x, y in zip(fields(Counts), a, b, strict=True):
+        assert getattr(total, field.name) == x + y, field.name

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from .vn_format import nfc
 
@@ -62,6 +62,7 @@ _VAN_HOA_XA_HOI_FIELDS = (
 )
 
 
+@lru_cache(maxsize=4096)
 def field_key(name: str) -> str:
     """The matching key of a field or department name.
 

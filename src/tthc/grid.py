@@ -134,7 +134,21 @@ class Counts:
         return all(getattr(self, name) == 0 for name in _COUNT_FIELDS)
 
     def __add__(self, other: Counts) -> Counts:
-        return Counts(*(getattr(self, n) + getattr(other, n) for n in _COUNT_FIELDS))
+        # Spelled out: a province adds up thousands of rows, and this is several times
+        # faster than a loop over the fields (a test checks it covers every field).
+        return Counts(
+            self.online + other.online,
+            self.direct + other.direct,
+            self.carried_over + other.carried_over,
+            self.early + other.early,
+            self.on_time + other.on_time,
+            self.late + other.late,
+            self.refused + other.refused,
+            self.withdrawn + other.withdrawn,
+            self.pending_in_time + other.pending_in_time,
+            self.pending_overdue + other.pending_overdue,
+            self.pending_supplement + other.pending_supplement,
+        )
 
     @staticmethod
     def total(rows: Iterable[Counts]) -> Counts:
