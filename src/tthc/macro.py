@@ -21,6 +21,7 @@ from .summary import summary_rows
 from .word_report import render_docx
 from .workbook_blocks import UNKNOWN, Block, BlockSource, Cell, coordinate
 from .workbook_reader import read_blocks
+from .workbook_style import typed_text
 
 __all__ = ["XlwingsSource", "generate_report", "narrative_lines", "run_button"]
 
@@ -116,8 +117,9 @@ def generate_report(book: Any) -> str:
     sheet = anchor.sheet
     sheet.range(NARRATIVE_CLEAR).clear_contents()
     lines = narrative_lines(result)
-    # Lines starting with "-" would be read as formulas: the apostrophe keeps them text.
-    anchor.resize(len(lines), 1).value = [[f"'{line}" if line else ""] for line in lines]
+    # Excel parses what it is given like typed input: "- Văn phòng …" or a shortcoming
+    # "=HYPERLINK(…)" would become a formula. The text prefix keeps every line text.
+    anchor.resize(len(lines), 1).value = [[typed_text(line)] for line in lines]
     written = [f"trang «{summary.sheet.name}» (cột «Ghi trong báo cáo»)", f"trang «{sheet.name}»"]
     folder = _book_folder(book)
     if folder is not None:

@@ -112,7 +112,11 @@ def _write_summary(sheet: Worksheet, rows: list[SummaryRow]) -> None:
         row = 5 + offset
         values = (item.numerator, item.denominator, item.rate, item.target, item.verdict, item.text)
         for column, value in enumerate(values, 4):
-            sheet.cell(row, column).value = value
+            cell = sheet.cell(row, column)
+            if isinstance(value, str):
+                set_text(cell, value)  # a target "= 100%" is text, not the formula " 100%"
+            else:
+                cell.value = value
 
 
 def _write_comparison(workbook: Workbook, report: ReportInput, comparison: Comparison) -> None:

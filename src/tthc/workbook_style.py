@@ -19,6 +19,7 @@ __all__ = [
     "style_input",
     "style_label",
     "style_title",
+    "typed_text",
 ]
 
 FONT_NAME = "Times New Roman"
@@ -30,10 +31,30 @@ BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 
 
 def set_text(cell: Cell, value: str) -> None:
-    """Write text that must stay text: '=…', '+…', '-…' never become formulas."""
+    """Write text that must stay text, whatever it starts with (openpyxl workbooks).
+
+    openpyxl stores a str starting with "=" as a formula and one such as "#N/A"
+    as an error value. A unit name, a field, a "Tồn tại, hạn chế" paragraph or a
+    target "= 100%" is text someone wrote: a formula there would run in the
+    reader's spreadsheet (formula injection) or show "#NAME?". Forcing the string
+    type writes an inline string holding the literal text, which no spreadsheet
+    program evaluates; "+…", "-…" and "@…" are safe that way too.
+    """
     cell.value = value
-    if isinstance(value, str) and value[:1] in "=+-@":
+    if isinstance(value, str):
         cell.data_type = "s"
+
+
+def typed_text(value: str) -> str:
+    """Text for a range of the workbook open in Excel (xlwings): Excel's text prefix first.
+
+    Excel parses a string given to Range.Value as if it were typed: "=…", "+…",
+    "-…" and "@…" become formulas, "1/3" a date, "01" a number. A leading
+    apostrophe is Excel's own mark for text: it is not part of the value (Excel
+    keeps it as the cell's prefix character), and the cell shows the text as
+    given. An empty string stays empty, so a blank line leaves a blank cell.
+    """
+    return f"'{value}" if value else ""
 
 
 def style_input(cell: Cell, *, number_format: str | None = None, wrap: bool = False) -> None:

@@ -806,7 +806,9 @@ def _chart_block(sheet: Worksheet, scopes: list[str], top: int) -> None:
     sheet.row_breaks.append(Break(id=top - 1))  # table and chart print together on page 2
     style_header(sheet.cell(top, left, "Chỉ tiêu"))
     for offset, scope in enumerate([*scopes, "Chỉ tiêu giao"], 1):
-        style_header(sheet.cell(top, left + offset, scope))
+        header = sheet.cell(top, left + offset)
+        set_text(header, scope)  # a department name from Danh mục: the chart's series title
+        style_header(header)
     sheet.row_dimensions[top].height = 45
     for index, code in enumerate(CHART_CODES, 1):
         row = top + index
