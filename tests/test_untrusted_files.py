@@ -6,7 +6,7 @@ password-protected (encrypted, OLE) workbook and files that are no workbook at
 all. Each goes through every reader that applies; each must give a Vietnamese
 ERROR finding (or, in a consolidation, a reason to set it aside) within a time
 budget, and the good workbook next to it in the batch must still be summed.
-A reader that does not behave is marked xfail (strict) with what it does.
+Every reader now behaves on every case; a regression fails here.
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ def _zip(parts: dict[str, bytes]) -> bytes:
 
 def _grid_part(data: bytes) -> str:
     """The sheet part holding the template's TTHC_GRID."""
-    parts, names = _contents(_Package(data))
+    parts, names = _contents(_Package(data))[:2]  # the sheets' parts, the defined names
     sheet = names["TTHC_GRID"].split("!")[0].strip("'").replace("''", "'")
     return parts[sheet]
 
@@ -252,7 +252,7 @@ def external_link(template: bytes, target: Path) -> bytes:
         b'<Override PartName="/xl/externalLinks/externalLink1.xml" ContentType="application/'
         b'vnd.openxmlformats-officedocument.spreadsheetml.externalLink+xml"/></Types>',
     )
-    _, names = _contents(_Package(template))
+    names = _contents(_Package(template))[1]
     first = re.search(r"\$?([A-Z]+)\$?(\d+)", names["TTHC_GRID"].split("!")[1])
     assert first is not None
     cell = f"{chr(ord(first.group(1)) + 2)}{first.group(2)}".encode()  # column (4), first row
@@ -394,48 +394,6 @@ CASES = (
 )
 READ_OR_REFUSE = {"macro", "external_link"}  # a clean read is fine too: nothing is executed
 
-_MEMORY = f"peak memory over {MEMORY_BUDGET_MB} MB"
-XFAIL: dict[tuple[str, str], str] = {
-    ("zip_bomb", "read_workbook"): (
-        "openpyxl has no size cap: it inflates and parses the whole 2 GB sheet twice "
-        f"(data_only False/True), over {BUDGET:.0f} s and about 2 GB of memory"
-    ),
-    ("zip_bomb", "import_grid"): (
-        "calamine (CalamineWorkbook.from_path) inflates the 2 GB sheet into memory "
-        f"without a cap: {_MEMORY} (about 1.9 GB)"
-    ),
-    ("zip_bomb", "read_dossiers"): (
-        f"calamine inflates the 2 GB sheet even for the header scan (nrows): {_MEMORY} "
-        "(about 1.9 GB)"
-    ),
-    ("huge_sheet", "read_workbook"): (
-        "no row limit: openpyxl loads the million-row sheet twice, about 20 s and 900 MB, "
-        "and the file is accepted"
-    ),
-    ("huge_sheet", "read_workbook_fast"): (
-        "no row limit: the 40 MB sheet is under MAX_UNPACKED_BYTES, calamine's to_python "
-        f"builds a million rows ({_MEMORY}, about 850 MB) and the file is accepted"
-    ),
-    ("huge_sheet", "import_grid"): (
-        f"no row limit: every sheet is read whole, a million rows ({_MEMORY}, about 830 MB)"
-    ),
-    ("huge_sheet", "read_dossiers"): (
-        f"no row limit: calamine parses the million-row sheet ({_MEMORY}, about 600 MB)"
-    ),
-    ("huge_sheet", "consolidate"): (
-        "no row limit in the fast reader: the million-row workbook is accepted and summed "
-        f"({_MEMORY})"
-    ),
-    ("encrypted", "import_grid"): (
-        "calamine on an OLE/CFB file (the encrypted-workbook header) does not return: the "
-        f"call hangs past {BUDGET:.0f} s (and grows in memory)"
-    ),
-    ("encrypted", "read_dossiers"): (
-        "calamine on an OLE/CFB file (the encrypted-workbook header) does not return: the "
-        f"call hangs past {BUDGET:.0f} s (and grows in memory)"
-    ),
-}
-
 
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory: pytest.TempPathFactory, seed_report_module: ReportInput) -> Path:
@@ -472,14 +430,9 @@ def seed_report_module() -> ReportInput:
 
 
 def _params() -> list:
-    params = []
-    for case in CASES:
-        for reader in READERS:
-            marks = []
-            if (case, reader) in XFAIL:
-                marks.append(pytest.mark.xfail(strict=True, reason=XFAIL[case, reader]))
-            params.append(pytest.param(case, reader, marks=marks, id=f"{case}-{reader}"))
-    return params
+    return [
+        pytest.param(case, reader, id=f"{case}-{reader}") for case in CASES for reader in READERS
+    ]
 
 
 @pytest.mark.parametrize(("case", "reader"), _params())
@@ -538,8 +491,7 @@ def test_in_process_readers_on_small_hostile_files(hostile: Path) -> None:
         found = read_workbook_fast(path).findings
         assert [f.severity for f in found] == [Severity.ERROR]
         assert read_workbook(path).findings[0].severity is Severity.ERROR
-        if case != "encrypted":  # xfail above: calamine never returns on this OLE file
-            assert import_grid(path).findings[0].severity is Severity.ERROR
-            assert read_dossiers(path).findings[-1].severity is Severity.ERROR
+        assert import_grid(path).findings[0].severity is Severity.ERROR
+        assert read_dossiers(path).findings[-1].severity is Severity.ERROR
         assert consolidate([path], workers=1).skipped
         assert time.monotonic() - start < BUDGET

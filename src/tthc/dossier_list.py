@@ -25,6 +25,13 @@ Files
   sheet's row for a workbook, the record's line for a CSV file. With the header
   on the first row, the header is row 1 and the first dossier row 2.
 - Rows that are entirely blank are skipped; so are the rows above the header.
+- Caps (`package_guard.DOSSIER_LIST`): before calamine sees a workbook, its bytes
+  are checked; an encrypted (password-protected) workbook, a zip bomb, or a sheet
+  of more than 200,000 rows (or reaching beyond 5 million cells from A1) is
+  refused with an ERROR naming the file and what is wrong. A year of a large
+  commune is about 20,000 dossiers: the caps leave ten times that, and stop only
+  files that would make calamine hang or take gigabytes. A CSV file is held to
+  the same 64 MB on disk and 200,000 lines.
 
 Column headers
 --------------
@@ -130,6 +137,7 @@ from pathlib import Path
 
 from .dossier_model import Channel, Dossier, Status
 from .findings import Finding, Location, Severity
+from .package_guard import DOSSIER_LIST, Refused, check_workbook, read_capped, too_many_rows
 from .parsing import is_blank, parse_date
 from .vn_format import nfc
 
@@ -837,6 +845,10 @@ def _read_workbook(
         f"Không mở được tệp «{path.name}» như một sổ tính; tệp hỏng, có mật khẩu hoặc không "
         "phải sổ tính."
     )
+    try:  # calamine caps neither what it inflates nor how far a sheet reaches
+        check_workbook(path, DOSSIER_LIST, cannot_open)
+    except Refused as refused:
+        return _failure(path, str(refused), earlier)
     candidates: list[tuple[int, str, _Header | None, list]] = []
     chosen: tuple[str, _Header, list] | None = None
     try:
@@ -903,7 +915,9 @@ def _read_csv(
     earlier: list[Finding],
 ) -> DossierList:
     try:
-        data = path.read_bytes()
+        data = read_capped(path, DOSSIER_LIST)
+    except Refused as refused:
+        return _failure(path, str(refused), earlier)
     except OSError as problem:
         return _failure(path, f"Không đọc được tệp «{path.name}» ({problem.strerror}).", earlier)
     text = _decode_csv(path, data, earlier)
@@ -924,7 +938,11 @@ def _read_csv(
         if header is None:
             top = list(csv.reader(io.StringIO(text[:65536])))
             return DossierList((), (*earlier, _no_header(path.name, top)))
-        rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+        rows = []
+        for row in csv.reader(io.StringIO(text), delimiter=delimiter):
+            if len(rows) >= DOSSIER_LIST.rows:  # the cap of a sheet holds for a CSV list too
+                return _failure(path, too_many_rows(path.name, None, DOSSIER_LIST), earlier)
+            rows.append(row)
     except csv.Error as problem:
         return _failure(path, f"Không đọc được tệp CSV «{path.name}» ({problem}).", earlier)
     return _from_rows(rows, header, None, aliases, earlier)

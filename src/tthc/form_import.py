@@ -35,7 +35,12 @@ columns only.
 
 Workbooks are read with python-calamine when it is installed (.xlsx, .xlsm,
 .xls, .xlsb, .ods), otherwise with openpyxl (.xlsx, .xlsm). Nothing here
-raises on bad content: every problem is a Vietnamese finding.
+raises on bad content: every problem is a Vietnamese finding. Before either
+engine sees the file, `package_guard` checks its bytes (`FORM_EXPORT` caps):
+a password-protected workbook, a zip bomb, a sheet of more than 50,000 rows
+or a file that is no workbook is refused with an ERROR; a real .xls goes on.
+A workbook linked to other files is read with the values it last saved, and a
+WARNING asks staff to check them (no linked file is ever opened).
 """
 
 from __future__ import annotations
@@ -52,6 +57,7 @@ from .findings import Finding, Location, Severity, has_errors
 from .grid import Counts
 from .model import FieldRow, Period, ReportInput, UnitKind
 from .new_month import blank_report
+from .package_guard import FORM_EXPORT, Refused, check_workbook
 from .parsing import is_blank, parse_count
 from .vn_format import format_integer, nfc
 
@@ -261,7 +267,11 @@ def _read_openpyxl(path: Path) -> list[_Sheet]:
 
 
 def _read_sheets(path: Path) -> list[_Sheet]:
-    """python-calamine when installed (it also reads .xls and .ods), else openpyxl."""
+    """python-calamine when installed (it also reads .xls and .ods), else openpyxl.
+
+    Only for a file `package_guard.check_workbook` let through: neither engine
+    caps what it inflates or how far a sheet reaches.
+    """
     try:
         import python_calamine  # noqa: F401
     except ImportError:
@@ -791,8 +801,35 @@ def _total_findings(
 # --- entry points ------------------------------------------------------------------------
 
 
+_CANNOT_OPEN = (
+    "Không mở được tệp như một sổ tính (.xlsx, .xls, .ods); tệp hỏng, có mật khẩu hoặc không "
+    "phải sổ tính."
+)
+
+
 def _failure(code: str, message: str, where: Location) -> ImportResult:
     return ImportResult((), "", "", (Finding(Severity.ERROR, code, message, where),))
+
+
+def _linked(name: str, links: tuple[str, ...]) -> Finding:
+    """The warning for a workbook whose cells take values from other files.
+
+    Nothing is refused: links are common (a sheet copied from another workbook
+    keeps them) and the values read are those staff saw when they last saved.
+    But they may be stale, and no linked file is ever opened to refresh them,
+    so staff are asked to look.
+    """
+    named = ", ".join(f"«{link}»" for link in links if link)
+    return Finding(
+        Severity.WARNING,
+        "import.external_links",
+        f"Sổ tính «{name}» có liên kết tới {len(links)} tệp khác"
+        + (f" ({named})" if named else "")
+        + ": số liệu lấy từ các tệp đó là giá trị được lưu lần cuối trong sổ tính, chương "
+        "trình không mở các tệp được liên kết. Hãy kiểm tra lại các số liệu này (hoặc trong "
+        "Excel cập nhật liên kết, ngắt liên kết rồi lưu lại).",
+        Location(key=name),
+    )
 
 
 def import_grid(path: Path) -> ImportResult:
@@ -804,14 +841,17 @@ def import_grid(path: Path) -> ImportResult:
     if path.is_dir():
         return _failure("import.unreadable", "Đây là một thư mục, không phải tệp.", where)
     try:
+        checked = check_workbook(path, FORM_EXPORT, _CANNOT_OPEN)
+    except Refused as refused:
+        return _failure("import.unreadable", str(refused), where)
+    try:
         sheets = _read_sheets(path)
-    except Exception:  # any engine error on a foreign file is a finding, never a crash
-        return _failure(
-            "import.unreadable",
-            "Không mở được tệp như một sổ tính (.xlsx, .xls, .ods); tệp hỏng, có mật khẩu "
-            "hoặc không phải sổ tính.",
-            where,
-        )
+    except BaseException as problem:  # any engine error on a foreign file is a finding
+        # A Rust panic inside calamine reaches Python as pyo3's PanicException, a
+        # BaseException: a bad file, not a reason to stop.
+        if not isinstance(problem, Exception) and type(problem).__name__ != "PanicException":
+            raise
+        return _failure("import.unreadable", _CANNOT_OPEN, where)
     number_rows = [
         (sheet, row, labels)
         for sheet in sheets
@@ -839,6 +879,8 @@ def import_grid(path: Path) -> ImportResult:
             where,
         )
     rows, findings = _read_rows(chosen)
+    if checked.links:
+        findings.insert(0, _linked(path.name, checked.links))
     if chosen.layout.name == "13":
         findings.insert(
             0,
