@@ -137,6 +137,7 @@ from pathlib import Path
 
 from .dossier_model import Channel, Dossier, Status
 from .findings import Finding, Location, Severity
+from .os_messages import os_reason
 from .package_guard import DOSSIER_LIST, Refused, check_workbook, read_capped, too_many_rows
 from .parsing import is_blank, parse_date
 from .vn_format import nfc
@@ -919,7 +920,7 @@ def _read_csv(
     except Refused as refused:
         return _failure(path, str(refused), earlier)
     except OSError as problem:
-        return _failure(path, f"Không đọc được tệp «{path.name}» ({problem.strerror}).", earlier)
+        return _failure(path, f"Không đọc được tệp «{path.name}» ({os_reason(problem)}).", earlier)
     text = _decode_csv(path, data, earlier)
     try:
         best: tuple[int, str, _Header | None] | None = None
