@@ -38,6 +38,7 @@ from .model import (
     UnitKind,
     default_targets,
 )
+from .os_messages import os_reason
 from .parsing import parse_count, parse_date, parse_optional_count
 from .vn_format import RateRounding, nfc
 
@@ -512,7 +513,7 @@ def read_report_file(path: Path) -> LoadResult:
     except UnicodeDecodeError:
         return _file_problem(path, "Tệp không phải văn bản UTF-8 (JSON).")
     except OSError as problem:
-        return _file_problem(path, f"Không đọc được tệp ({problem.strerror}).")
+        return _file_problem(path, f"Không đọc được tệp ({os_reason(problem)}).")
     try:
         data = json.loads(text)
     except json.JSONDecodeError as problem:
