@@ -297,6 +297,53 @@ class _LazyStrings(Sequence[str]):
         return self._table()[index]
 
 
+class _Sheet(NamedTuple):
+    values: SheetValues  # valued cells by address
+    last_row: int  # the last row holding a value
+    merges: tuple[tuple[int, int, int, int, str], ...]  # merged ranges: corners and text
+
+
+_MERGE = re.compile(
+    rb"""<(?:[\w.-]+:)?mergeCell\s+ref=["']([A-Za-z]{1,3}\d+:[A-Za-z]{1,3}\d+)["']"""
+)
+
+
+def _merged_ranges(xml: bytes) -> tuple[tuple[int, int, int, int, str], ...]:
+    """The sheet's merged ranges; the list stands near the end of the part, if at all."""
+    start = xml.find(b"mergeCell")
+    if start < 0:
+        return ()
+    found = []
+    for match in _MERGE.finditer(xml, max(start - 16, 0)):
+        text = match.group(1).decode("ascii").upper()
+        area = _area(text)
+        if area is not None:
+            found.append((*area, text))
+    return tuple(found)
+
+
+def _hide_merged(
+    rows: list[list[Cell]],
+    area: tuple[int, int, int, int],
+    merges: tuple[tuple[int, int, int, int, str], ...],
+) -> None:
+    """Mark the block's cells hidden by a merge (all but each range's top-left cell).
+
+    Excel shows the top-left value across the range and keeps nothing in the others:
+    a count typed "into" a merged cell is not there, which the reader must say.
+    """
+    first_col, first_row, last_col, last_row = area
+    for left, top, right, bottom, text in merges:
+        if right < first_col or left > last_col or bottom < first_row or top > last_row:
+            continue
+        for row in range(max(top, first_row), min(bottom, last_row) + 1):
+            cells = rows[row - first_row]
+            for column in range(max(left, first_col), min(right, last_col) + 1):
+                if (row, column) != (top, left):
+                    index = column - first_col
+                    cells[index] = cells[index]._replace(value=None, merged=text)
+
+
 class FastSource(BlockSource):
     """Named blocks of a workbook read from its XML (calamine for unusual parts).
 
@@ -311,7 +358,7 @@ class FastSource(BlockSource):
         self.defined = contents.names
         self.sheet_names = set(contents.sheets)
         self._names = set(contents.names)
-        self._sheets: dict[str, tuple[SheetValues, int]] = {}
+        self._sheets: dict[str, _Sheet] = {}
         self._dates: frozenset[int] | None = None
         self._strings = _LazyStrings(package, contents.strings)
         self._calamine: python_calamine.CalamineWorkbook | None = None
@@ -347,8 +394,8 @@ class FastSource(BlockSource):
     def names(self) -> set[str]:
         return self._names
 
-    def _sheet(self, title: str) -> tuple[SheetValues, int]:
-        """A sheet's valued cells and its last row, read once."""
+    def _sheet(self, title: str) -> _Sheet:
+        """A sheet's valued cells, last row and merged ranges, read once."""
         loaded = self._sheets.get(title)
         if loaded is None:
             try:
@@ -360,9 +407,10 @@ class FastSource(BlockSource):
                 xml = self.package.part(
                     self.contents.sheets[title], MAX_SHEET_PART_BYTES, too_large
                 )
-                loaded = None if self.contents.date1904 else self._from_xml(xml)
-                if loaded is None:
-                    loaded = self._from_calamine(title, xml)
+                read = None if self.contents.date1904 else self._from_xml(xml)
+                if read is None:
+                    read = self._from_calamine(title, xml)
+                loaded = _Sheet(*read, _merged_ranges(xml))
             except (python_calamine.CalamineError, zlib.error, ValueError, OSError) as problem:
                 raise WorkbookUnreadable(CANNOT_OPEN) from problem
             except ElementTree.ParseError as problem:
@@ -392,6 +440,10 @@ class FastSource(BlockSource):
         text = self.defined.get(name)
         if text is None:
             return None
+        if "#REF!" in text:
+            # What Excel writes when the cells or sheet a name covered are deleted.
+            self.broken(name, "trỏ tới vùng ô đã bị xóa (#REF!)")
+            return None
         match = _REFERENCE.fullmatch(text)
         if match is None:
             self.broken(name, "không trỏ tới đúng một vùng ô")
@@ -405,7 +457,7 @@ class FastSource(BlockSource):
         if area is None:
             self.broken(name, f"trỏ tới vùng «{match.group('cells')}» không hợp lệ")
             return None
-        values, sheet_rows = self._sheet(title)
+        values, sheet_rows, merges = self._sheet(title)
         first_col, first_row, last_col, last_row = area
         # Rows past the sheet's last one hold nothing: a name reaching far beyond them is
         # cut there (keeping one row) rather than made into a million empty cells.
@@ -419,6 +471,8 @@ class FastSource(BlockSource):
                 if value is not None:
                     row[index] = _new_cell(Cell, (coordinate, value, UNKNOWN, *_CELL_DEFAULTS))
             rows.append(row)
+        if merges:
+            _hide_merged(rows, (first_col, first_row, last_col, last_row), merges)
         return Block(title, rows)
 
 

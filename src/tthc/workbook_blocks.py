@@ -13,8 +13,10 @@ from pathlib import Path
 from typing import NamedTuple
 
 from openpyxl import load_workbook
+from openpyxl.cell.cell import MergedCell
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from .findings import Finding, Location, Severity
 
@@ -30,6 +32,10 @@ class Cell(NamedTuple):
     coordinate: str  # "C8"
     value: object  # what was typed, or the formula's last computed value (None if unknown)
     formula: object = None  # the formula text, None for a constant, UNKNOWN if not known
+    # The merged range hiding this cell ("D8:E8"), when it is not that range's top-left
+    # cell: Excel shows the top-left value across the range and keeps nothing of its own
+    # here. None when the cell is not hidden, or the engine cannot tell.
+    merged: str | None = None
 
     @property
     def row(self) -> int:
@@ -71,12 +77,29 @@ class BlockSource:
     def block(self, name: str) -> Block | None:
         raise NotImplementedError
 
+    def sheet_titles(self) -> set[str] | None:
+        """The workbook's sheet names, to suggest which sheet was renamed; None if unknown.
+
+        Engines that know them keep them in `sheet_names` (the calamine source does).
+        """
+        titles = getattr(self, "sheet_names", None)
+        return set(titles) if titles is not None else None
+
     def broken(self, name: str, what: str) -> None:
+        """Record a defined name that leads nowhere; the reader adds where it should lead.
+
+        Staff cannot guess that a "name" is involved: the message says what usually
+        breaks one (a sheet deleted or renamed by a program that does not update
+        names, rows or columns deleted) and how to mend it without retyping.
+        """
         self.findings.append(
             Finding(
                 Severity.ERROR,
                 "workbook.name_broken",
-                f"Tên định danh {name} {what}; hãy dùng lại mẫu BaoCaoTTHC.xlsx.",
+                f"Tên định danh {name} {what}, nên chương trình không biết đọc số liệu ở đâu "
+                "(thường do trang bị xóa hoặc đổi tên, hoặc dòng, cột chứa vùng này bị xóa). "
+                f"Hãy mở Công thức › Quản lý tên (Formulas › Name Manager) cho {name} trỏ lại "
+                "đúng vùng như trong mẫu, hoặc nhập lại số liệu vào mẫu BaoCaoTTHC.xlsx.",
                 Location(key=name),
             )
         )
@@ -97,9 +120,17 @@ class OpenpyxlSource(BlockSource):
     def names(self) -> set[str]:
         return set(self.formulas.defined_names)
 
+    def sheet_titles(self) -> set[str] | None:
+        return set(self.formulas.sheetnames)
+
     def block(self, name: str) -> Block | None:
         defined = self.formulas.defined_names.get(name)
         if defined is None:
+            return None
+        if "#REF!" in (defined.attr_text or ""):
+            # What Excel writes when the cells or sheet a name covered are deleted:
+            # "#REF!", "'Phụ lục'!#REF!" or "#REF!$B$50:$P$50".
+            self.broken(name, "trỏ tới vùng ô đã bị xóa (#REF!)")
             return None
         destinations = list(defined.destinations)
         if len(destinations) != 1:
@@ -112,7 +143,7 @@ class OpenpyxlSource(BlockSource):
         sheet, cached = self.formulas[title], self.cached[title]
         try:
             cells = sheet[ref.replace("$", "")]
-        except ValueError:
+        except (ValueError, IndexError):  # openpyxl raises either for a malformed range
             self.broken(name, f"trỏ tới vùng «{ref}» không hợp lệ")
             return None
         if not isinstance(cells, tuple):
@@ -123,6 +154,9 @@ class OpenpyxlSource(BlockSource):
         for row in cells:
             out = []
             for cell in row:
+                if isinstance(cell, MergedCell):
+                    out.append(Cell(cell.coordinate, None, None, _merged_range(sheet, cell)))
+                    continue
                 written = cell.value
                 if isinstance(written, str) and written.startswith("="):
                     out.append(Cell(cell.coordinate, cached[cell.coordinate].value, written))
@@ -130,6 +164,14 @@ class OpenpyxlSource(BlockSource):
                     out.append(Cell(cell.coordinate, written, None))
             rows.append(out)
         return Block(title, rows)
+
+
+def _merged_range(sheet: Worksheet, cell: MergedCell) -> str:
+    """The merged range that hides `cell` ("D8:E8"); only called for hidden cells."""
+    for merged in sheet.merged_cells.ranges:
+        if cell.coordinate in merged:
+            return merged.coord
+    return cell.coordinate  # openpyxl made it a MergedCell, so a range holds it
 
 
 def stored_values(workbook: Workbook, name: str) -> list[list[object]]:

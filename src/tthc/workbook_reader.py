@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -23,12 +24,13 @@ from .datafile import LoadResult, load_report
 from .findings import Finding, Location, Severity
 from .grid import INPUT_COLUMNS, column_by_number
 from .model import INDICATOR_CODES
-from .parsing import is_blank
-from .vn_format import format_integer, nfc
-from .workbook_blocks import BlockSource, OpenpyxlSource
+from .parsing import excel_error, is_blank, parse_date
+from .vn_format import format_date_long, format_integer, nfc
+from .workbook_blocks import Block, BlockSource, Cell, OpenpyxlSource
 from .workbook_layout import (
     EXTRA_COLUMNS,
     NO,
+    SHEETS,
     YES,
     convention_from_label,
     rounding_from_label,
@@ -65,6 +67,28 @@ _INFO_DATES = {
 _EXTRA_INPUT_KEYS = tuple(
     k for k in EXTRA_COLUMNS if k != "department" and not k.startswith("denominator")
 )
+TOTAL_LABEL = "Tổng cộng"
+# Every name the reader reads, and the data keys its cells give. All of them are in every
+# template since the first, so once a workbook is recognised as one (it has some of the
+# required names), a missing or broken one is damage to report, never a reason to fall
+# back silently to a default (a default catalogue or convention changes the figures).
+_NAME_KEYS: dict[str, tuple[str, ...]] = {
+    **{name: (f"{section}.{key}",) for name, (section, key) in _INFO_TEXTS.items()},
+    **{name: (f"{section}.{key}",) for name, (section, key) in _INFO_DATES.items()},
+    "TTHC_SETTINGS": ("settings",),
+    "TTHC_TARGETS": ("targets",),
+    "TTHC_RECIPIENTS": ("document.recipients",),
+    "TTHC_SHORTCOMINGS": ("shortcomings",),
+    "TTHC_GRID": ("appendix.rows",),
+    "TTHC_GRID_TOTAL": ("appendix.total",),
+    "TTHC_EXTRAS": ("extra_inputs.unit",),
+    "TTHC_CATALOGUE": ("catalogue",),
+}
+
+
+# Findings about the whole unit that carry no place of their own (a data file needs
+# none: "của toàn xã" says it), and the row of the workbook they are about.
+_UNIT_SCOPED = {"indicator.over": "extra_inputs.unit"}
 
 
 @dataclass
@@ -74,6 +98,8 @@ class _Cells:
     by_key: dict[str, tuple[str, str]] = field(default_factory=dict)
     by_grid: dict[tuple[str, int], tuple[str, str]] = field(default_factory=dict)
     by_department: dict[str, tuple[str, str]] = field(default_factory=dict)
+    grid_end: tuple[str, int] | None = None  # the sheet and last row of TTHC_GRID
+    merged: set[tuple[str, str]] = field(default_factory=set)  # hidden grid cells
 
     def locate(self, finding: Finding) -> Finding:
         where = finding.location
@@ -86,12 +112,27 @@ class _Cells:
             place = self.by_grid.get((field_key(where.field), where.column))
         if place is None and where.department is not None:
             place = self.by_department.get(field_key(where.department))
+        if place is None and finding.code in _UNIT_SCOPED and where == Location():
+            place = self.by_key.get(_UNIT_SCOPED[finding.code])
         if place is None:
             return finding
         return finding.at(sheet=place[0], cell=place[1])
 
 
 def _open(path: Path) -> OpenpyxlSource | LoadResult:
+    """The workbook for openpyxl, or the finding saying why it is not opened.
+
+    openpyxl trusts the file (it inflates every part whole, reads a million rows
+    twice, makes a cell for every cell of a merged range), so `package_guard`
+    looks at the bytes first, with the caps of one commune's report workbook.
+    """
+    from .package_guard import TEMPLATE, Refused, check_workbook
+
+    cannot_open = (
+        "Không mở được tệp như một sổ tính Excel (.xlsx); tệp hỏng, có mật khẩu hoặc không "
+        "phải sổ tính."
+    )
+
     def problem(message: str) -> LoadResult:
         finding = Finding(Severity.ERROR, "file.unreadable", message, Location(key=path.name))
         return LoadResult(None, (finding,))
@@ -101,13 +142,13 @@ def _open(path: Path) -> OpenpyxlSource | LoadResult:
     if path.is_dir():
         return problem("Đây là một thư mục, không phải tệp.")
     try:
+        check_workbook(path, TEMPLATE, cannot_open)
         return OpenpyxlSource.open(path)
+    except Refused as refused:
+        return problem(str(refused))
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, SyntaxError):
         # SyntaxError: the XML parsers refuse entity expansions ("billion laughs") that way.
-        return problem(
-            "Không mở được tệp như một sổ tính Excel (.xlsx); tệp hỏng, có mật khẩu hoặc không "
-            "phải sổ tính."
-        )
+        return problem(cannot_open)
 
 
 def read_workbook(path: Path) -> LoadResult:
@@ -120,8 +161,9 @@ def read_workbook(path: Path) -> LoadResult:
 
 def read_blocks(book: BlockSource, label: str) -> LoadResult:
     """The report held by a workbook's named blocks, from any engine."""
-    missing = [n for n in _REQUIRED_NAMES if n not in book.names()]
-    if missing:
+    names = book.names()
+    missing = [n for n in _REQUIRED_NAMES if n not in names]
+    if len(missing) == len(_REQUIRED_NAMES):
         finding = Finding(
             Severity.ERROR,
             "workbook.not_template",
@@ -138,13 +180,99 @@ def read_blocks(book: BlockSource, label: str) -> LoadResult:
     grid_rows = _read_grid(book, raw, cells, findings)
     _read_extras(book, raw, cells)
     _read_catalogue(book, raw, cells, findings)
+    structure = _structure_findings(book, names, cells)
+    unusable = {f.location.key for f in structure} & set(_REQUIRED_NAMES)
+    if unusable:
+        # Without the unit, the period or the grid there is no report to check: the
+        # loader would only add echoes of the same damage ("Thiếu tên đơn vị"…).
+        located = tuple(cells.locate(f) for f in (*structure, *findings))
+        return LoadResult(None, located)
     loaded = load_report(raw)
-    findings += book.findings
+    findings += structure
     findings += list(loaded.findings)
     if loaded.report is not None:
         findings += _cached_mismatches(loaded, grid_rows)
-    located = tuple(cells.locate(f) for f in findings)
+    located = tuple(
+        f
+        for f in (cells.locate(f) for f in findings)
+        # A cell hidden by a merge is reported as such, not also as "blank, counted as 0".
+        if not (f.code == "count.blank" and (f.location.sheet, f.location.cell) in cells.merged)
+    )
     return LoadResult(loaded.report, located, cells.locate)
+
+
+@lru_cache(maxsize=1)
+def _template_homes() -> dict[str, tuple[str, str]]:
+    """Where each defined name starts in a fresh template: its sheet and first cell.
+
+    When a name is missing or broken, this is where staff should look (and where
+    the name must point again). First cells do not depend on the unit's catalogue,
+    except the Tổng cộng row's, which `_home` takes from the grid when it can. The
+    template is built once per process, and only when a workbook is damaged.
+    """
+    from .workbook_template import build_workbook  # heavy, and needed only here
+
+    homes: dict[str, tuple[str, str]] = {}
+    for name, defined in build_workbook().defined_names.items():
+        ((title, ref),) = list(defined.destinations)
+        homes[name] = (title, ref.replace("$", "").split(":")[0])
+    return homes
+
+
+def _home(name: str, cells: _Cells) -> tuple[str, str] | None:
+    if name == "TTHC_GRID_TOTAL" and cells.grid_end is not None:
+        sheet, last_row = cells.grid_end
+        return sheet, f"B{last_row + 1}"
+    return _template_homes().get(name)
+
+
+def _structure_findings(book: BlockSource, names: set[str], cells: _Cells) -> list[Finding]:
+    """Missing and broken defined names, each pointing at the place the template has it.
+
+    A finding about a name alone ("TTHC_GRID is broken") gives staff nowhere to look;
+    the sheet and cell where the name belongs do, and the data keys read through the
+    name are pointed there too, so the findings that follow name a cell as well.
+    """
+    titles = book.sheet_titles()
+    foreign = sorted(titles - set(SHEETS.values())) if titles is not None else []
+    found: list[Finding] = []
+    for name in _NAME_KEYS:
+        if name not in names:
+            found.append(
+                Finding(
+                    Severity.ERROR,
+                    "workbook.name_missing",
+                    f"Sổ tính thiếu tên định danh {name} của mẫu (có thể đã bị xóa), nên "
+                    "chương trình không đọc được số liệu ở đây. Hãy mở Công thức › Quản lý "
+                    f"tên (Formulas › Name Manager) và đặt lại tên {name} cho vùng bắt đầu ở "
+                    "ô này như trong mẫu, hoặc nhập lại số liệu vào mẫu BaoCaoTTHC.xlsx.",
+                    Location(key=name),
+                )
+            )
+    found += book.findings
+    located: list[Finding] = []
+    for finding in found:
+        name = finding.location.key
+        home = None
+        if finding.code in ("workbook.name_missing", "workbook.name_broken") and name:
+            home = _home(name, cells)
+        if name is None or home is None:
+            located.append(finding)
+            continue
+        sheet, cell = home
+        message = finding.message
+        if finding.code == "workbook.name_broken":
+            message += f" Theo mẫu, vùng của {name} bắt đầu ở ô này."
+        if titles is not None and sheet not in titles and foreign:
+            shown = ", ".join(f"«{title}»" for title in foreign)
+            message += (
+                f" Sổ tính có trang {shown} không có trong mẫu: nếu đó là trang «{sheet}» "
+                f"đã bị đổi tên, hãy đặt lại tên «{sheet}»."
+            )
+        for key in _NAME_KEYS.get(name, ()):
+            cells.by_key.setdefault(key, (sheet, cell))
+        located.append(replace(finding, message=message).at(sheet=sheet, cell=cell))
+    return located
 
 
 def _cell(book: BlockSource, name: str) -> tuple[object, str, str] | None:
@@ -162,12 +290,29 @@ def _text(value: object) -> str:
     return nfc(str(value)).strip()
 
 
+def _error_cell(value: object, sheet: str, coordinate: str) -> Finding | None:
+    """A text cell showing #REF!, #N/A…: an error, never a unit or field called '#REF!'."""
+    shown = excel_error(value)
+    if shown is None:
+        return None
+    return Finding(
+        Severity.ERROR,
+        "cell.excel_error",
+        f"Ô đang báo lỗi {shown} thay cho nội dung cần ghi; hãy nhập lại nội dung của ô.",
+        Location(sheet=sheet, cell=coordinate),
+    )
+
+
 def _read_info(book: BlockSource, raw: dict, cells: _Cells, findings: list[Finding]) -> None:
     for name, (section, key) in _INFO_TEXTS.items():
         found = _cell(book, name)
         if found is None:
             continue
         value, sheet, coordinate = found
+        error = _error_cell(value, sheet, coordinate)
+        if error is not None:
+            findings.append(error)
+            value = None  # reported; the loader then says what is missing, if anything
         raw[section][key] = _text(value)
         cells.by_key[f"{section}.{key}"] = (sheet, coordinate)
     for name, (section, key) in _INFO_DATES.items():
@@ -179,6 +324,8 @@ def _read_info(book: BlockSource, raw: dict, cells: _Cells, findings: list[Findi
         if name == "TTHC_DOC_DATE" and is_blank(value):
             continue  # defaults to the day after the period
         raw[section][key] = value
+        if isinstance(value, str):
+            findings.extend(_text_date(value, sheet, coordinate))
     if not raw["document"].get("symbol"):
         raw["document"].pop("symbol", None)
     for section in ("signer",):
@@ -201,6 +348,29 @@ def _read_info(book: BlockSource, raw: dict, cells: _Cells, findings: list[Findi
             raw[target[0]] = items
 
 
+def _text_date(value: str, sheet: str, coordinate: str) -> list[Finding]:
+    """A date cell holding text: say which day the text was taken for.
+
+    '01/03/2026' typed where Excel did not make it a date (a text cell, or an Excel
+    set to another country's order) is read day first, as Vietnamese dates are
+    written; staff must see that reading, since 1 March and 3 January look alike.
+    Text that is no date is left to the loader, which reports it.
+    """
+    day, problems = parse_date(value, Location(sheet=sheet, cell=coordinate))
+    if day is None or problems or value.strip() == day.isoformat():
+        return []  # not a date (the loader says so), or ISO 2026-03-31: nothing to choose
+    return [
+        Finding(
+            Severity.WARNING,
+            "date.text",
+            f"Ngày được nhập dưới dạng chữ «{value.strip()}», đã hiểu là "
+            f"{format_date_long(day)} (đọc theo ngày/tháng/năm); nên nhập ngày vào ô định "
+            "dạng ngày.",
+            Location(sheet=sheet, cell=coordinate),
+        )
+    ]
+
+
 def _read_settings(book: BlockSource, raw: dict, findings: list[Finding]) -> None:
     block = book.block("TTHC_SETTINGS")
     if block is None:
@@ -218,8 +388,10 @@ def _read_settings(book: BlockSource, raw: dict, findings: list[Finding]) -> Non
             )
         )
 
+    # Labels go through _text (NFC, trimmed): a choice pasted in decomposed Unicode
+    # looks exactly like the list's and must match it.
     if len(values) >= 1 and not is_blank(values[0].value):
-        convention = convention_from_label(values[0].value)
+        convention = convention_from_label(_text(values[0].value))
         if convention is None:
             bad(values[0], "«Theo mẫu» hoặc «Theo QĐ 766»")
         else:
@@ -232,7 +404,7 @@ def _read_settings(book: BlockSource, raw: dict, findings: list[Finding]) -> Non
             else:
                 bad(values[index], f"«{YES}» hoặc «{NO}»")
     if len(values) >= 4 and not is_blank(values[3].value):
-        rounding = rounding_from_label(values[3].value)
+        rounding = rounding_from_label(_text(values[3].value))
         if rounding is None:
             bad(values[3], "«Cắt bớt» hoặc «Làm tròn»")
         else:
@@ -263,7 +435,7 @@ def _read_targets(book: BlockSource, raw: dict, cells: _Cells) -> None:
 
 @dataclass(frozen=True)
 class _GridRow:
-    index: int  # position in the data file's rows
+    index: int | None  # position in the data file's rows; None for the Tổng cộng row
     sheet_row: int
     derived: dict[int, tuple[str, Any]]  # column number -> (cell, the value Excel cached)
     sheet: str
@@ -277,13 +449,21 @@ def _read_grid(
     kept: list[_GridRow] = []
     if block is not None:
         sheet = block.sheet
+        cells.grid_end = (sheet, block.rows[-1][0].row)
+        cells.by_key["appendix.rows"] = (sheet, block.first.coordinate)
         for cells_of_row in block.rows:
             by_number = {2 + offset: cell for offset, cell in enumerate(cells_of_row[:15])}
-            inputs = [by_number[c.number].value for c in INPUT_COLUMNS if c.number in by_number]
-            if all(is_blank(v) for v in inputs):
+            name_cell = by_number[2]
+            if field_key(_text(name_cell.value)) == field_key(TOTAL_LABEL):
+                findings.append(_total_inside_grid(block, name_cell))
+                continue  # its figures are the sums of the rows above, not a field's
+            inputs = [by_number[c.number] for c in INPUT_COLUMNS if c.number in by_number]
+            # A named row whose only figure a merge has hidden is still in use: its loss
+            # must be reported, not the row skipped as empty.
+            hidden = any(c.merged is not None for c in inputs) and not is_blank(name_cell.value)
+            if all(is_blank(c.value) for c in inputs) and not hidden:
                 continue
             index = len(rows)
-            name_cell = by_number[2]
             name = _text(name_cell.value)
             row: dict[str, Any] = {"field": name}
             key = f"appendix.rows[{index}]"
@@ -292,12 +472,17 @@ def _read_grid(
             name_key = field_key(name)
             for number, cell in by_number.items():
                 cells.by_grid[(name_key, number)] = (sheet, cell.coordinate)
+                if cell.merged is not None:
+                    findings.append(_merged(sheet, cell, number))
+                    cells.merged.add((sheet, cell.coordinate))
                 if number == 2:
                     continue
                 column = column_by_number(number)
                 cells.by_key[f"{key}.{column.key}"] = (sheet, cell.coordinate)
                 if not column.is_derived:
                     row[column.key] = "" if cell.value is None else cell.value
+                elif cell.merged is not None:
+                    continue  # no formula left, nothing stated: recomputed like any other
                 elif cell.typed_over:
                     row[column.key] = cell.value
                     findings.append(_overwritten(sheet, cell.coordinate, number, cell.value))
@@ -308,18 +493,89 @@ def _read_grid(
     raw["appendix"] = {"rows": rows}
     total = book.block("TTHC_GRID_TOTAL")
     if total is not None:
+        label_cell = total.rows[0][0]
+        if field_key(_text(label_cell.value)) != field_key(TOTAL_LABEL):
+            findings.append(_total_misplaced(total.sheet, label_cell))
+            return kept  # whatever that row holds, it is not the stated total
         stated: dict[str, Any] = {}
+        derived_total: dict[int, tuple[str, Any]] = {}
         for offset, cell in enumerate(total.rows[0][1:15]):
             number = 3 + offset
             column = column_by_number(number)
-            cells.by_grid[(field_key("Tổng cộng"), number)] = (total.sheet, cell.coordinate)
+            cells.by_grid[(field_key(TOTAL_LABEL), number)] = (total.sheet, cell.coordinate)
             cells.by_key[f"appendix.total.{column.key}"] = (total.sheet, cell.coordinate)
-            if cell.typed_over and not is_blank(cell.value):
+            if cell.merged is not None:
+                findings.append(_merged(total.sheet, cell, number, total_row=True))
+            elif cell.typed_over and not is_blank(cell.value):
                 stated[column.key] = cell.value
                 findings.append(_overwritten(total.sheet, cell.coordinate, number, cell.value))
+            elif not cell.typed_over:
+                derived_total[number] = (cell.coordinate, cell.value)
         if stated:
             raw["appendix"]["total"] = stated
+        kept.append(_GridRow(None, label_cell.row, derived_total, total.sheet))
     return kept
+
+
+def _total_inside_grid(block: Block, name_cell: Cell) -> Finding:
+    """The Tổng cộng row inside TTHC_GRID: the name no longer ends above it.
+
+    Rows deleted by a program that moves cells but not defined names (openpyxl,
+    some converters) leave TTHC_GRID covering the total row; Excel would have
+    shrunk the name.
+    """
+    return Finding(
+        Severity.ERROR,
+        "grid.total_inside",
+        f"Dòng «{TOTAL_LABEL}» nằm trong vùng các lĩnh vực (tên định danh TTHC_GRID): "
+        "vùng này đã lệch, thường do dòng bị xóa bằng một chương trình "
+        "không cập nhật tên định danh. Hãy mở Công thức › Quản lý tên (Formulas › Name "
+        f"Manager) cho TTHC_GRID kết thúc ở dòng ngay trên dòng «{TOTAL_LABEL}» và "
+        f"TTHC_GRID_TOTAL trỏ tới dòng «{TOTAL_LABEL}», hoặc nhập lại số liệu vào mẫu.",
+        Location(sheet=block.sheet, cell=name_cell.coordinate),
+    )
+
+
+def _total_misplaced(sheet: str, label_cell: Cell) -> Finding:
+    shown = _text(label_cell.value)
+    what = f"ghi «{shown}»" if shown else "để trống"
+    return Finding(
+        Severity.ERROR,
+        "grid.total_misplaced",
+        f"Tên định danh TTHC_GRID_TOTAL phải trỏ tới dòng «{TOTAL_LABEL}» nhưng ô này {what}: "
+        "vùng đã lệch, thường do dòng bị xóa hoặc chèn bằng một chương trình không cập nhật "
+        "tên định danh. Hãy mở Công thức › Quản lý tên (Formulas › Name Manager) cho "
+        f"TTHC_GRID_TOTAL trỏ lại dòng «{TOTAL_LABEL}», hoặc nhập lại số liệu vào mẫu.",
+        Location(sheet=sheet, cell=label_cell.coordinate),
+    )
+
+
+def _merged(sheet: str, cell: Cell, number: int, *, total_row: bool = False) -> Finding:
+    """A grid cell hidden by a merge: Excel keeps only the range's top-left value.
+
+    An input or field name hidden so has lost what staff typed there (an error);
+    a formula cell is recomputed anyway (a warning, so the sheet gets mended).
+    """
+    derived = total_row or (number > 2 and column_by_number(number).is_derived)
+    head = (
+        f"Ô {cell.coordinate} bị gộp vào vùng {cell.merged} nên không còn giá trị riêng "
+        "(Excel chỉ giữ giá trị của ô đầu vùng gộp)."
+    )
+    if derived:
+        return Finding(
+            Severity.WARNING,
+            "cell.merged",
+            f"{head} Chương trình tự tính lại ô này; hãy bỏ gộp ô (Trang đầu › Gộp và Căn "
+            "giữa, Home › Merge & Center) và khôi phục công thức (dùng lại mẫu).",
+            Location(sheet=sheet, cell=cell.coordinate),
+        )
+    return Finding(
+        Severity.ERROR,
+        "cell.merged",
+        f"{head} Hãy bỏ gộp ô (Trang đầu › Gộp và Căn giữa, Home › Merge & Center) rồi "
+        "nhập lại số liệu của ô này.",
+        Location(sheet=sheet, cell=cell.coordinate),
+    )
 
 
 def _overwritten(sheet: str, coordinate: str, number: int, value: object) -> Finding:
@@ -375,6 +631,14 @@ def _read_catalogue(book: BlockSource, raw: dict, cells: _Cells, findings: list[
         if len(row) < 2:
             continue
         field_cell, department_cell = row[0], row[1]
+        errors = [
+            found
+            for cell in (field_cell, department_cell)
+            if (found := _error_cell(cell.value, sheet, cell.coordinate)) is not None
+        ]
+        if errors:  # not a field or department called "#REF!"
+            findings.extend(errors)
+            continue
         name, department = _text(field_cell.value), _text(department_cell.value)
         if not name and not department:
             continue
@@ -397,13 +661,31 @@ def _read_catalogue(book: BlockSource, raw: dict, cells: _Cells, findings: list[
 
 
 def _cached_mismatches(loaded: LoadResult, grid_rows: list[_GridRow]) -> Iterator[Finding]:
-    """Where a spreadsheet program saved a value for a derived cell, it must equal ours."""
+    """Where a spreadsheet program saved a value for a derived cell, it must equal ours.
+
+    The Tổng cộng row is checked too: through calamine, which sees no formulas, a
+    total typed over its formula shows only here.
+    """
     assert loaded.report is not None
     for grid_row in grid_rows:
-        if grid_row.index >= len(loaded.report.rows):
+        if grid_row.index is None:
+            counts = loaded.report.total
+        elif grid_row.index < len(loaded.report.rows):
+            counts = loaded.report.rows[grid_row.index].counts
+        else:
             continue
-        counts = loaded.report.rows[grid_row.index].counts
         for number, (coordinate, cached) in grid_row.derived.items():
+            shown = excel_error(cached)
+            if shown is not None:
+                yield Finding(
+                    Severity.WARNING,
+                    "cell.formula_error",
+                    f"Công thức của ô này đang báo lỗi {shown}; chương trình tự tính lại được "
+                    f"{format_integer(counts.value(number))}, nhưng hãy khôi phục công thức "
+                    "(dùng lại mẫu) để sổ tính hiện đúng.",
+                    Location(sheet=grid_row.sheet, cell=coordinate),
+                )
+                continue
             if not isinstance(cached, int | float) or isinstance(cached, bool):
                 continue
             expected = counts.value(number)
