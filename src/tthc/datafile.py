@@ -344,8 +344,12 @@ def _read_counts(
     reader.unknown_keys(data, allowed, key)
     values: dict[str, int] = {}
     for column in INPUT_COLUMNS:
+        raw = data.get(column.key)
+        if raw.__class__ is int and raw >= 0:  # the usual count: nothing to say about it
+            values[column.key] = raw
+            continue
         where = Location(field=field, column=column.number, key=f"{key}.{column.key}")
-        parsed = parse_count(data.get(column.key), where)
+        parsed = parse_count(raw, where)
         reader.findings.extend(parsed.findings)
         values[column.key] = parsed.value if parsed.value is not None else 0
     stated: dict[int, int] = {}

@@ -95,6 +95,7 @@ def _column_index(letters: str) -> int:
     return number
 
 
+@lru_cache(maxsize=1024)
 def _area(cells: str) -> tuple[int, int, int, int] | None:
     """'$B$8:$Q$49' -> (first column, first row, last column, last row), 1-based."""
     corners = []
@@ -313,8 +314,14 @@ def _merged_ranges(xml: bytes) -> tuple[tuple[int, int, int, int, str], ...]:
     start = xml.find(b"mergeCell")
     if start < 0:
         return ()
+    return _parse_merges(xml[max(start - 16, 0) : xml.rfind(b"mergeCell") + 64])
+
+
+@lru_cache(maxsize=256)
+def _parse_merges(section: bytes) -> tuple[tuple[int, int, int, int, str], ...]:
+    """Cached: every workbook of a template has the same merges, byte for byte."""
     found = []
-    for match in _MERGE.finditer(xml, max(start - 16, 0)):
+    for match in _MERGE.finditer(section):
         text = match.group(1).decode("ascii").upper()
         area = _area(text)
         if area is not None:

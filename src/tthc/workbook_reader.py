@@ -441,6 +441,10 @@ class _GridRow:
     sheet: str
 
 
+# Where each typed-in column sits in a row of TTHC_GRID (column (2), the field, is 0).
+_INPUT_OFFSETS = tuple(column.number - 2 for column in INPUT_COLUMNS)
+
+
 def _read_grid(
     book: BlockSource, raw: dict, cells: _Cells, findings: list[Finding]
 ) -> list[_GridRow]:
@@ -451,20 +455,22 @@ def _read_grid(
         sheet = block.sheet
         cells.grid_end = (sheet, block.rows[-1][0].row)
         cells.by_key["appendix.rows"] = (sheet, block.first.coordinate)
+        total_key = field_key(TOTAL_LABEL)
         for cells_of_row in block.rows:
-            by_number = {2 + offset: cell for offset, cell in enumerate(cells_of_row[:15])}
-            name_cell = by_number[2]
-            if field_key(_text(name_cell.value)) == field_key(TOTAL_LABEL):
+            name_cell = cells_of_row[0]
+            name = _text(name_cell.value)
+            if field_key(name) == total_key:
                 findings.append(_total_inside_grid(block, name_cell))
                 continue  # its figures are the sums of the rows above, not a field's
-            inputs = [by_number[c.number] for c in INPUT_COLUMNS if c.number in by_number]
+            width = min(len(cells_of_row), 15)
+            inputs = [cells_of_row[i] for i in _INPUT_OFFSETS if i < width]
             # A named row whose only figure a merge has hidden is still in use: its loss
             # must be reported, not the row skipped as empty.
             hidden = any(c.merged is not None for c in inputs) and not is_blank(name_cell.value)
             if all(is_blank(c.value) for c in inputs) and not hidden:
-                continue
+                continue  # most pre-listed fields: nothing typed this period
+            by_number = {2 + offset: cell for offset, cell in enumerate(cells_of_row[:15])}
             index = len(rows)
-            name = _text(name_cell.value)
             row: dict[str, Any] = {"field": name}
             key = f"appendix.rows[{index}]"
             cells.by_key[f"{key}.field"] = (sheet, name_cell.coordinate)
