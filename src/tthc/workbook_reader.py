@@ -464,11 +464,13 @@ def _read_grid(
                 continue  # its figures are the sums of the rows above, not a field's
             width = min(len(cells_of_row), 15)
             inputs = [cells_of_row[i] for i in _INPUT_OFFSETS if i < width]
-            # A named row whose only figure a merge has hidden is still in use: its loss
-            # must be reported, not the row skipped as empty.
-            hidden = any(c.merged is not None for c in inputs) and not is_blank(name_cell.value)
-            if all(is_blank(c.value) for c in inputs) and not hidden:
-                continue  # most pre-listed fields: nothing typed this period
+            values = [c.value for c in inputs]
+            if values.count(None) == len(values) or all(is_blank(v) for v in values):
+                # A named row whose only figure a merge has hidden is still in use: its
+                # loss must be reported, not the row skipped as empty.
+                merged = [c.merged for c in inputs]
+                if merged.count(None) == len(merged) or is_blank(name_cell.value):
+                    continue  # most pre-listed fields: nothing typed this period
             by_number = {2 + offset: cell for offset, cell in enumerate(cells_of_row[:15])}
             index = len(rows)
             row: dict[str, Any] = {"field": name}
