@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import replace
 from importlib import resources
@@ -31,3 +32,48 @@ def run_report(report: ReportInput, **settings: Any) -> PipelineResult:
 def body_text(result: PipelineResult) -> list[str]:
     assert result.narrative is not None, [f.describe() for f in result.findings]
     return [p.text for p in result.narrative.body]
+
+
+def _sent_by_excel(cell: Any) -> object:
+    """A cell as Excel on the web sends it: a formula not calculated yet is blank."""
+    if cell.value is None or cell.data_type == "f":
+        return ""
+    if isinstance(cell.value, dt.datetime):
+        return cell.value.isoformat() + ".000Z"
+    return cell.value
+
+
+def xlwings_payload(workbook: Any, xlwings_version: str) -> dict[str, Any]:
+    """What Excel sends xlwings' JSON engine for `workbook`: the book the button runs on."""
+    sheets = [
+        {
+            "name": sheet.title,
+            "values": [
+                [_sent_by_excel(c) for c in row]
+                for row in sheet.iter_rows(max_row=sheet.max_row, max_col=sheet.max_column)
+            ],
+            "pictures": [],
+            "tables": [],
+        }
+        for sheet in workbook.worksheets
+    ]
+    names = []
+    for name, defined in workbook.defined_names.items():
+        ((title, ref),) = defined.destinations
+        names.append(
+            {
+                "name": name,
+                "sheet_index": workbook.sheetnames.index(title),
+                "address": ref.replace("$", ""),
+                "book_scope": True,
+                "scope_sheet_index": None,
+                "scope_sheet_name": None,
+            }
+        )
+    return {
+        "client": "Microsoft Office Scripts",
+        "version": xlwings_version,
+        "book": {"name": "BaoCaoTTHC.xlsx", "active_sheet_index": 0, "selection": "A1"},
+        "sheets": sheets,
+        "names": names,
+    }

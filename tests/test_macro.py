@@ -9,14 +9,13 @@ recomputes everything from the input cells anyway.
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
 import pytest
 from openpyxl.workbook.workbook import Workbook
 
-from helpers import sample_data
+from helpers import sample_data, xlwings_payload
 from tthc.datafile import load_report
 from tthc.macro import generate_report
 from tthc.workbook_layout import SHEETS
@@ -25,51 +24,6 @@ from tthc.workbook_template import build_workbook
 xw = pytest.importorskip("xlwings")
 
 INPUT_SHEETS = (SHEETS["info"], SHEETS["grid"], SHEETS["extras"], SHEETS["catalogue"])
-
-
-def _cell_value(value: object) -> object:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.isoformat() + ".000Z"  # as Excel on the web sends dates
-    if isinstance(value, str) and value.startswith("=") and len(value) > 1:
-        return ""  # a formula not calculated yet (a lone "=" is the text of a target)
-    return value
-
-
-def payload(workbook: Workbook) -> dict[str, Any]:
-    sheets = [
-        {
-            "name": sheet.title,
-            "values": [
-                [_cell_value(c.value) for c in row]
-                for row in sheet.iter_rows(max_row=sheet.max_row, max_col=sheet.max_column)
-            ],
-            "pictures": [],
-            "tables": [],
-        }
-        for sheet in workbook.worksheets
-    ]
-    names = []
-    for name, defined in workbook.defined_names.items():
-        ((title, ref),) = defined.destinations
-        names.append(
-            {
-                "name": name,
-                "sheet_index": workbook.sheetnames.index(title),
-                "address": ref.replace("$", ""),
-                "book_scope": True,
-                "scope_sheet_index": None,
-                "scope_sheet_name": None,
-            }
-        )
-    return {
-        "client": "Microsoft Office Scripts",
-        "version": xw.__version__,
-        "book": {"name": "BaoCaoTTHC.xlsx", "active_sheet_index": 0, "selection": "A1"},
-        "sheets": sheets,
-        "names": names,
-    }
 
 
 @pytest.fixture(autouse=True)
@@ -93,7 +47,7 @@ def _filled() -> Workbook:
 
 
 def _run(workbook: Workbook) -> tuple[str, list[dict[str, Any]]]:
-    book = xw.Book(json=payload(workbook))
+    book = xw.Book(json=xlwings_payload(workbook, xw.__version__))
     message = generate_report(book)
     return message, book.json()["actions"]
 

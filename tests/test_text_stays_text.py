@@ -13,7 +13,6 @@ at the lowest level: the sheet XML of the .xlsx and word/document.xml.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import json
 import re
 import zipfile
@@ -26,7 +25,7 @@ from xml.etree import ElementTree
 import pytest
 from openpyxl import load_workbook
 
-from helpers import sample_data
+from helpers import sample_data, xlwings_payload
 from test_form_import import seed_workbook
 from tthc.catalogue import default_catalogue
 from tthc.cli import run
@@ -442,51 +441,6 @@ def test_import(tmp_path: Path, payload: str) -> None:
 # --- the "Tạo báo cáo" button on xlwings' JSON engine ---------------------------------------
 
 
-def _sent(cell: Any) -> object:
-    """A cell as Excel sends it: text as its text, a formula blank (not calculated yet)."""
-    if cell.value is None or cell.data_type == "f":
-        return ""
-    if isinstance(cell.value, dt.datetime):
-        return cell.value.isoformat() + ".000Z"
-    return cell.value
-
-
-def _excel_payload(workbook: Any, xlwings_version: str) -> dict[str, Any]:
-    """What Excel sends the button (see test_macro), with text cells that start with "="."""
-    sheets = [
-        {
-            "name": sheet.title,
-            "values": [
-                [_sent(c) for c in row]
-                for row in sheet.iter_rows(max_row=sheet.max_row, max_col=sheet.max_column)
-            ],
-            "pictures": [],
-            "tables": [],
-        }
-        for sheet in workbook.worksheets
-    ]
-    names = []
-    for name, defined in workbook.defined_names.items():
-        ((title, ref),) = defined.destinations
-        names.append(
-            {
-                "name": name,
-                "sheet_index": workbook.sheetnames.index(title),
-                "address": ref.replace("$", ""),
-                "book_scope": True,
-                "scope_sheet_index": None,
-                "scope_sheet_name": None,
-            }
-        )
-    return {
-        "client": "Microsoft Office Scripts",
-        "version": xlwings_version,
-        "book": {"name": "BaoCaoTTHC.xlsx", "active_sheet_index": 0, "selection": "A1"},
-        "sheets": sheets,
-        "names": names,
-    }
-
-
 @each_payload
 def test_the_button(payload: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every line it writes carries Excel's text prefix, so Excel stores the text as typed."""
@@ -501,7 +455,7 @@ def test_the_button(payload: str, monkeypatch: pytest.MonkeyPatch) -> None:
     loaded = load_report(payload_data(payload))
     assert loaded.report is not None
     workbook = build_workbook(loaded.report)
-    book = xw.Book(json=_excel_payload(workbook, xw.__version__))
+    book = xw.Book(json=xlwings_payload(workbook, xw.__version__))
     message = generate_report(book)
     assert message.startswith("Đã tạo báo cáo"), message
     writes = [a for a in book.json()["actions"] if a["func"] == "setValues"]
