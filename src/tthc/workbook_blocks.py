@@ -158,7 +158,8 @@ class OpenpyxlSource(BlockSource):
                     out.append(Cell(cell.coordinate, None, None, _merged_range(sheet, cell)))
                     continue
                 written = cell.value
-                if isinstance(written, str) and written.startswith("="):
+                # By the cell's type, not its text: a name typed as text "=…" is text.
+                if cell.data_type == "f":
                     out.append(Cell(cell.coordinate, cached[cell.coordinate].value, written))
                 else:
                     out.append(Cell(cell.coordinate, written, None))
