@@ -27,6 +27,7 @@ import re
 import struct
 import zipfile
 import zlib
+from collections import OrderedDict
 from collections.abc import Sequence
 from functools import lru_cache
 from io import BytesIO
@@ -136,20 +137,31 @@ class _Package:
         if sum(info.file_size for info in self.members.values()) > MAX_UNPACKED_BYTES:
             raise WorkbookUnreadable(CANNOT_OPEN)
 
-    def part(self, name: str, limit: int, too_large: str = CANNOT_OPEN) -> bytes:
-        """One part, refused above `limit` bytes with `too_large` (its header's size may lie)."""
+    def packed(self, name: str) -> tuple[bytes, zipfile.ZipInfo]:
+        """One part as stored in the zip (compressed), and its directory entry."""
         info = self.members.get(name)
         if info is None:
             raise WorkbookUnreadable(CANNOT_OPEN)
-        if info.file_size > limit:
-            raise WorkbookUnreadable(too_large)
         start = info.header_offset
         header = self.data[start : start + 30]
         if len(header) < 30 or header[:4] != b"PK\x03\x04":
             raise WorkbookUnreadable(CANNOT_OPEN)
         name_length, extra_length = struct.unpack("<HH", header[26:30])
         begin = start + 30 + name_length + extra_length
-        packed = self.data[begin : begin + info.compress_size]
+        return self.data[begin : begin + info.compress_size], info
+
+    def part(self, name: str, limit: int, too_large: str = CANNOT_OPEN) -> bytes:
+        """One part, refused above `limit` bytes with `too_large` (its header's size may lie)."""
+        packed, info = self.packed(name)
+        return self.inflate(packed, info, limit, too_large)
+
+    @staticmethod
+    def inflate(
+        packed: bytes, info: zipfile.ZipInfo, limit: int, too_large: str = CANNOT_OPEN
+    ) -> bytes:
+        """A part's bytes unpacked, refused above `limit` bytes."""
+        if info.file_size > limit:
+            raise WorkbookUnreadable(too_large)
         if info.compress_type == zipfile.ZIP_STORED:
             unpacked = packed
         elif info.compress_type == zipfile.ZIP_DEFLATED:
@@ -282,8 +294,10 @@ class _LazyStrings(Sequence[str]):
         self._package = package
         self._part = part
         self._strings: list[str] | None = None
+        self.used = 0  # how many times a cell looked into the table
 
     def _table(self) -> list[str]:
+        self.used += 1
         if self._strings is None:
             table = None
             if self._part is not None and self._part in self._package.members:
@@ -298,10 +312,37 @@ class _LazyStrings(Sequence[str]):
         return self._table()[index]
 
 
+# Sheets parsed from parts seen before, by the part's packed bytes (exact, not a hash).
+_PARSED: OrderedDict[tuple[object, ...], _Sheet] = OrderedDict()
+_PARSED_KEPT = 32
+
+
 class _Sheet(NamedTuple):
-    values: SheetValues  # valued cells by address
+    rows: dict[int, list[tuple[int, str, object]]]  # row -> (column, address, value) of each
     last_row: int  # the last row holding a value
     merges: tuple[tuple[int, int, int, int, str], ...]  # merged ranges: corners and text
+
+
+@lru_cache(maxsize=16384)
+def _row_and_column(coordinate: str) -> tuple[int, int]:
+    """'B8' -> (8, 2); cached, since every workbook of a template fills the same cells."""
+    match = _CELL.fullmatch(coordinate)
+    if match is None:
+        raise ValueError(coordinate)  # not from our parsers: the sheet is refused
+    return int(match.group(2)), _column_index(match.group(1))
+
+
+def _by_row(values: SheetValues) -> dict[int, list[tuple[int, str, object]]]:
+    """The valued cells row by row, so a block visits only rows and cells that hold one."""
+    rows: dict[int, list[tuple[int, str, object]]] = {}
+    for coordinate, value in values.items():
+        row, column = _row_and_column(coordinate)
+        entries = rows.get(row)
+        if entries is None:
+            rows[row] = [(column, coordinate, value)]
+        else:
+            entries.append((column, coordinate, value))
+    return rows
 
 
 _MERGE = re.compile(
@@ -406,18 +447,7 @@ class FastSource(BlockSource):
         loaded = self._sheets.get(title)
         if loaded is None:
             try:
-                too_large = (
-                    f"Trang «{title}» quá lớn (hơn {MAX_SHEET_PART_BYTES // 1024 // 1024} MB dữ "
-                    "liệu, có thể hàng triệu dòng) so với một sổ tính báo cáo TTHC; hãy kiểm tra "
-                    "lại tệp."
-                )
-                xml = self.package.part(
-                    self.contents.sheets[title], MAX_SHEET_PART_BYTES, too_large
-                )
-                read = None if self.contents.date1904 else self._from_xml(xml)
-                if read is None:
-                    read = self._from_calamine(title, xml)
-                loaded = _Sheet(*read, _merged_ranges(xml))
+                loaded = self._read_sheet(title)
             except (python_calamine.CalamineError, zlib.error, ValueError, OSError) as problem:
                 raise WorkbookUnreadable(CANNOT_OPEN) from problem
             except ElementTree.ParseError as problem:
@@ -425,15 +455,47 @@ class FastSource(BlockSource):
             self._sheets[title] = loaded
         return loaded
 
-    def _from_xml(self, xml: bytes) -> tuple[SheetValues, int] | None:
+    def _read_sheet(self, title: str) -> _Sheet:
+        packed, info = self.package.packed(self.contents.sheets[title])
+        dates = self._date_formats()
+        # A part identical byte for byte to one read before (the Danh mục sheet of every
+        # workbook of a province) gives the same cells: no need to unpack and parse it.
+        key = (packed, info.compress_type, info.file_size, dates, self.contents.date1904)
+        known = _PARSED.get(key)
+        if known is not None:
+            _PARSED.move_to_end(key)
+            return known
+        too_large = (
+            f"Trang «{title}» quá lớn (hơn {MAX_SHEET_PART_BYTES // 1024 // 1024} MB dữ "
+            "liệu, có thể hàng triệu dòng) so với một sổ tính báo cáo TTHC; hãy kiểm tra "
+            "lại tệp."
+        )
+        xml = self.package.inflate(packed, info, MAX_SHEET_PART_BYTES, too_large)
+        strings_used = self._strings.used
+        read = None if self.contents.date1904 else self._from_xml(xml, dates)
+        shareable = read is not None and self._strings.used == strings_used
+        if read is None:
+            read = self._from_calamine(title, xml)
+        values, last_row = read
+        loaded = _Sheet(_by_row(values), last_row, _merged_ranges(xml))
+        if shareable:  # its cells came from this part alone, not from the shared strings
+            _PARSED[key] = loaded
+            if len(_PARSED) > _PARSED_KEPT:
+                _PARSED.popitem(last=False)
+        return loaded
+
+    def _date_formats(self) -> frozenset[int]:
         if self._dates is None:
             styles = self.contents.styles
             if styles is not None and styles in self.package.members:
                 self._dates = _date_styles(self.package.part(styles, MAX_WORKBOOK_PART_BYTES))
             else:
                 self._dates = frozenset()
+        return self._dates
+
+    def _from_xml(self, xml: bytes, dates: frozenset[int]) -> tuple[SheetValues, int] | None:
         try:
-            return sheet_values(xml, self._strings, self._dates)
+            return sheet_values(xml, self._strings, dates)
         except HostileMarkup:
             raise WorkbookUnreadable(CANNOT_OPEN) from None
 
@@ -464,19 +526,21 @@ class FastSource(BlockSource):
         if area is None:
             self.broken(name, f"trỏ tới vùng «{match.group('cells')}» không hợp lệ")
             return None
-        values, sheet_rows, merges = self._sheet(title)
+        by_row, sheet_rows, merges = self._sheet(title)
         first_col, first_row, last_col, last_row = area
         # Rows past the sheet's last one hold nothing: a name reaching far beyond them is
         # cut there (keeping one row) rather than made into a million empty cells.
         last_row = min(last_row, max(first_row, sheet_rows))
-        get = values.get
         rows: list[list[Cell]] = []
-        for coordinates in _coordinates(first_col, first_row, last_col, last_row):
+        for number, coordinates in enumerate(
+            _coordinates(first_col, first_row, last_col, last_row), first_row
+        ):
             row = list(_blank_row(coordinates))
-            for index, coordinate in enumerate(coordinates):
-                value = get(coordinate)
-                if value is not None:
-                    row[index] = _new_cell(Cell, (coordinate, value, UNKNOWN, *_CELL_DEFAULTS))
+            for column, coordinate, value in by_row.get(number, ()):
+                if first_col <= column <= last_col:
+                    row[column - first_col] = _new_cell(
+                        Cell, (coordinate, value, UNKNOWN, *_CELL_DEFAULTS)
+                    )
             rows.append(row)
         if merges:
             _hide_merged(rows, (first_col, first_row, last_col, last_row), merges)
