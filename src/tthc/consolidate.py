@@ -230,22 +230,33 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
     found: list[Path] = []
     seen: set[Path] = set()
     for path in paths:
-        if path.is_dir():
-            inside = sorted(
-                p
-                for p in path.iterdir()
-                if p.suffix.lower() in WORKBOOK_SUFFIXES
-                and not p.name.startswith("~$")
-                and p.is_file()
-            )
-        else:
-            inside = [path]
-        for item in inside:
-            identity = item.resolve()
+        inside = _workbooks_in(path) if path.is_dir() else [(path, path.resolve())]
+        for item, identity in inside:
             if identity not in seen:
                 seen.add(identity)
                 found.append(item)
     return found
+
+
+def _workbooks_in(folder: Path) -> list[tuple[Path, Path]]:
+    """A folder's workbooks, sorted by name, each with the real path that identifies it.
+
+    The folder is resolved once; only a link inside it is resolved on its own (a
+    province's folder holds thousands of files, and resolving each costs three calls).
+    """
+    real_folder = folder.resolve()
+    inside = []
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            name = entry.name
+            if Path(name).suffix.lower() not in WORKBOOK_SUFFIXES or name.startswith("~$"):
+                continue
+            if not entry.is_file():
+                continue
+            item = folder / name
+            identity = item.resolve() if entry.is_symlink() else real_folder / name
+            inside.append((item, identity))
+    return sorted(inside)
 
 
 def _workers(requested: int | None) -> int:
