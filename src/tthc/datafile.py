@@ -53,6 +53,8 @@ __all__ = [
     "write_report_file",
 ]
 
+EARLIEST_DAY = date(2000, 1, 1)  # the template's data validation: no report is older
+
 FORMAT_NAME = "tthc-report"
 FORMAT_VERSION = 1
 TOTAL_LABEL = "Tổng cộng"
@@ -132,6 +134,20 @@ class _Reader:
     def day(self, raw: object, key: str) -> date | None:
         value, findings = parse_date(raw, Location(key=key))
         self.findings.extend(findings)
+        if value is not None and value < EARLIEST_DAY:
+            # The workbook's own validation asks for a date from 2000 on: an earlier one is
+            # a number typed into a date cell (Excel shows 5 as 05/01/1900), not a period.
+            self.findings.append(
+                Finding(
+                    Severity.ERROR,
+                    "date.invalid",
+                    f"Ngày {value:%d/%m/%Y} trước năm 2000 nên không thể là ngày của báo cáo; "
+                    "có lẽ một con số đã được gõ vào ô ngày (Excel hiểu số 5 là ngày "
+                    "05/01/1900). Hãy nhập lại ngày, ví dụ 31/3/2026.",
+                    Location(key=key),
+                )
+            )
+            return None
         return value
 
     def choice(self, raw: object, options: dict[str, Any], key: str, default: Any) -> Any:
@@ -338,7 +354,7 @@ def _read_catalogue(reader: _Reader, raw: object, unit: Unit | None) -> Catalogu
 
 
 def _read_counts(
-    reader: _Reader, data: dict, key: str, field: str
+    reader: _Reader, data: dict, key: str, field: str | None
 ) -> tuple[Counts, dict[int, int]]:
     allowed = ("field", *(c.key for c in INPUT_COLUMNS), *(c.key for c in DERIVED_COLUMNS))
     reader.unknown_keys(data, allowed, key)
@@ -379,6 +395,11 @@ def _read_appendix(reader: _Reader, data: dict) -> tuple[tuple[FieldRow, ...], d
         field = raw.get("field")
         if not isinstance(field, str) or not field.strip():
             reader.error(f"{key}.field", "Thiếu tên lĩnh vực.")
+            # Its figures are not counted, but a slip among them is said now, in the
+            # same round as the missing name (blank cells are no news in such a row).
+            scratch = _Reader()
+            _read_counts(scratch, raw, key, None)
+            reader.findings.extend(f for f in scratch.findings if f.severity is Severity.ERROR)
             continue
         field = nfc(field)
         counts, stated = _read_counts(reader, raw, key, field.strip())

@@ -435,7 +435,9 @@ def _read_targets(book: BlockSource, raw: dict, cells: _Cells) -> None:
 
 @dataclass(frozen=True)
 class _GridRow:
-    index: int | None  # position in the data file's rows; None for the Tổng cộng row
+    # Position among the report's rows; -1 for a row without a field name (the loader
+    # leaves it out), None for the Tổng cộng row.
+    index: int | None
     sheet_row: int
     derived: dict[int, tuple[str, Any]]  # column number -> (cell, the value Excel cached)
     sheet: str
@@ -456,6 +458,7 @@ def _read_grid(
         cells.grid_end = (sheet, block.rows[-1][0].row)
         cells.by_key["appendix.rows"] = (sheet, block.first.coordinate)
         total_key = field_key(TOTAL_LABEL)
+        named = 0
         for cells_of_row in block.rows:
             name_cell = cells_of_row[0]
             name = _text(name_cell.value)
@@ -474,6 +477,10 @@ def _read_grid(
             by_number = {2 + offset: cell for offset, cell in enumerate(cells_of_row[:15])}
             index = len(rows)
             row: dict[str, Any] = {"field": name}
+            # The loader leaves a row without a field name out of the report, so the rows
+            # after it sit one place earlier there: the cached-value checks follow that.
+            in_report = -1 if not name else named
+            named += 1 if name else 0
             key = f"appendix.rows[{index}]"
             cells.by_key[f"{key}.field"] = (sheet, name_cell.coordinate)
             derived: dict[int, tuple[str, Any]] = {}
@@ -496,7 +503,7 @@ def _read_grid(
                     findings.append(_overwritten(sheet, cell.coordinate, number, cell.value))
                 else:
                     derived[number] = (cell.coordinate, cell.value)
-            kept.append(_GridRow(index, name_cell.row, derived, sheet))
+            kept.append(_GridRow(in_report, name_cell.row, derived, sheet))
             rows.append(row)
     raw["appendix"] = {"rows": rows}
     total = book.block("TTHC_GRID_TOTAL")
@@ -678,7 +685,7 @@ def _cached_mismatches(loaded: LoadResult, grid_rows: list[_GridRow]) -> Iterato
     for grid_row in grid_rows:
         if grid_row.index is None:
             counts = loaded.report.total
-        elif grid_row.index < len(loaded.report.rows):
+        elif 0 <= grid_row.index < len(loaded.report.rows):
             counts = loaded.report.rows[grid_row.index].counts
         else:
             continue
