@@ -11,9 +11,9 @@ Run from the project root with the package installed (no pytest needed):
    are replaced in the sheet XML by random valid figures, and the package is
    zipped again with the same compression as openpyxl uses. Generation is not
    what is measured.
-2. Times `consolidate()` on the folder (python-calamine reader, a process pool
-   of --workers processes), in a fresh Python process so nothing of the
-   generation lingers in it, and checks that every unit was accepted.
+2. Times `consolidate()` on the folder (the fast reader: sheet XML, calamine for
+   unusual parts; a process pool of --workers processes), in a fresh Python process so
+   nothing of the generation lingers in it, and checks that every unit was accepted.
 3. In the same run, a baseline: the same files read with plain openpyxl
    (`workbook_reader.read_workbook`, which opens each file twice: formulas and
    cached values) and the same checks, in one process. For N above
@@ -320,7 +320,7 @@ def _run(args: argparse.Namespace, folder: Path) -> int:
     assert run["units"] == n and run["set_aside"] == 0, run
     fast_rate = n / run["seconds"]
     print(
-        f"consolidate (calamine, pool):   {run['seconds']:.2f} s for {n} files "
+        f"consolidate (fast reader, pool): {run['seconds']:.2f} s for {n} files "
         f"= {fast_rate:,.0f} files/s"
     )
 
