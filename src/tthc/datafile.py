@@ -10,6 +10,7 @@ becomes a Vietnamese finding that names the key.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -54,6 +55,8 @@ __all__ = [
 ]
 
 EARLIEST_DAY = date(2000, 1, 1)  # the template's data validation: no report is older
+# What openpyxl (and the XML of a cell) cannot hold: C0 controls but tab, line feed, return.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 FORMAT_NAME = "tthc-report"
 FORMAT_VERSION = 1
@@ -115,7 +118,29 @@ class _Reader:
         if not isinstance(value, str):
             self.error(f"{key}.{name}", "Giá trị phải là chuỗi chữ.")
             return default
-        return nfc(value).strip()
+        return self.printable(value, f"{key}.{name}" if key else name)
+
+    def printable(self, value: str, key: str, *, strip: bool = True) -> str:
+        """NFC text without control characters, which no workbook cell may hold.
+
+        Word's Shift+Enter (U+000B) pasted into a paragraph, or a `_x0007_` escape in a
+        workbook another program wrote, would otherwise pass every check and then stop the
+        writer of the output workbook. Each becomes a space, and staff are told.
+        """
+        text = nfc(value).strip() if strip else nfc(value)
+        if _CONTROL.search(text) is None:
+            return text
+        self.findings.append(
+            Finding(
+                Severity.WARNING,
+                "text.control_character",
+                "Đoạn chữ có ký tự điều khiển không in được (thường do chép từ Word hoặc "
+                "chương trình khác); đã thay bằng dấu cách.",
+                Location(key=key),
+            )
+        )
+        cleaned = _CONTROL.sub(" ", text)
+        return cleaned.strip() if strip else cleaned
 
     def flag(self, data: Mapping[str, Any], name: str, key: str, default: bool) -> bool:
         value = data.get(name, default)
@@ -129,7 +154,10 @@ class _Reader:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             self.error(f"{key}.{name}" if key else name, "Giá trị phải là danh sách các chuỗi chữ.")
             return ()
-        return tuple(nfc(v).strip() for v in value if v.strip())
+        where = f"{key}.{name}" if key else name
+        return tuple(
+            self.printable(v, f"{where}[{index}]") for index, v in enumerate(value) if v.strip()
+        )
 
     def day(self, raw: object, key: str) -> date | None:
         value, findings = parse_date(raw, Location(key=key))
@@ -401,7 +429,8 @@ def _read_appendix(reader: _Reader, data: dict) -> tuple[tuple[FieldRow, ...], d
             _read_counts(scratch, raw, key, None)
             reader.findings.extend(f for f in scratch.findings if f.severity is Severity.ERROR)
             continue
-        field = nfc(field)
+        # Not stripped: stray spaces are the catalogue's to report and mend.
+        field = reader.printable(field, f"{key}.field", strip=False)
         counts, stated = _read_counts(reader, raw, key, field.strip())
         rows.append(FieldRow(field, counts, stated))
     stated_total: dict[int, int] = {}
