@@ -1,23 +1,22 @@
-"""Reading many filled workbooks fast: named blocks through python-calamine.
+"""Reading many filled workbooks fast: named blocks straight from the sheet XML.
 
 A province consolidates the workbooks of its communes: thousands of files
-where openpyxl needs tens of milliseconds each. python-calamine parses a
-sheet in about a millisecond but knows nothing of defined names, so this
-source reads them itself from `xl/workbook.xml` (a small part, size-capped,
-parsed with the standard library: expat resolves no external entity and
-refuses entity expansion bombs) and hands the same `read_blocks` the same
-`Block`s as openpyxl would.
+where openpyxl needs tens of milliseconds each. This source reads the defined
+names from `xl/workbook.xml` (a small part, size-capped, parsed with the standard
+library: expat resolves no external entity and refuses entity expansion bombs)
+and each sheet's cell values with `sheet_xml` (python-calamine for a part of
+unusual shape), and hands the same `read_blocks` the same `Block`s as openpyxl
+would.
 
-calamine gives each cell's value only (for a formula: the value last cached by
-the program that saved the file, none for a file openpyxl saved), never the
-formula text: cells carry `formula=UNKNOWN`, so the reader does not look for
-numbers typed over formulas and cross-checks cached values where there are
-some. calamine reads a cell holding an Excel error (#REF!…) as blank, so each
-sheet's part is also searched for error cells, which the reader must report.
-Numbers come as floats (whole ones are given as ints, as openpyxl does), dates
-as date or datetime objects, both of which `parse_date` takes. Sheets are
-parsed on first use; the Tổng hợp and Báo cáo sheets, which the reader never
-needs, are never parsed.
+It sees values only (for a formula: the value last cached by the program that
+saved the file, none for a file openpyxl saved), never the formula text: cells
+carry `formula=UNKNOWN`, so the reader does not look for numbers typed over
+formulas and cross-checks cached values where there are some. An error cell
+(#REF!…) comes as its text, as openpyxl gives it (on the calamine path, which
+reads it as blank, the part is searched for error cells). Numbers come as ints
+when whole, dates as date or datetime objects, both of which `parse_date` takes;
+cells hidden by a merge are marked. Sheets are parsed on first use; the Tổng hợp
+and Báo cáo sheets, which the reader never needs, are never parsed.
 """
 
 from __future__ import annotations
@@ -43,7 +42,7 @@ from .datafile import LoadResult
 from .findings import Finding, Location, Severity
 from .sheet_xml import HostileMarkup, SheetValues, date_styles, shared_strings, sheet_values
 from .workbook_blocks import UNKNOWN, Block, BlockSource, Cell
-from .workbook_reader import read_blocks
+from .workbook_reader import CANNOT_OPEN, IS_FOLDER, NOT_FOUND, read_blocks
 
 __all__ = [
     "MAX_FILE_BYTES",
@@ -61,13 +60,6 @@ MAX_SHEET_PART_BYTES = 8 * 1024 * 1024
 _MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 
-# The messages of workbook_reader, so both readers tell staff the same thing.
-NOT_FOUND = "Không tìm thấy tệp."
-IS_FOLDER = "Đây là một thư mục, không phải tệp."
-CANNOT_OPEN = (
-    "Không mở được tệp như một sổ tính Excel (.xlsx); tệp hỏng, có mật khẩu hoặc không "
-    "phải sổ tính."
-)
 
 # 'Phụ lục'!$B$8:$Q$49, Sheet1!A1: one area of one sheet.
 _REFERENCE = re.compile(

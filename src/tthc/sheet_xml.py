@@ -203,9 +203,8 @@ def _plain_cells(
     # Every value element ends in `</v>` or `</is>`; those ending `></v>` are empty. So
     # the pass saw every value if it matched all the others (each of its matches has a
     # non-empty `<v>` or an `<is>`): three scans of the part, no parsing.
-    if numbers != xml.count(b"</v>") - xml.count(b"></v>") or len(matches) - numbers != xml.count(
-        b"</is>"
-    ):
+    values_in_part = xml.count(b"</v>") - xml.count(b"></v>")
+    if numbers != values_in_part or len(matches) - numbers != xml.count(b"</is>"):
         return None  # formula cells with cached results, rich text, other markup
     values: SheetValues = {}
     last_row = 0

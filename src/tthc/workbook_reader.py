@@ -24,6 +24,7 @@ from .datafile import LoadResult, load_report
 from .findings import Finding, Location, Severity
 from .grid import INPUT_COLUMNS, column_by_number
 from .model import INDICATOR_CODES
+from .package_guard import TEMPLATE, Refused, check_workbook
 from .parsing import excel_error, is_blank, parse_date
 from .vn_format import format_date_long, format_integer, nfc
 from .workbook_blocks import Block, BlockSource, Cell, OpenpyxlSource
@@ -119,6 +120,15 @@ class _Cells:
         return finding.at(sheet=place[0], cell=place[1])
 
 
+# What staff are told about a file that is no workbook; the fast reader says the same.
+NOT_FOUND = "Không tìm thấy tệp."
+IS_FOLDER = "Đây là một thư mục, không phải tệp."
+CANNOT_OPEN = (
+    "Không mở được tệp như một sổ tính Excel (.xlsx); tệp hỏng, có mật khẩu hoặc không "
+    "phải sổ tính."
+)
+
+
 def _open(path: Path) -> OpenpyxlSource | LoadResult:
     """The workbook for openpyxl, or the finding saying why it is not opened.
 
@@ -126,29 +136,23 @@ def _open(path: Path) -> OpenpyxlSource | LoadResult:
     twice, makes a cell for every cell of a merged range), so `package_guard`
     looks at the bytes first, with the caps of one commune's report workbook.
     """
-    from .package_guard import TEMPLATE, Refused, check_workbook
-
-    cannot_open = (
-        "Không mở được tệp như một sổ tính Excel (.xlsx); tệp hỏng, có mật khẩu hoặc không "
-        "phải sổ tính."
-    )
 
     def problem(message: str) -> LoadResult:
         finding = Finding(Severity.ERROR, "file.unreadable", message, Location(key=path.name))
         return LoadResult(None, (finding,))
 
     if not path.exists():
-        return problem("Không tìm thấy tệp.")
+        return problem(NOT_FOUND)
     if path.is_dir():
-        return problem("Đây là một thư mục, không phải tệp.")
+        return problem(IS_FOLDER)
     try:
-        check_workbook(path, TEMPLATE, cannot_open)
+        check_workbook(path, TEMPLATE, CANNOT_OPEN)
         return OpenpyxlSource.open(path)
     except Refused as refused:
         return problem(str(refused))
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, SyntaxError):
         # SyntaxError: the XML parsers refuse entity expansions ("billion laughs") that way.
-        return problem(cannot_open)
+        return problem(CANNOT_OPEN)
 
 
 def read_workbook(path: Path) -> LoadResult:
