@@ -296,9 +296,11 @@ def test_every_bad_file_is_reported_and_the_batch_goes_on(
     assert str(province / "a-an-binh.xlsx") in duplicate
     assert str(province / "g-an-binh-gui-lai.xlsx") in duplicate
     assert duplicate.startswith("Trùng đơn vị xã An Bình") and "«xã an  bình»" in duplicate
-    # Lock files and other files of the folder are not read at all.
+    # Lock files and other files of the folder are not read at all, but listed with a reason.
     everything = [*done.units, *done.skipped, *done.refused]
     assert not any(i.path.name.startswith("~$") or i.path.suffix == ".txt" for i in everything)
+    assert sorted(item.path.name for item in done.not_read) == ["ghi-chu.txt", "~$a-an-binh.xlsx"]
+    assert done.entries == 11  # every entry of the folder
 
 
 def test_majority_period_wins_over_the_first_file(tmp_path: Path) -> None:
@@ -382,9 +384,10 @@ def test_the_consolidation_workbook(done: Consolidation, tmp_path: Path) -> None
 
     aside = book["Tệp bị bỏ qua"]
     listed = {aside.cell(r, 2).value: aside.cell(r, 3).value for r in range(2, aside.max_row + 1)}
-    assert len(listed) == len(done.skipped) + len(done.refused) == 6
+    assert len(listed) == len(done.skipped) + len(done.refused) + len(done.not_read) == 8
     assert listed[str(done.refused[0].path)] == "Từ chối"
-    assert aside.auto_filter.ref == "A1:E7"
+    assert listed[str(done.not_read[0].path)] == "Không đọc"  # the entries not read, too
+    assert aside.auto_filter.ref == "A1:E9"
 
 
 def test_text_starting_with_equals_stays_text(tmp_path: Path) -> None:

@@ -324,21 +324,38 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_consolidate(args: argparse.Namespace) -> int:
-    from .consolidate import consolidate, consolidation_workbook
+    from .consolidate import accounting, consolidate, consolidation_workbook, scan_inputs
+    from .own_inputs import first_own_input
 
+    target = Path(args.out)
+    # Every entry is looked at first (stat only, nothing opened); the output may be none of
+    # them, even with --force, and an output that exists is refused before any reading.
+    scan = scan_inputs([Path(p) for p in args.inputs], recursive=args.recursive)
+    if os.path.lexists(target):
+        same = first_own_input(target, scan.paths())
+        if same is not None:
+            named = "" if str(same) == str(target) else f" (chính là tệp {same})"
+            where = ", ở ngoài thư mục đang tổng hợp" if scan.folders else ""
+            raise UsageProblem(
+                f"Tệp kết quả {target} là một tệp đầu vào của lần tổng hợp này{named}; không "
+                f"ghi đè tệp đầu vào, kể cả khi có --force. Hãy chọn tên khác bằng -o{where}."
+            )
+        if not args.force:
+            raise UsageProblem(f"Tệp {target} đã có; thêm --force để ghi đè hoặc chọn tên khác.")
     # The progress bar is for a person watching a long run, not for logs and pipes.
     progress = sys.stderr.isatty()
-    done = consolidate([Path(p) for p in args.inputs], workers=args.workers, progress=progress)
-    for item in (*done.skipped, *done.refused):
+    done = consolidate(scan, workers=args.workers, progress=progress)
+    for item in (*done.skipped, *done.refused, *done.not_read):
         _out(f"Bỏ qua {item.path}: {item.reason}")
     if not done.units:
+        _out(accounting(done))
         _err("Không có sổ tính nào dùng được nên chưa ghi tệp tổng hợp.")
         return EXIT_UNUSABLE
-    target = Path(args.out)
     _write(target, workbook_bytes(consolidation_workbook(done)), overwrite=args.force)
     _out(f"Đã tổng hợp {len(done.units)} đơn vị.")
     _out(f"Đã ghi: {target}")
-    return EXIT_FINDINGS if (done.skipped or done.refused) else EXIT_OK
+    _out(accounting(done))
+    return EXIT_FINDINGS if (done.skipped or done.refused or done.not_read) else EXIT_OK
 
 
 def cmd_dossiers(args: argparse.Namespace) -> int:
@@ -574,7 +591,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="tổng hợp sổ tính của nhiều đơn vị cùng kỳ",
         description="Cộng số liệu của nhiều đơn vị cùng kỳ theo lĩnh vực, ghi sổ tính tổng "
         "hợp có một dòng cho mỗi đơn vị (chỉ tiêu, đạt/không đạt, lỗi). Tệp hỏng, không phải "
-        "mẫu, khác kỳ hoặc trùng đơn vị được nêu rõ và bỏ qua.",
+        "mẫu, khác kỳ hoặc trùng đơn vị được nêu rõ và bỏ qua; mọi mục trong thư mục (tệp "
+        ".xls/.ods, thư mục con, liên kết hỏng, tệp khoá, tệp ẩn…) đều được kể ra hoặc đếm. "
+        "Tệp kết quả không bao giờ ghi đè một tệp đầu vào.",
     )
     consolidate_parser.add_argument(
         "inputs", nargs="+", metavar="TỆP_HOẶC_THƯ_MỤC", help="sổ tính hoặc thư mục chứa sổ tính"
@@ -587,6 +606,13 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         metavar="SỐ",
         help="số tiến trình đọc song song (mặc định: theo số lõi)",
+    )
+    consolidate_parser.add_argument(
+        "-r",
+        "--recursive",
+        action="store_true",
+        help="đọc cả sổ tính trong các thư mục con (mặc định chỉ đọc các tệp nằm ngay trong "
+        "thư mục, thư mục con được nêu là chưa đọc)",
     )
     _add_force(consolidate_parser)
     consolidate_parser.set_defaults(handler=cmd_consolidate)

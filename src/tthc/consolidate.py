@@ -11,13 +11,35 @@ the unit-wide indicators are `indicator_parts` on the unit's totals, as
 `compute_indicators` gives them; the narrative, which a consolidation does
 not print, is not written. Many files are read in a process pool, in chunks:
 on 2 cores that halves the wall time (see benchmarks/README.md).
+
+Every entry of a folder given is accounted for (`scan_inputs`): read as a
+workbook, or left out with its reason (an .xls or .ods file, a subfolder
+without `recursive`, a dangling link, a FIFO or other special file, a lock
+file, a second name of a file already counted, any other file), or counted
+among the hidden and system files (.DS_Store, Thumbs.db, a temporary file of
+an interrupted write). Entries are told apart by `os.scandir` and `os.stat`
+alone: nothing is opened before it is known to be a regular file.
+
+The workers die with the consolidation that started them, even when it is
+killed with SIGKILL: on Linux the kernel kills them (PR_SET_PDEATHSIG), and
+everywhere a thread in each worker watches the parent and ends the worker
+when it is gone.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import multiprocessing
+import multiprocessing.connection
 import os
+import re
+import signal
+import stat
 import sys
+import threading
+import time
+import zipfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -39,6 +61,7 @@ from .grid import COUNT_COLUMNS, Counts
 from .indicators import indicator_parts, unit_extras
 from .labels import MISSING_TEXT, NONE_AROSE_TEXT, TITLES
 from .model import EXTRA_INPUTS, ExtraValues, FieldRow, Period
+from .os_messages import os_reason
 from .validation import canonicalise_fields, validate
 from .vn_format import RateRounding, _hundredths, format_period_label
 from .workbook_style import (
@@ -54,11 +77,14 @@ __all__ = [
     "KEY_INDICATORS",
     "Consolidation",
     "KeyIndicator",
+    "Scan",
     "SetAside",
     "UnitResult",
+    "accounting",
     "consolidate",
     "consolidation_workbook",
     "expand_paths",
+    "scan_inputs",
 ]
 
 KEY_INDICATORS: tuple[str, ...] = ("1.1", "1.3", "1.4", "2.1")
@@ -73,6 +99,53 @@ CRASHED = (
     "Tệp làm dừng đột ngột chương trình đọc (tệp hỏng theo cách lạ); hãy mở tệp bằng Excel, "
     "lưu lại rồi gửi lại."
 )
+# Why an entry of a folder is not read (one sentence each, as the reader's reasons are).
+OTHER_SPREADSHEETS = (".xls", ".xlsb", ".xlt", ".xltx", ".xltm", ".ods", ".ots", ".fods")
+UNSUPPORTED = (
+    "Định dạng {suffix} chưa được hỗ trợ: hãy mở bằng Excel hoặc LibreOffice và lưu thành .xlsx."
+)
+SUBFOLDER = "Thư mục con, chưa đọc (thêm --recursive để đọc cả thư mục con)."
+DANGLING = "Liên kết tới tệp không còn."
+LINK_LOOP = "Liên kết vòng (liên kết trỏ về chính nó), không trỏ tới tệp nào."
+SPECIAL = "Không phải tệp thông thường ({kind}); tệp không được mở."
+NOT_WORKBOOK = "Không phải sổ tính (chỉ đọc tệp .xlsx, .xlsm)."
+EXCEL_LOCK = (
+    "Tệp khoá của Excel đang mở sổ tính: có sổ tính trong thư mục đang mở trong Excel, hãy "
+    "lưu và đóng sổ tính rồi chạy lại (nếu không ai mở thì có thể xoá tệp này)."
+)
+LIBREOFFICE_LOCK = (
+    "Tệp khoá của LibreOffice đang mở sổ tính «{name}»: hãy lưu và đóng sổ tính rồi chạy lại "
+    "(nếu không ai mở thì có thể xoá tệp này)."
+)
+SAME_FILE = "Cùng một tệp với «{first}», đã tính một lần."
+SAME_FOLDER = "Thư mục đã đọc (cùng thư mục với «{first}», có thể qua liên kết vòng)."
+TOO_DEEP = "Thư mục lồng quá sâu (hơn {depth} cấp), chưa đọc."
+CONSOLIDATION_FILE = (
+    "Sổ tính tổng hợp (do lệnh tthc consolidate tạo), không phải sổ tính của một đơn vị."
+)
+# Hidden and system files: counted apart, never read.
+HIDDEN = "Tệp ẩn."
+SYSTEM_FILE = "Tệp hệ thống của Windows hoặc macOS, không phải sổ tính."
+MAC_RESOURCE = "Tệp phụ do macOS tạo (bắt đầu bằng «._»), không phải sổ tính."
+TEMPORARY = "Tệp tạm của một lần ghi bị ngắt giữa chừng (có thể xoá)."
+SYSTEM_NAMES = frozenset(
+    {
+        ".ds_store",
+        "thumbs.db",
+        "ehthumbs.db",
+        "ehthumbs_vista.db",
+        "desktop.ini",
+        "icon\r",
+        "$recycle.bin",
+        "system volume information",
+    }
+)
+_TEMPORARY_NAME = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")  # safe_write's ".TongHop.xlsx.k3j…tmp"
+_HIDDEN_ATTRIBUTES = 0x2 | 0x4  # Windows: FILE_ATTRIBUTE_HIDDEN, FILE_ATTRIBUTE_SYSTEM
+MAX_DEPTH = 64
+# How often a worker looks whether its parent is still there (the portable fallback).
+WATCH_SECONDS = 0.5
+_PR_SET_PDEATHSIG = 1
 
 
 @dataclass(frozen=True)
@@ -124,10 +197,18 @@ class Consolidation:
     rows: tuple[FieldRow, ...]  # per field, summed over the units, first-appearance order
     extras: ExtraValues  # summed where every unit has the value, else None
     period: Period | None  # the period of the consolidation (None without units)
+    not_read: tuple[SetAside, ...] = ()  # entries not read: an .xls, a subfolder, a lock file…
+    hidden: tuple[SetAside, ...] = ()  # hidden and system files, counted apart
 
     @property
     def total(self) -> Counts:
         return Counts.total(row.counts for row in self.rows)
+
+    @property
+    def entries(self) -> int:
+        """Every entry looked at; each is a unit, skipped, refused, not read or hidden."""
+        parts = (self.units, self.skipped, self.refused, self.not_read, self.hidden)
+        return sum(len(part) for part in parts)
 
 
 @dataclass(frozen=True)
@@ -221,42 +302,217 @@ def _read_chunk(paths: Sequence[Path]) -> list[_Read]:
 # --- the batch -------------------------------------------------------------------------------
 
 
-def expand_paths(paths: Iterable[Path]) -> list[Path]:
-    """Files as given; a folder gives its .xlsx/.xlsm files, sorted by name.
+@dataclass(frozen=True)
+class Scan:
+    """What the paths given hold: the workbooks to read, and every other entry with its reason.
 
-    Excel's lock files ("~$Bao cao.xlsx", present while a workbook is open) are
-    not workbooks and are left out; a file named twice is read once.
+    Nothing is opened to tell: only `os.scandir` and `os.stat`, so a FIFO or a
+    socket in a folder is named, never read (opening a FIFO waits for ever).
     """
-    found: list[Path] = []
-    seen: set[Path] = set()
+
+    files: tuple[Path, ...]  # to read, in order: files given, then each folder's by name
+    not_read: tuple[SetAside, ...]  # left out with a reason, never opened
+    hidden: tuple[SetAside, ...]  # hidden and system files: counted apart, never opened
+    folders: tuple[Path, ...]  # the folders looked into
+
+    @property
+    def entries(self) -> int:
+        return len(self.files) + len(self.not_read) + len(self.hidden)
+
+    def paths(self) -> Iterator[Path]:
+        """Every path given or found: none of them may be written over (see `own_inputs`)."""
+        yield from self.folders
+        yield from self.files
+        for item in (*self.not_read, *self.hidden):
+            yield item.path
+
+
+def expand_paths(paths: Iterable[Path], *, recursive: bool = False) -> list[Path]:
+    """The workbooks to read: files as given, a folder's .xlsx/.xlsm files sorted by name.
+
+    See `scan_inputs` for what is left out and why; a file named twice is read once.
+    """
+    return list(scan_inputs(paths, recursive=recursive).files)
+
+
+def scan_inputs(paths: Iterable[Path], *, recursive: bool = False) -> Scan:
+    """Every entry of the paths given, each read as a workbook or set aside with its reason.
+
+    A folder gives its entries in name order; with `recursive` its subfolders too
+    (each folder once, whatever links lead to it), else each subfolder is named as
+    not read. A file reached twice (named twice, a link, a hard link) is read once
+    and the second name is listed. A file given by name is read whatever its
+    suffix (the reader then says what it is), unless it is not a regular file, an
+    .xls/.ods workbook or a lock file.
+    """
+    scanner = _Scanner(recursive)
     for path in paths:
-        inside = _workbooks_in(path) if path.is_dir() else [(path, path.resolve())]
-        for item, identity in inside:
-            if identity not in seen:
-                seen.add(identity)
-                found.append(item)
-    return found
+        scanner.given(Path(path))
+    return Scan(
+        tuple(scanner.files), tuple(scanner.not_read), tuple(scanner.hidden), tuple(scanner.folders)
+    )
 
 
-def _workbooks_in(folder: Path) -> list[tuple[Path, Path]]:
-    """A folder's workbooks, sorted by name, each with the real path that identifies it.
+Identity = tuple[int, int] | str
 
-    The folder is resolved once; only a link inside it is resolved on its own (a
-    province's folder holds thousands of files, and resolving each costs three calls).
-    """
-    real_folder = folder.resolve()
-    inside = []
-    with os.scandir(folder) as entries:
+
+def _identity(status: os.stat_result, path: Path) -> Identity:
+    """Device and inode: one file under any name (a link, a hard link, another case)."""
+    if status.st_ino:
+        return (status.st_dev, status.st_ino)
+    with contextlib.suppress(OSError):  # Windows: DirEntry.stat() has no inode
+        full = os.stat(path)
+        if full.st_ino:
+            return (full.st_dev, full.st_ino)
+    return os.path.normcase(os.path.realpath(path))
+
+
+def _special(mode: int) -> str:
+    """What a file that is neither a regular file nor a folder is, in Vietnamese."""
+    if stat.S_ISFIFO(mode):
+        return "đường ống FIFO"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "tệp thiết bị"
+    return "loại tệp đặc biệt"
+
+
+def _hidden_reason(name: str, entry: os.DirEntry[str]) -> str | None:
+    """Why an entry is a hidden or system file, or None when it is not one."""
+    folded = name.casefold()
+    if folded in SYSTEM_NAMES:
+        return SYSTEM_FILE
+    if name.startswith("._"):
+        return MAC_RESOURCE
+    if name.startswith("."):
+        return TEMPORARY if _TEMPORARY_NAME.match(folded) else HIDDEN
+    if os.name == "nt":  # the hidden or system attribute (free on Windows: no extra call)
+        with contextlib.suppress(OSError):
+            attributes = getattr(entry.stat(follow_symlinks=False), "st_file_attributes", 0)
+            if attributes & _HIDDEN_ATTRIBUTES:
+                return HIDDEN
+    return None
+
+
+def _by_name(name: str) -> str | None:
+    """Why a regular file is not read, from its name alone, or None to read it."""
+    if name.startswith("~$"):
+        return EXCEL_LOCK
+    if name.startswith(".~lock.") and name.endswith("#"):
+        return LIBREOFFICE_LOCK.format(name=name[len(".~lock.") : -1])
+    suffix = Path(name).suffix.lower()
+    if suffix in OTHER_SPREADSHEETS:
+        return UNSUPPORTED.format(suffix=suffix)
+    return None
+
+
+class _Scanner:
+    """The walk of `scan_inputs`: what was found so far, and which files and folders were seen."""
+
+    def __init__(self, recursive: bool) -> None:
+        self.recursive = recursive
+        self.files: list[Path] = []
+        self.not_read: list[SetAside] = []
+        self.hidden: list[SetAside] = []
+        self.folders: list[Path] = []
+        self.seen_files: dict[Identity, Path] = {}
+        self.seen_folders: dict[Identity, Path] = {}
+
+    def _leave(self, path: Path, reason: str) -> None:
+        self.not_read.append(SetAside(path, reason))
+
+    def _unreachable(self, path: Path, problem: OSError, *, link: bool) -> None:
+        if isinstance(problem, FileNotFoundError) and link:
+            self._leave(path, DANGLING)
+        elif problem.errno == errno.ELOOP:
+            self._leave(path, LINK_LOOP)
+        elif isinstance(problem, FileNotFoundError):
+            self._leave(path, "Tệp đã bị xoá hoặc đổi tên trong lúc đọc thư mục.")
+        else:
+            self._leave(path, f"Không xem được tệp: {os_reason(problem)}.")
+
+    def given(self, path: Path) -> None:
+        """A path from the command line: a folder to look into, or a file to read."""
+        try:
+            status = os.stat(path)
+        except OSError as problem:
+            if isinstance(problem, FileNotFoundError) and not os.path.islink(path):
+                self.files.append(path)  # the reader says «Không tìm thấy tệp.»
+            else:
+                self._unreachable(path, problem, link=os.path.islink(path))
+            return
+        if stat.S_ISDIR(status.st_mode):
+            self._folder(path, status, 0)
+        elif not stat.S_ISREG(status.st_mode):
+            self._leave(path, SPECIAL.format(kind=_special(status.st_mode)))
+        elif (reason := _by_name(path.name)) is not None:
+            self._leave(path, reason)
+        else:
+            self._file(path, status)
+
+    def _file(self, path: Path, status: os.stat_result) -> None:
+        identity = _identity(status, path)
+        first = self.seen_files.get(identity)
+        if first is not None:
+            self._leave(path, SAME_FILE.format(first=first))
+            return
+        self.seen_files[identity] = path
+        self.files.append(path)
+
+    def _folder(self, folder: Path, status: os.stat_result, depth: int) -> None:
+        identity = _identity(status, folder)
+        first = self.seen_folders.get(identity)
+        if first is not None:
+            self._leave(folder, SAME_FOLDER.format(first=first))
+            return
+        self.seen_folders[identity] = folder
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError as problem:
+            reason = (
+                "không có quyền mở thư mục"
+                if isinstance(problem, PermissionError)
+                else os_reason(problem)
+            )
+            self._leave(folder, f"Không đọc được danh sách tệp trong thư mục: {reason}.")
+            return
+        self.folders.append(folder)
         for entry in entries:
-            name = entry.name
-            if Path(name).suffix.lower() not in WORKBOOK_SUFFIXES or name.startswith("~$"):
-                continue
-            if not entry.is_file():
-                continue
-            item = folder / name
-            identity = item.resolve() if entry.is_symlink() else real_folder / name
-            inside.append((item, identity))
-    return sorted(inside)
+            self._entry(folder, entry, depth)
+
+    def _entry(self, folder: Path, entry: os.DirEntry[str], depth: int) -> None:
+        name = entry.name
+        path = folder / name
+        reason = _by_name(name) if name.startswith(("~$", ".~lock.")) else None
+        if reason is not None:  # a lock file says a workbook is open: not to be hidden
+            self._leave(path, reason)
+            return
+        hidden = _hidden_reason(name, entry)
+        if hidden is not None:
+            self.hidden.append(SetAside(path, hidden))
+            return
+        try:
+            status = entry.stat()  # follows a link; a stat, never an open
+        except OSError as problem:
+            self._unreachable(path, problem, link=entry.is_symlink())
+            return
+        if stat.S_ISDIR(status.st_mode):
+            if not self.recursive:
+                self._leave(path, SUBFOLDER)
+            elif depth + 1 > MAX_DEPTH:
+                self._leave(path, TOO_DEEP.format(depth=MAX_DEPTH))
+            else:
+                self._folder(path, status, depth + 1)
+        elif not stat.S_ISREG(status.st_mode):
+            self._leave(path, SPECIAL.format(kind=_special(status.st_mode)))
+        elif (reason := _by_name(name)) is not None:
+            self._leave(path, reason)
+        elif Path(name).suffix.lower() in WORKBOOK_SUFFIXES:
+            self._file(path, status)
+        else:
+            self._leave(path, NOT_WORKBOOK)
 
 
 def _workers(requested: int | None) -> int:
@@ -275,6 +531,95 @@ def _pool_threshold() -> int:
     return POOL_THRESHOLD if method == "fork" else SPAWN_POOL_THRESHOLD
 
 
+def _ask_for_death_signal() -> None:
+    """Linux: have the kernel send this process SIGKILL when its parent dies."""
+    if not sys.platform.startswith("linux"):
+        return
+    with contextlib.suppress(Exception):  # no libc, no prctl: the watching thread remains
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        no = ctypes.c_ulong(0)
+        libc.prctl(_PR_SET_PDEATHSIG, ctypes.c_ulong(signal.SIGKILL), no, no, no)
+
+
+def _parent_gone(ppid: int, sentinel: int | None, timeout: float) -> bool:
+    """Whether the parent has died: its sentinel is signalled, or this process was re-parented.
+
+    The sentinel (`multiprocessing.parent_process()`) is a pipe whose far end only
+    the parent holds (POSIX) or the parent's process handle (Windows).
+    """
+    if sentinel is not None:
+        try:
+            if multiprocessing.connection.wait([sentinel], timeout):
+                return True
+        except (OSError, ValueError):
+            time.sleep(timeout)
+    else:
+        time.sleep(timeout)
+    return os.name == "posix" and os.getppid() != ppid
+
+
+def _watch_parent(ppid: int, sentinel: int | None) -> None:
+    while not _parent_gone(ppid, sentinel, WATCH_SECONDS):
+        pass
+    os._exit(1)
+
+
+def _worker_start(parent: int, forked: bool) -> None:
+    """A reading process's start: it dies with the consolidation, even one killed by SIGKILL.
+
+    On Linux the kernel kills it (PR_SET_PDEATHSIG); the parent may have died
+    before that was asked, which the parent pid tells. Everywhere, a thread
+    watches the parent and ends the process when the parent is gone. Ctrl-C is
+    the parent's to handle: it stops the pool (`_read_all`).
+    """
+    with contextlib.suppress(Exception):
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    ppid = os.getppid()
+    _ask_for_death_signal()
+    sentinel = getattr(multiprocessing.parent_process(), "sentinel", None)
+    if (os.name == "posix" and forked and ppid != parent) or _parent_gone(ppid, sentinel, 0):
+        os._exit(1)
+    watcher = threading.Thread(
+        target=_watch_parent, args=(ppid, sentinel), name="tthc-parent", daemon=True
+    )
+    watcher.start()
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    """A pool whose workers die with this process (see `_worker_start`)."""
+    context = multiprocessing.get_context()
+    forked = context.get_start_method() == "fork"
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=_worker_start,
+        initargs=(os.getpid(), forked),
+    )
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool at once (Ctrl-C, an error): cancel what waits, kill what runs."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.kill()
+
+
+@contextlib.contextmanager
+def _running(workers: int) -> Iterator[ProcessPoolExecutor]:
+    """A pool shut down normally when done, stopped at once when interrupted."""
+    pool = _pool(workers)
+    try:
+        yield pool
+    except BaseException:
+        _stop(pool)
+        raise
+    pool.shutdown(wait=True)
+
+
 def _read_all(files: list[Path], workers: int, progress: bool) -> Iterator[_Read]:
     bar = None
     try:
@@ -282,7 +627,7 @@ def _read_all(files: list[Path], workers: int, progress: bool) -> Iterator[_Read
             size = max(1, min(MAX_CHUNK, len(files) // (workers * CHUNKS_PER_WORKER)))
             chunks = [files[i : i + size] for i in range(0, len(files), size)]
             done = 0
-            with ProcessPoolExecutor(max_workers=workers) as pool:
+            with _running(workers) as pool:
                 results = pool.map(_read_chunk, chunks)  # workers start here, before any thread
                 bar = _bar(len(files), progress)
                 try:
@@ -314,11 +659,12 @@ def _isolated(files: list[Path]) -> Iterator[_Read]:
     Only used after a worker died, which a Python exception never causes: slow and rare.
     """
     for path in files:
-        with ProcessPoolExecutor(max_workers=1) as pool:
+        with _running(1) as pool:
             try:
-                yield pool.submit(_read_one, path).result()
+                read = pool.submit(_read_one, path).result()
             except BrokenProcessPool:
-                yield _Read(path, SetAside(path, CRASHED))
+                read = _Read(path, SetAside(path, CRASHED))
+        yield read  # outside the pool: the consumer may stop here
 
 
 def _bar(total: int, progress: bool) -> Any:
@@ -368,28 +714,60 @@ class _PeriodSum:
             self.extras[key] = None if value is None or so_far is None else so_far + value
 
 
+def _is_consolidation_workbook(path: Path) -> bool:
+    """Whether a workbook that is not the template is one `consolidation_workbook` wrote.
+
+    A consolidation written into the folder it sums is in the folder at the next
+    run: it is named for what it is, not as a foreign workbook. Its title and
+    sheets tell, read from the package's small parts only (never more than 1 MB).
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = []
+            for name in ("docProps/core.xml", "xl/workbook.xml"):
+                with contextlib.suppress(KeyError), archive.open(name) as part:
+                    parts.append(part.read(1_000_000).decode("utf-8", "replace"))
+    except Exception:  # not a zip, a zip bomb's header, anything: not ours
+        return False
+    text = "".join(parts)
+    sheets = all(f'name="{sheet}"' in text for sheet in (UNITS_SHEET, GRID_SHEET, SET_ASIDE_SHEET))
+    return sheets or f">{WORKBOOK_TITLE}<" in text
+
+
 def consolidate(
-    paths: Sequence[Path], *, workers: int | None = None, progress: bool = False
+    paths: Sequence[Path] | Scan,
+    *,
+    workers: int | None = None,
+    progress: bool = False,
+    recursive: bool = False,
 ) -> Consolidation:
     """Read every workbook, check each unit, sum those without errors.
 
-    `paths` are files or folders (a folder's .xlsx/.xlsm files, sorted). The
+    `paths` are files or folders (a folder's .xlsx/.xlsm files, sorted; with
+    `recursive`, its subfolders' too), or what `scan_inputs` found in them; every
+    other entry is listed in `not_read` or `hidden`, with its reason. The
     period is the one most units report (a unit sent twice counts once; the
     period seen first wins a tie); a unit of another period is refused, and so
     is a unit already taken from an earlier file (same kind and name).
     `workers`: the number of processes (default: the usable CPUs; 1 reads in
     this process).
     """
-    files = expand_paths(paths)
+    scan = paths if isinstance(paths, Scan) else scan_inputs(paths, recursive=recursive)
+    files = list(scan.files)
     skipped: list[SetAside] = []
     by_period: dict[Period, _PeriodSum] = {}
     for index, read in enumerate(_read_all(files, _workers(workers), progress)):
         if read.problem is not None or read.result is None:
-            skipped.append(read.problem or SetAside(read.path, "Không đọc được tệp."))
+            aside = read.problem or SetAside(read.path, "Không đọc được tệp.")
+            if not aside.details and _is_consolidation_workbook(read.path):
+                aside = SetAside(read.path, CONSOLIDATION_FILE)
+            skipped.append(aside)
             continue
         by_period.setdefault(read.result.period, _PeriodSum()).add(index, read)
     if not by_period:
-        return Consolidation((), tuple(skipped), (), (), ExtraValues(), None)
+        return Consolidation(
+            (), tuple(skipped), (), (), ExtraValues(), None, scan.not_read, scan.hidden
+        )
     period, chosen = max(by_period.items(), key=lambda item: len(item[1].taken))
     refused = [(index, aside) for index, _result, aside in chosen.duplicates]
     for other, lost in by_period.items():
@@ -409,7 +787,23 @@ def consolidate(
         rows=tuple(FieldRow(name, counts) for name, counts in chosen.rows.values()),
         extras=ExtraValues(**{key: chosen.extras.get(key) for key, _label in EXTRA_INPUTS}),
         period=period,
+        not_read=scan.not_read,
+        hidden=scan.hidden,
     )
+
+
+def accounting(c: Consolidation) -> str:
+    """The last line a consolidation prints: every entry looked at, and what became of it."""
+    parts = [f"{len(c.units)} đã cộng"]
+    for items, what in (
+        (c.skipped, "không dùng được (tệp hỏng, không đúng mẫu hoặc còn lỗi)"),
+        (c.refused, "từ chối (khác kỳ hoặc trùng đơn vị)"),
+        (c.not_read, "không đọc (không phải sổ tính .xlsx, .xlsm hoặc không đọc được, xem trên)"),
+        (c.hidden, "tệp ẩn, tệp hệ thống"),
+    ):
+        if items:
+            parts.append(f"{len(items)} {what}")
+    return f"Tổng cộng {c.entries} mục: {', '.join(parts)}."
 
 
 def _capital(text: str) -> str:
@@ -425,6 +819,7 @@ def _period(period: Period) -> str:
 UNITS_SHEET = "Các đơn vị"
 GRID_SHEET = "Phụ lục tổng hợp"
 SET_ASIDE_SHEET = "Tệp bị bỏ qua"
+WORKBOOK_TITLE = "Tổng hợp báo cáo kết quả giải quyết thủ tục hành chính"
 RATE_FORMAT = "0.00%"
 COUNT_FORMAT = "#,##0"
 
@@ -498,7 +893,7 @@ def _units_sheet(workbook: Workbook, c: Consolidation) -> None:
                 "" if indicator.verdict is None else "Đạt" if indicator.verdict else "Không đạt"
             )
             values += [_shown_rate(indicator, unit.rate_rounding), verdict]
-        values += [unit.late, unit.pending_overdue, unit.errors, unit.warnings, str(unit.path)]
+        values += [unit.late, unit.pending_overdue, unit.errors, unit.warnings, _shown(unit.path)]
         _write_row(sheet, index + 1, values, formats)
     last = max(1, len(c.units)) + 1
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{last}"
@@ -588,12 +983,17 @@ def _set_aside_sheet(workbook: Workbook, c: Consolidation) -> None:
     headers = ("STT", "Tệp", "Xử lý", "Lý do", "Chi tiết")
     for column, text in enumerate(headers, 1):
         style_header(sheet.cell(1, column, text))
-    items = [("Bỏ qua", s) for s in c.skipped] + [("Từ chối", r) for r in c.refused]
+    items = [
+        *(("Bỏ qua", item) for item in c.skipped),
+        *(("Từ chối", item) for item in c.refused),
+        *(("Không đọc", item) for item in c.not_read),
+        *(("Tệp ẩn", item) for item in c.hidden),
+    ]
     for index, (what, item) in enumerate(items, 1):
         details = "\n".join(item.details)
         if len(details) > 32_000:  # an Excel cell holds 32.767 characters
             details = details[:32_000] + "\n…"
-        _write_row(sheet, index + 1, (index, str(item.path), what, item.reason, details), {})
+        _write_row(sheet, index + 1, (index, _shown(item.path), what, item.reason, details), {})
         for column in (4, 5):
             sheet.cell(index + 1, column).alignment = Alignment(vertical="top", wrap_text=True)
     sheet.auto_filter.ref = f"A1:E{max(1, len(items)) + 1}"
@@ -603,6 +1003,12 @@ def _set_aside_sheet(workbook: Workbook, c: Consolidation) -> None:
     _print_setup(sheet, "1:1")
 
 
+def _shown(path: Path) -> str:
+    """A path as a cell can hold it: a name's undecodable bytes and control characters shown."""
+    text = str(path).encode("utf-8", "replace").decode("utf-8")  # lone surrogates become "?"
+    return "".join(c if c >= " " or c == "\t" else "\ufffd" for c in text)
+
+
 def consolidation_workbook(c: Consolidation) -> Workbook:
     """Các đơn vị (sortable), Phụ lục tổng hợp (the summed grid), Tệp bị bỏ qua."""
     workbook = Workbook()
@@ -610,7 +1016,7 @@ def consolidation_workbook(c: Consolidation) -> Workbook:
     _units_sheet(workbook, c)
     _grid_sheet(workbook, c)
     _set_aside_sheet(workbook, c)
-    workbook.properties.title = "Tổng hợp báo cáo kết quả giải quyết thủ tục hành chính"
+    workbook.properties.title = WORKBOOK_TITLE
     workbook.properties.creator = "tthc"
     workbook.active = 0
     return workbook
