@@ -200,9 +200,12 @@ def test_a_writer_killed_halfway_leaves_the_previous_file_byte_for_byte(
     # What a kill leaves behind is hidden and clearly temporary, never the target's name.
     assert len(left) == 1
     leftover = left[0]
-    assert leftover.name.startswith(f".{name}.") and leftover.name.endswith(".tmp")
+    assert leftover.name.startswith(f".{name}.tthc-") and leftover.name.endswith(".tmp")
     assert leftover.read_bytes() != PREVIOUS
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([name, leftover.name])
+    # The killed writer also leaves its folder lock, with its (now dead) pid in it.
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [name, leftover.name, safe_write.LOCK_NAME]
+    )
 
     # The next write is not confused by the leftover: it still sees the target as existing,
     # replaces exactly the target, and numbers a fresh copy after the target, not the leftover.
@@ -211,7 +214,8 @@ def test_a_writer_killed_halfway_leaves_the_previous_file_byte_for_byte(
     assert free_name(target) == tmp_path / f"{target.stem} (2){target.suffix}"
     write_bytes_atomic(target, b"new", overwrite=True)
     assert target.read_bytes() == b"new"
-    assert temporaries(tmp_path) == [leftover]  # untouched, and no new leftover
+    # It took the dead writer's lock over and removed its debris: the folder is clean again.
+    assert sorted(p.name for p in tmp_path.iterdir()) == [name]
 
 
 def test_a_leftover_temporary_is_not_taken_for_an_output_by_the_cli(

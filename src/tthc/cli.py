@@ -1,9 +1,13 @@
 """The `tthc` command line: the same pipeline as the Excel button, headless.
 
 Exit codes: 0 no errors, 1 the input has errors (findings printed), 2 the
-input or the command cannot be used at all. No traceback ever reaches the
-user: unexpected failures print a Vietnamese message (set TTHC_DEBUG=1 to see
-the traceback while developing).
+input or the command cannot be used at all (an output that would replace one of
+the command's own inputs, even with --force; an output folder another run is
+writing into). No traceback ever reaches the user: unexpected failures print a
+Vietnamese message (set TTHC_DEBUG=1 to see the traceback while developing).
+Standard output closed by its reader (``tthc check x | head -1``) is not a
+failure: the command stops quietly with 141, as a program killed by SIGPIPE
+does in a shell.
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ import json
 import os
 import sys
 import traceback
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import replace
 from pathlib import Path
 
@@ -24,9 +30,16 @@ from .model import Convention, ReportInput, UnitKind
 from .new_month import blank_report, next_month_report, parse_month
 from .office import OfficeUnavailable, find_soffice
 from .os_messages import os_reason
+from .own_inputs import OutputIsInput, is_same_file
 from .pipeline import PipelineResult, run_pipeline
-from .report_files import OutputIsInput, output_stem, write_report_outputs
-from .safe_write import OutputExists, write_bytes_atomic, write_text_atomic
+from .report_files import output_stem, report_targets, write_report_outputs
+from .safe_write import (
+    FolderBusy,
+    OutputExists,
+    folder_lock,
+    write_bytes_atomic,
+    write_text_atomic,
+)
 from .sources import load_input, load_sample, sample_text
 from .word_report import TemplateError
 from .workbook_output import workbook_bytes
@@ -38,18 +51,90 @@ __all__ = ["main", "run"]
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_UNUSABLE = 2
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what a shell reports for `yes | head -1`
+
+# What each input is called when an output would replace it.
+DATA_INPUT = "tệp số liệu đầu vào"
+COMPARE_INPUT = "tệp kỳ trước (--compare)"
+WORD_TEMPLATE_INPUT = "mẫu văn bản Word (--word-template)"
+PREVIOUS_INPUT = "sổ tính tháng trước (--from)"
+WORKBOOK_INPUT = "sổ tính đầu vào"
+ROLLUP_INPUT = "tệp đầu vào"
+ROLLUP_WORKBOOK = "sổ tính của cả kỳ (-o) của lần chạy này"
+IMPORT_INPUT = "sổ tính nguồn"
+DOSSIER_LIST_INPUT = "danh sách hồ sơ đầu vào"
+ALIASES_INPUT = "tệp tên cột (--aliases)"
+
+Inputs = Sequence[tuple[str, "Path | str | None"]]  # (what it is, its path)
 
 
 class UsageProblem(Exception):
     """A command-line value that cannot be used; the message is Vietnamese."""
 
 
+class _OutputStreamFailed(Exception):
+    """Standard output cannot be written (closed by its reader, a full disk): not a bug."""
+
+    def __init__(self, problem: OSError) -> None:
+        super().__init__(str(problem))
+        self.problem = problem
+
+
 def _out(text: str = "") -> None:
-    print(text, flush=True)
+    try:
+        print(text, flush=True)
+    except OSError as problem:  # not an OSError any more: no write handler may misread it
+        raise _OutputStreamFailed(problem) from None
 
 
 def _err(text: str) -> None:
-    print(text, file=sys.stderr, flush=True)
+    with suppress(OSError, ValueError):  # standard error is gone too: nobody is left to tell
+        print(text, file=sys.stderr, flush=True)
+
+
+def _same_file_message(output: Path, role: str, source: Path, *, other: str) -> str:
+    """«Tệp kết quả X trùng với tệp số liệu đầu vào [Y]; không ghi đè …»."""
+    named = "" if str(source) == str(output) else f" {source}"
+    return (
+        f"Tệp kết quả {output} trùng với {role}{named}; không ghi đè tệp đầu vào, kể cả khi "
+        f"có --force. Hãy chọn {other} bằng -o."
+    )
+
+
+def _refuse_own_inputs(outputs: Iterable[Path], inputs: Inputs, *, other: str = "tên khác") -> None:
+    """Never write over a file the command reads, even with --force (raises UsageProblem).
+
+    One rule for every command (`own_inputs.is_same_file`: the same path written
+    another way, a symlink, a hard link, a case-insensitive file system). Called
+    before anything is written, and before the heavy reading wherever the output's
+    name does not depend on what is read.
+    """
+    for output in outputs:
+        for role, source in inputs:
+            if source is not None and source != "" and is_same_file(output, Path(source)):
+                raise UsageProblem(_same_file_message(output, role, Path(source), other=other))
+
+
+def _role_of(same: OutputIsInput, inputs: Inputs) -> str:
+    for role, source in inputs:
+        if source is not None and source != "" and Path(source) == same.source:
+            return role
+    return "tệp đầu vào"
+
+
+@contextmanager
+def _writing_into(folder: Path) -> Iterator[None]:
+    """Hold the folder's lock while a command writes its set of outputs (see safe_write).
+
+    `FolderBusy` goes up to `run`, which says so; the writes in the block explain
+    their own failures.
+    """
+    with ExitStack() as stack:
+        try:
+            stack.enter_context(folder_lock(folder))
+        except OSError as problem:  # the folder itself cannot be made
+            raise UsageProblem(f"Không ghi được vào {folder}: {os_reason(problem)}.") from None
+        yield
 
 
 def _apply_overrides(loaded: LoadResult, args: argparse.Namespace) -> LoadResult:
@@ -104,6 +189,8 @@ def _write(path: Path, data: bytes, *, overwrite: bool) -> None:
     """Write one output, or explain in Vietnamese why not (raises UsageProblem)."""
     try:
         write_bytes_atomic(path, data, overwrite=overwrite)
+    except FolderBusy as busy:
+        raise UsageProblem(str(busy)) from None
     except OutputExists as exists:
         raise UsageProblem(
             f"Tệp {exists} đã có; thêm --force để ghi đè hoặc chọn tên khác."
@@ -123,9 +210,10 @@ def _report_and_write(
     folder: Path,
     *,
     overwrite: bool,
-    source: Path | None,
+    inputs: Inputs,
     word_template: Path | None = None,
     pdf: bool = False,
+    instead: str = "thư mục khác",
 ) -> int:
     if result.findings:
         _print_findings(result.findings)
@@ -137,12 +225,15 @@ def _report_and_write(
             result,
             folder,
             overwrite=overwrite,
-            source=source,
+            sources=[Path(source) for _role, source in inputs if source],
             word_template=word_template,
             pdf=pdf,
         )
     except OutputIsInput as same:
-        _err(f"Tệp kết quả {same} trùng với tệp số liệu đầu vào; hãy chọn thư mục khác bằng -o.")
+        _err(_same_file_message(same.output, _role_of(same, inputs), same.source, other=instead))
+        return EXIT_UNUSABLE
+    except FolderBusy as busy:
+        _err(str(busy))
         return EXIT_UNUSABLE
     except OutputExists as exists:
         _err(f"Tệp {exists} đã có; thêm --force để ghi đè hoặc chọn thư mục khác bằng -o.")
@@ -169,28 +260,44 @@ def _report_and_write(
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    """Read, check, write the set; none of the set may be the input, --compare or the template.
+
+    The names of the set depend on the unit and period read, so the input is read
+    first; the refusal still comes before anything is written.
+    """
     path = Path(args.input)
+    template = Path(args.word_template) if args.word_template else None
+    inputs = [
+        (DATA_INPUT, path),
+        (COMPARE_INPUT, args.compare),
+        (WORD_TEMPLATE_INPUT, template),
+    ]
     result = _run(path, args)
     folder = Path(args.out) if args.out else path.resolve().parent
-    template = Path(args.word_template) if args.word_template else None
     return _report_and_write(
-        result, folder, overwrite=args.force, source=path, word_template=template, pdf=args.pdf
+        result, folder, overwrite=args.force, inputs=inputs, word_template=template, pdf=args.pdf
     )
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    """The bundled sample's report set, data file and workbook, written as one set.
+
+    It reads nothing of the user's, so there is no input to protect; it always
+    replaces its own earlier outputs, under the folder's lock.
+    """
     folder = Path(args.out)
     result = run_pipeline(load_sample())
     pdf = find_soffice() is not None
-    code = _report_and_write(result, folder, overwrite=True, source=None, pdf=pdf)
-    if code != EXIT_OK or result.report is None:
-        return code
-    data = folder / f"{output_stem(result.report, 'SoLieu')}.json"
-    write_text_atomic(data, sample_text(), overwrite=True)
-    _out(f"Đã ghi: {data}")
-    workbook = folder / f"{output_stem(result.report, 'SoLieu')}.xlsx"
-    write_bytes_atomic(workbook, workbook_bytes(build_workbook(result.report)), overwrite=True)
-    _out(f"Đã ghi: {workbook}")
+    with _writing_into(folder):
+        code = _report_and_write(result, folder, overwrite=True, inputs=(), pdf=pdf)
+        if code != EXIT_OK or result.report is None:
+            return code
+        data = folder / f"{output_stem(result.report, 'SoLieu')}.json"
+        write_text_atomic(data, sample_text(), overwrite=True)
+        _out(f"Đã ghi: {data}")
+        workbook = folder / f"{output_stem(result.report, 'SoLieu')}.xlsx"
+        write_bytes_atomic(workbook, workbook_bytes(build_workbook(result.report)), overwrite=True)
+        _out(f"Đã ghi: {workbook}")
     if not pdf:
         _out("Chưa có LibreOffice nên chưa tạo bản PDF; cài LibreOffice rồi chạy lại để có PDF.")
     return EXIT_OK
@@ -233,18 +340,9 @@ def _report_for_new(args: argparse.Namespace) -> tuple[object, dict[str, int] | 
     return report, None
 
 
-def _refuse_own_input(target: Path, *sources: Path | str | None) -> None:
-    """Never write over a file the command reads: the user's data would be gone."""
-    for source in sources:
-        if source and Path(source).exists() and target.resolve() == Path(source).resolve():
-            raise UsageProblem(
-                f"Tệp kết quả {target} trùng với tệp đầu vào; hãy chọn tên khác bằng -o."
-            )
-
-
 def cmd_new(args: argparse.Namespace) -> int:
     target = Path(args.out)
-    _refuse_own_input(target, args.previous, args.data)
+    _refuse_own_inputs([target], [(PREVIOUS_INPUT, args.previous), (DATA_INPUT, args.data)])
     made = _report_for_new(args)
     if isinstance(made, int):
         return made
@@ -260,6 +358,8 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     source = Path(args.input)
+    target = Path(args.out)
+    _refuse_own_inputs([target], [(WORKBOOK_INPUT, source)])
     loaded = (
         read_workbook(source) if source.suffix.lower() in {".xlsx", ".xlsm"} else load_input(source)
     )
@@ -268,8 +368,6 @@ def cmd_export(args: argparse.Namespace) -> int:
     if loaded.report is None:
         return EXIT_UNUSABLE
     text = json.dumps(dump_report(loaded.report), ensure_ascii=False, indent=2) + "\n"
-    target = Path(args.out)
-    _refuse_own_input(target, source)
     _write(target, text.encode("utf-8"), overwrite=args.force)
     _out(f"Đã ghi: {target}")
     return EXIT_OK
@@ -286,8 +384,17 @@ def _valid_report(path: Path) -> ReportInput | None:
 
 
 def cmd_rollup(args: argparse.Namespace) -> int:
+    """The period's workbook at -o and its report set beside it, written as one set.
+
+    None of them may be an input (checked for -o before reading, for the report
+    files, whose names come from what is read, before writing anything), and no
+    report file may be the -o workbook itself.
+    """
     from .rollup import rollup
 
+    target = Path(args.out)
+    inputs: list[tuple[str, Path | str | None]] = [(ROLLUP_INPUT, n) for n in args.inputs]
+    _refuse_own_inputs([target], inputs)
     reports = [_valid_report(Path(name)) for name in args.inputs]
     if any(report is None for report in reports):
         _err("Chưa cộng dồn vì có tệp còn lỗi (xem trên); hãy sửa rồi chạy lại.")
@@ -298,11 +405,24 @@ def cmd_rollup(args: argparse.Namespace) -> int:
     if rolled.report is None:
         _err("Không cộng dồn được các kỳ này (xem trên).")
         return EXIT_UNUSABLE
-    target = Path(args.out)
-    _write(target, workbook_bytes(build_workbook(rolled.report)), overwrite=args.force)
-    _out(f"Đã ghi: {target}")
+    folder = target.resolve().parent
     result = run_pipeline(LoadResult(rolled.report, ()))
-    return _report_and_write(result, target.resolve().parent, overwrite=args.force, source=target)
+    written = [(ROLLUP_WORKBOOK, target), *inputs]
+    if result.ok and result.report is not None:
+        reports_out = report_targets(result.report, folder)
+        _refuse_own_inputs(reports_out, written)
+        if not args.force:
+            for path in (target, *reports_out):
+                if path.exists():
+                    raise UsageProblem(
+                        f"Tệp {path} đã có; thêm --force để ghi đè hoặc chọn tên khác bằng -o."
+                    )
+    with _writing_into(folder):
+        _write(target, workbook_bytes(build_workbook(rolled.report)), overwrite=args.force)
+        _out(f"Đã ghi: {target}")
+        return _report_and_write(
+            result, folder, overwrite=args.force, inputs=written, instead="tên khác"
+        )
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -311,12 +431,13 @@ def cmd_import(args: argparse.Namespace) -> int:
     period = parse_month(args.period)
     if period is None:
         raise UsageProblem(f"Tháng «{args.period}» không hợp lệ; ghi dạng 2026-04 hoặc 04/2026.")
+    target = Path(args.out)
+    _refuse_own_inputs([target], [(IMPORT_INPUT, args.input)])
     report, findings = import_report(Path(args.input), UnitKind(args.kind), args.name, period)
     if findings:
         _print_findings(findings)
     if report is None:
         return EXIT_UNUSABLE
-    target = Path(args.out)
     _write(target, workbook_bytes(build_workbook(report)), overwrite=args.force)
     _out(f"Đã ghi: {target}")
     _out("Hãy mở sổ tính, kiểm tra lại số liệu đã nhập, điền trang Thông tin và Chỉ tiêu.")
@@ -366,6 +487,15 @@ def cmd_dossiers(args: argparse.Namespace) -> int:
     period = parse_month(args.period)
     if period is None:
         raise UsageProblem(f"Tháng «{args.period}» không hợp lệ; ghi dạng 2026-04 hoặc 04/2026.")
+    target = Path(args.out)
+    _refuse_own_inputs(
+        [target],
+        [
+            (DOSSIER_LIST_INPUT, args.input),
+            (PREVIOUS_INPUT, args.previous),
+            (ALIASES_INPUT, args.aliases),
+        ],
+    )
     if args.previous:
         previous = _valid_report(Path(args.previous))
         if previous is None:
@@ -389,7 +519,6 @@ def cmd_dossiers(args: argparse.Namespace) -> int:
     report = replace(base, rows=classified.rows, extras=classified.extras)
     workbook = build_workbook(report)
     add_trace_sheets(workbook, classified.trace, classified.outside)
-    target = Path(args.out)
     _write(target, workbook_bytes(workbook), overwrite=args.force)
     _out(f"Đã đọc {len(listed.records)} hồ sơ; {len(classified.outside)} hồ sơ ngoài kỳ.")
     _out(f"Đã ghi: {target}")
@@ -711,7 +840,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run(argv: list[str] | None = None) -> int:
-    """Parse and dispatch; returns the exit code instead of exiting (for tests)."""
+    """Parse and dispatch; returns the exit code instead of exiting (for tests).
+
+    Standard output closed by its reader (a pipe into `head`) ends the command
+    quietly with `EXIT_BROKEN_PIPE` (141, the shell's code for a program killed by
+    SIGPIPE): nothing was wrong with the input, and the reader has what it wanted.
+    Standard output that cannot be written for another reason (a full disk behind
+    `> file`) is said on standard error, with exit code 2. Either way what is left
+    in the buffer is dropped, so Python's exit does not fail on it again.
+    """
     cli_i18n.install()
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
@@ -728,6 +865,16 @@ def run(argv: list[str] | None = None) -> int:
     except UsageProblem as problem:
         _err(str(problem))
         return EXIT_UNUSABLE
+    except FolderBusy as busy:
+        _err(str(busy))
+        return EXIT_UNUSABLE
+    except (_OutputStreamFailed, BrokenPipeError) as failed:
+        problem = failed.problem if isinstance(failed, _OutputStreamFailed) else failed
+        _drop_standard_output()
+        if isinstance(problem, BrokenPipeError):
+            return EXIT_BROKEN_PIPE
+        _err(f"Không ghi được kết quả ra màn hình hoặc tệp: {os_reason(problem)}.")
+        return EXIT_UNUSABLE
     except KeyboardInterrupt:
         _err("Đã dừng theo yêu cầu.")
         return 130
@@ -740,6 +887,19 @@ def run(argv: list[str] | None = None) -> int:
             "bộ phận hỗ trợ."
         )
         return EXIT_UNUSABLE
+
+
+def _drop_standard_output() -> None:
+    """Point standard output at the null device: the unwritable rest is thrown away."""
+    try:
+        descriptor = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        return  # not a real file (a test's capture): nothing will flush it at exit
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, descriptor)
+    finally:
+        os.close(null)
 
 
 def main() -> int:
