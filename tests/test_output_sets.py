@@ -22,6 +22,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -378,19 +379,24 @@ def _command(*args: str) -> list[str]:
     return [sys.executable, "-m", "tthc", *args]
 
 
+def _check_into(stdout: Any, source: Path) -> subprocess.CompletedProcess[str]:
+    """`tthc check source` in a child whose standard output is `stdout`; stderr captured."""
+    return subprocess.run(
+        _command("check", str(source)),
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=120,
+    )
+
+
 def test_a_closed_standard_output_ends_quietly(tmp_path: Path) -> None:
     """`tthc check x | head -1` after head has gone: no «Lỗi ngoài dự kiến», code 141."""
     source = data_file(tmp_path)
     reader, writer = os.pipe()
     os.close(reader)  # the reader is gone before the first line
     try:
-        done = subprocess.run(
-            _command("check", str(source)),
-            stdout=writer,
-            stderr=subprocess.PIPE,
-            text=True,
-            timeout=120,
-        )
+        done = _check_into(writer, source)
     finally:
         os.close(writer)
     assert done.returncode == 141
@@ -422,13 +428,7 @@ def test_a_pipe_closed_halfway_ends_quietly(tmp_path: Path) -> None:
 def test_a_full_standard_output_is_said_on_standard_error(tmp_path: Path) -> None:
     source = data_file(tmp_path)
     with open("/dev/full", "w") as full:
-        done = subprocess.run(
-            _command("check", str(source)),
-            stdout=full,
-            stderr=subprocess.PIPE,
-            text=True,
-            timeout=120,
-        )
+        done = _check_into(full, source)
     assert done.returncode == 2
     assert done.stderr.startswith("Không ghi được kết quả ra màn hình hoặc tệp: ổ đĩa đã đầy")
     assert "Lỗi ngoài dự kiến" not in done.stderr and "Exception ignored" not in done.stderr

@@ -30,7 +30,7 @@ from .model import Convention, ReportInput, UnitKind
 from .new_month import blank_report, next_month_report, parse_month
 from .office import OfficeUnavailable, find_soffice
 from .os_messages import os_reason
-from .own_inputs import OutputIsInput, is_same_file
+from .own_inputs import OutputIsInput, refuse_own_inputs
 from .pipeline import PipelineResult, run_pipeline
 from .report_files import output_stem, report_targets, write_report_outputs
 from .safe_write import (
@@ -109,10 +109,11 @@ def _refuse_own_inputs(outputs: Iterable[Path], inputs: Inputs, *, other: str = 
     before anything is written, and before the heavy reading wherever the output's
     name does not depend on what is read.
     """
-    for output in outputs:
-        for role, source in inputs:
-            if source is not None and source != "" and is_same_file(output, Path(source)):
-                raise UsageProblem(_same_file_message(output, role, Path(source), other=other))
+    try:
+        refuse_own_inputs(outputs, [source for _role, source in inputs])
+    except OutputIsInput as same:
+        message = _same_file_message(same.output, _role_of(same, inputs), same.source, other=other)
+        raise UsageProblem(message) from None
 
 
 def _role_of(same: OutputIsInput, inputs: Inputs) -> str:

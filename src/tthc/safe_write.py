@@ -317,20 +317,33 @@ def write_bytes_atomic(path: Path, data: bytes, *, overwrite: bool = False) -> N
     if path.exists() and not overwrite:
         raise OutputExists(str(path))
     with folder_lock(path.parent):
-        handle, temporary = tempfile.mkstemp(
-            prefix=temporary_prefix(path), suffix=".tmp", dir=path.parent
-        )
+        temporary = _stage(path, data)
         try:
-            os.chmod(temporary, 0o666 & ~_umask())  # mkstemp's 0600 would hide it from colleagues
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
-                stream.flush()
-                os.fsync(stream.fileno())
             _place(temporary, path, overwrite)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
         _sync_folder(path.parent)
+
+
+def _stage(path: Path, data: bytes) -> str:
+    """`data` on disk in a temporary beside `path` (see `temporary_prefix`); its name.
+
+    The temporary is removed again if the data cannot be written whole.
+    """
+    handle, temporary = tempfile.mkstemp(
+        prefix=temporary_prefix(path), suffix=".tmp", dir=path.parent
+    )
+    try:
+        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp's 0600 would hide it from colleagues
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return temporary
 
 
 def _place(temporary: str, path: Path, overwrite: bool) -> None:
@@ -414,15 +427,7 @@ def write_many_atomic(items: list[tuple[Path, bytes]], *, overwrite: bool = Fals
             locks.enter_context(folder_lock(folder))
         try:
             for path, data in items:
-                handle, temporary = tempfile.mkstemp(
-                    prefix=temporary_prefix(path), suffix=".tmp", dir=path.parent
-                )
-                staged.append((temporary, path))
-                with os.fdopen(handle, "wb") as stream:
-                    stream.write(data)
-                    stream.flush()
-                    os.fsync(stream.fileno())
-                os.chmod(temporary, 0o666 & ~_umask())
+                staged.append((_stage(path, data), path))
             for temporary, path in staged:
                 _place(temporary, path, overwrite)
         except BaseException:
