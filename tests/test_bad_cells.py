@@ -375,6 +375,26 @@ CASES: tuple[Case, ...] = (
         fast=nothing,
     ),
     Case(
+        "formula-deleted-from-a-derived-cell",
+        4,
+        lambda b: b.put(b.grid(HO_TICH, 3), None),
+        lambda b: warning(
+            "cell.formula_missing",
+            b.grid(HO_TICH, 3),
+            "vốn là công thức (3)=(4)+(5)+(6) nhưng đang",
+        ),
+        # Values only: an empty cell is what an uncomputed formula leaves; nothing to tell.
+        fast=nothing,
+    ),
+    Case(
+        "count-typed-as-a-formula-never-computed",
+        4,
+        lambda b: b.put(b.grid(HO_TICH, 4), "=300+43"),
+        lambda b: error(
+            "cell.formula_uncomputed", b.grid(HO_TICH, 4), "chứa công thức «=300+43» nhưng"
+        ),
+    ),
+    Case(
         "typed-over-total",
         4,
         lambda b: b.put(b.total(3), 5),

@@ -40,6 +40,7 @@ from .model import (
     default_targets,
 )
 from .os_messages import os_reason
+from .package_guard import Refused, read_limited
 from .parsing import parse_count, parse_date, parse_optional_count
 from .vn_format import RateRounding, nfc
 
@@ -58,6 +59,9 @@ EARLIEST_DAY = date(2000, 1, 1)  # the template's data validation: no report is 
 # What openpyxl (and the XML of a cell) cannot hold: C0 controls but tab, line feed, return.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
+# A month's data file is about 20 kB; a year of a large commune's catalogue with notes
+# stays far below this.
+MAX_DATA_FILE_BYTES = 20 * 1024 * 1024
 FORMAT_NAME = "tthc-report"
 FORMAT_VERSION = 1
 TOTAL_LABEL = "Tổng cộng"
@@ -559,7 +563,9 @@ def dump_report(report: ReportInput) -> dict[str, Any]:
 def read_report_file(path: Path) -> LoadResult:
     """Read a data file; an unreadable or non-JSON file is a finding, not an exception."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = read_limited(path, MAX_DATA_FILE_BYTES, "một tệp số liệu").decode("utf-8-sig")
+    except Refused as refused:  # a FIFO or device, too large, no right to read
+        return _file_problem(path, str(refused))
     except FileNotFoundError:
         return _file_problem(path, "Không tìm thấy tệp.")
     except IsADirectoryError:

@@ -138,7 +138,14 @@ from pathlib import Path
 from .dossier_model import Channel, Dossier, Status
 from .findings import Finding, Location, Severity
 from .os_messages import os_reason
-from .package_guard import DOSSIER_LIST, Refused, check_workbook, read_capped, too_many_rows
+from .package_guard import (
+    DOSSIER_LIST,
+    Refused,
+    check_workbook,
+    read_capped,
+    read_limited,
+    too_many_rows,
+)
 from .parsing import is_blank, parse_date
 from .vn_format import nfc
 
@@ -281,11 +288,11 @@ def load_aliases(
         findings.append(Finding(Severity.ERROR, "dossiers.aliases", message, where))
 
     try:
-        raw = aliases_file.read_bytes()
-        if len(raw) > MAX_ALIASES_FILE_BYTES:
-            error(f"Tệp tên cột «{aliases_file.name}» quá lớn (tối đa 1 MB).")
-            return aliases, tuple(findings)
+        raw = read_limited(aliases_file, MAX_ALIASES_FILE_BYTES, "một tệp tên cột")
         data = json.loads(raw.decode("utf-8-sig"))
+    except Refused as refused:  # too large, a FIFO or device, no right to read
+        error(str(refused))
+        return aliases, tuple(findings)
     except FileNotFoundError:
         error(f"Không tìm thấy tệp tên cột «{aliases_file.name}».")
         return aliases, tuple(findings)

@@ -9,9 +9,11 @@ unusual shape), and hands the same `read_blocks` the same `Block`s as openpyxl
 would.
 
 It sees values only (for a formula: the value last cached by the program that
-saved the file, none for a file openpyxl saved), never the formula text: cells
-carry `formula=UNKNOWN`, so the reader does not look for numbers typed over
-formulas and cross-checks cached values where there are some. An error cell
+saved the file), never the formula text: cells carry `formula=UNKNOWN`, except
+a formula saved without its result (openpyxl saves so), which carries its text
+as in the openpyxl reader, so a count typed as a formula is never taken for a
+blank. The reader does not look for numbers typed over formulas; it cross-checks
+cached values where there are some. An error cell
 (#REF!…) comes as its text, as openpyxl gives it (on the calamine path, which
 reads it as blank, the part is searched for error cells). Numbers come as ints
 when whole, dates as date or datetime objects, both of which `parse_date` takes;
@@ -40,18 +42,24 @@ from openpyxl.utils import get_column_letter
 
 from .datafile import LoadResult
 from .findings import Finding, Location, Severity
-from .sheet_xml import HostileMarkup, SheetValues, date_styles, shared_strings, sheet_values
+from .package_guard import TEMPLATE, Refused, check_workbook
+from .sheet_xml import (
+    HostileMarkup,
+    SheetValues,
+    date_styles,
+    shared_strings,
+    sheet_values,
+    uncomputed_formulas,
+)
 from .workbook_blocks import UNKNOWN, Block, BlockSource, Cell
 from .workbook_reader import CANNOT_OPEN, IS_FOLDER, NOT_FOUND, read_blocks
 
 __all__ = [
-    "MAX_FILE_BYTES",
     "FastSource",
     "WorkbookUnreadable",
     "read_workbook_fast",
 ]
 
-MAX_FILE_BYTES = 20 * 1024 * 1024  # a commune's workbook is about 35 kB
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # all parts together, once unzipped
 MAX_WORKBOOK_PART_BYTES = 2 * 1024 * 1024  # xl/workbook.xml: sheet list and names
 # One sheet's XML: the template's largest (Phụ lục) is about 110 kB; a sheet of a million
@@ -313,6 +321,7 @@ class _Sheet(NamedTuple):
     rows: dict[int, list[tuple[int, str, object]]]  # row -> (column, address, value) of each
     last_row: int  # the last row holding a value
     merges: tuple[tuple[int, int, int, int, str], ...]  # merged ranges: corners and text
+    uncomputed: dict[str, str]  # formula cells saved without a result: their formula text
 
 
 @lru_cache(maxsize=16384)
@@ -387,7 +396,7 @@ def _hide_merged(
 class FastSource(BlockSource):
     """Named blocks of a workbook read from its XML (calamine for unusual parts).
 
-    Values only: cells carry `formula=UNKNOWN`.
+    Values only: cells carry `formula=UNKNOWN`, but for formulas saved without a result.
     """
 
     def __init__(self, data: bytes, package: _Package, contents: _Contents) -> None:
@@ -410,16 +419,10 @@ class FastSource(BlockSource):
             raise WorkbookUnreadable(NOT_FOUND)
         if path.is_dir():
             raise WorkbookUnreadable(IS_FOLDER)
-        try:
-            size = path.stat().st_size
-            if size > MAX_FILE_BYTES:
-                raise WorkbookUnreadable(
-                    f"Tệp quá lớn ({size / 1024 / 1024:.0f} MB) so với một sổ tính báo cáo TTHC; "
-                    "hãy kiểm tra lại tệp."
-                )
-            data = path.read_bytes()
-        except OSError as problem:
-            raise WorkbookUnreadable(CANNOT_OPEN) from problem
+        try:  # the same checks, caps and messages as `workbook_reader` (issue 12)
+            data = check_workbook(path, TEMPLATE, CANNOT_OPEN).data
+        except Refused as refused:
+            raise WorkbookUnreadable(str(refused)) from None
         return cls.from_bytes(data)
 
     @classmethod
@@ -469,7 +472,7 @@ class FastSource(BlockSource):
         if read is None:
             read = self._from_calamine(title, xml)
         values, last_row = read
-        loaded = _Sheet(_by_row(values), last_row, _merged_ranges(xml))
+        loaded = _Sheet(_by_row(values), last_row, _merged_ranges(xml), uncomputed_formulas(xml))
         if shareable:  # its cells came from this part alone, not from the shared strings
             _PARSED[key] = loaded
             if len(_PARSED) > _PARSED_KEPT:
@@ -518,7 +521,7 @@ class FastSource(BlockSource):
         if area is None:
             self.broken(name, f"trỏ tới vùng «{match.group('cells')}» không hợp lệ")
             return None
-        by_row, sheet_rows, merges = self._sheet(title)
+        by_row, sheet_rows, merges, uncomputed = self._sheet(title)
         first_col, first_row, last_col, last_row = area
         # Rows past the sheet's last one hold nothing: a name reaching far beyond them is
         # cut there (keeping one row) rather than made into a million empty cells.
@@ -534,6 +537,11 @@ class FastSource(BlockSource):
                         Cell, (coordinate, value, UNKNOWN, *_CELL_DEFAULTS)
                     )
             rows.append(row)
+        for coordinate, formula in uncomputed.items():
+            row_number, column = _row_and_column(coordinate)
+            if first_row <= row_number <= last_row and first_col <= column <= last_col:
+                cells = rows[row_number - first_row]
+                cells[column - first_col] = Cell(coordinate, None, formula)
         if merges:
             _hide_merged(rows, (first_col, first_row, last_col, last_row), merges)
         return Block(title, rows)

@@ -34,13 +34,16 @@ records of an .xls) and OpenDocument sheets are held to the byte caps only.
 
 from __future__ import annotations
 
+import errno
+import os
 import posixpath
 import re
+import stat
 import struct
 import zipfile
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
 from urllib.parse import unquote
@@ -55,7 +58,10 @@ __all__ = [
     "Limits",
     "Refused",
     "check_workbook",
+    "no_permission",
+    "not_a_file",
     "read_capped",
+    "read_limited",
     "too_many_rows",
 ]
 
@@ -82,7 +88,7 @@ class Limits:
 # makes a cell object for every cell of a merged range) runs for seconds.
 TEMPLATE = Limits(
     what="một sổ tính báo cáo",
-    file_bytes=20 * _MB,  # as fast_source.MAX_FILE_BYTES
+    file_bytes=20 * _MB,
     unpacked_bytes=100 * _MB,
     part_bytes=32 * _MB,  # a 10,000-row sheet as wide as the grid is about 22 MB
     parts=2_000,
@@ -133,6 +139,9 @@ class Checked:
 
     kind: str  # "zip" (.xlsx, .xlsm, .xlsb, .ods) or "xls" (Excel 97-2003)
     links: tuple[str, ...] = ()  # one name per linked workbook ("" when unnamed)
+    data: bytes = field(
+        default=b"", repr=False, compare=False
+    )  # the bytes checked: read once, not twice
 
 
 # --- messages -----------------------------------------------------------------------------
@@ -145,10 +154,10 @@ def _megabytes(size: int) -> str:
     return f"{format_integer(-(-size // _MB))} MB"
 
 
-def _too_large(name: str, size: int, limits: Limits) -> str:
+def _too_large(name: str, size: int, max_bytes: int, what: str) -> str:
     return (
-        f"Tệp «{name}» quá lớn ({_megabytes(size)}, tối đa {_megabytes(limits.file_bytes)} đối "
-        f"với {limits.what}); hãy kiểm tra lại tệp."
+        f"Tệp «{name}» quá lớn ({_megabytes(size)}, tối đa {_megabytes(max_bytes)} đối "
+        f"với {what}); hãy kiểm tra lại tệp."
     )
 
 
@@ -216,21 +225,80 @@ def _empty(name: str) -> str:
 # --- the file -----------------------------------------------------------------------------
 
 
-def read_capped(path: Path, limits: Limits) -> bytes:
-    """The file's bytes, refused above `limits.file_bytes` (its size is looked at first).
+def _special_kind(mode: int) -> str | None:
+    """What a non-regular file is, in words for staff; None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        return "một đường ống (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "một socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "một thiết bị"
+    return "một tệp đặc biệt"
 
-    `OSError` is left to the caller, which knows how it tells staff.
+
+def not_a_file(name: str, kind: str) -> str:
+    """The message for a path that is no file of data (a FIFO, a device, a folder…)."""
+    return (
+        f"«{name}» là {kind}, không phải tệp dữ liệu lưu trên ổ đĩa; chương trình không đọc "
+        "được. Hãy chọn đúng tệp rồi thử lại."
+    )
+
+
+def no_permission(name: str) -> str:
+    """The message for a file the user may not read: no damage, only rights."""
+    return (
+        f"Không có quyền đọc tệp «{name}»; hãy kiểm tra quyền truy cập của tệp (hoặc đóng "
+        "chương trình đang khoá tệp) rồi thử lại."
+    )
+
+
+def read_limited(path: Path, max_bytes: int, what: str) -> bytes:
+    """A regular file's bytes, at most `max_bytes`; `Refused` (a message for staff) else.
+
+    Opening a FIFO waits for a writer forever and a device never ends, so the
+    kind of file is looked at before it is opened, and again on the open file
+    (opened without blocking, in case it was swapped in between). A file the
+    user may not read is said to be so, not called damaged. A folder is
+    `IsADirectoryError`, as `open` says, and any other `OSError` is left to the
+    caller, which knows how it tells staff.
     """
-    size = path.stat().st_size
-    if size > limits.file_bytes:
-        raise Refused(_too_large(path.name, size, limits))
-    with path.open("rb") as handle:
+    name = path.name or str(path)
+    try:
+        mode = path.stat().st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, "Is a directory", str(path))
+        kind = _special_kind(mode)
+        if kind is not None:
+            raise Refused(not_a_file(name, kind))
+        descriptor = os.open(path, os.O_RDONLY | _NONBLOCK | getattr(os, "O_BINARY", 0))
+    except PermissionError as problem:
+        raise Refused(no_permission(name)) from problem
+    with os.fdopen(descriptor, "rb") as handle:
+        status = os.fstat(handle.fileno())
+        kind = _special_kind(status.st_mode)
+        if kind is not None:
+            raise Refused(not_a_file(name, kind))
+        size = status.st_size
+        if size > max_bytes:
+            raise Refused(_too_large(name, size, max_bytes, what))
+        if _NONBLOCK:
+            os.set_blocking(handle.fileno(), True)
         data = handle.read(size + 1)  # read(n) sets n bytes aside: the size, not the cap
         if len(data) > size:  # it grew since
-            data += handle.read(limits.file_bytes + 1 - len(data))
-    if len(data) > limits.file_bytes:
-        raise Refused(_too_large(path.name, len(data), limits))
+            data += handle.read(max_bytes + 1 - len(data))
+    if len(data) > max_bytes:
+        raise Refused(_too_large(name, len(data), max_bytes, what))
     return data
+
+
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # POSIX only; Windows has no FIFOs to hang on
+
+
+def read_capped(path: Path, limits: Limits) -> bytes:
+    """The file's bytes under `limits.file_bytes` (see `read_limited`)."""
+    return read_limited(path, limits.file_bytes, limits.what)
 
 
 def check_workbook(path: Path, limits: Limits, cannot_open: str) -> Checked:
@@ -243,7 +311,7 @@ def check_workbook(path: Path, limits: Limits, cannot_open: str) -> Checked:
         data = read_capped(path, limits)
     except OSError as problem:
         raise Refused(cannot_open) from problem
-    name = path.name
+    name = path.name or str(path)
     if not data:
         raise Refused(_empty(name))
     if data.startswith(_OLE_MAGIC):
@@ -253,11 +321,11 @@ def check_workbook(path: Path, limits: Limits, cannot_open: str) -> Checked:
         if kind == "xls":
             if not limits.legacy:
                 raise Refused(_legacy(name))
-            return Checked("xls")
+            return Checked("xls", data=data)
         raise Refused(_old_office(name))
     if not data.startswith(b"PK"):
         raise Refused(cannot_open)
-    return Checked("zip", _check_zip(name, data, limits, cannot_open))
+    return Checked("zip", _check_zip(name, data, limits, cannot_open), data)
 
 
 # --- OLE compound files -------------------------------------------------------------------

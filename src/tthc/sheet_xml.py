@@ -27,7 +27,14 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from xml.etree import ElementTree
 
-__all__ = ["HostileMarkup", "SheetValues", "date_styles", "shared_strings", "sheet_values"]
+__all__ = [
+    "HostileMarkup",
+    "SheetValues",
+    "date_styles",
+    "shared_strings",
+    "sheet_values",
+    "uncomputed_formulas",
+]
 
 
 class HostileMarkup(Exception):
@@ -258,3 +265,32 @@ def _valued_cells(
         if row > last_row:
             last_row = row
     return values, last_row
+
+
+# The end of a formula cell saved without its result: openpyxl writes `<v></v>` or
+# `<v/>` after the formula, some converters nothing at all. Excel and LibreOffice
+# always write the result (an empty text result as `t="str"` with an empty `<v>`).
+_UNCOMPUTED_ENDS = (b"</f><v></v></c>", b"</f><v/></c>", b"</f></c>")
+_FORMULA_TEXT = re.compile(rb"<f(?:\s[^>]*)?>([^<]*)</f>")
+
+
+def uncomputed_formulas(xml: bytes) -> dict[str, str]:
+    """Formula cells saved without a result, by address: their formula text.
+
+    A count typed as a formula (`=300+43`) into a workbook a program saved without
+    computing it has no value to read; taken for a blank it would count 0 and drop
+    dossiers, so the reader must say so. Only a substring search per kind of end:
+    a workbook Excel or LibreOffice saved has none of them.
+    """
+    found: dict[str, str] = {}
+    for end in _UNCOMPUTED_ENDS:
+        at = xml.find(end)
+        while at >= 0:
+            start = xml.rfind(b"<c ", 0, at)
+            tag = _CELL_TAG.match(xml, start) if start >= 0 else None
+            if tag is not None and tag.group(4) in (None, b"n"):
+                formula = _FORMULA_TEXT.search(xml, tag.end(), at + 4)
+                text = _text(formula.group(1)) if formula is not None else ""
+                found[(tag.group(1) + tag.group(2)).decode("ascii")] = text
+            at = xml.find(end, at + len(end))
+    return found

@@ -21,6 +21,7 @@ Which template is used:
 from __future__ import annotations
 
 import io
+import zipfile
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,9 +33,12 @@ from docx.shared import Mm
 from docx.table import Table, _Cell
 from docxtpl import DocxTemplate
 from jinja2 import Environment
+from lxml import etree
 
 from .grid import COUNT_COLUMNS, Column
 from .narrative import AppendixRow, Narrative, Role, appendix_cell
+from .os_messages import os_reason
+from .package_guard import Refused, read_limited
 from .word_template import (
     STYLE_BODY,
     STYLE_HEADING,
@@ -103,6 +107,9 @@ _IN_PERIOD = "Trong kỳ"
 _IN_PERIOD_COLUMNS = (4, 5)
 _LABEL_LINE = 10  # characters of a number label per line, e.g. "(13)=(14)+"
 _AUTHORITY_PREFIXES = ("KT.", "TM.", "TL.", "TUQ.", "Q.", "K/T", "T/M")
+
+
+MAX_TEMPLATE_BYTES = 64 * 1024 * 1024  # a letterhead template with images: a few MB
 
 
 class TemplateError(ValueError):
@@ -325,11 +332,47 @@ def _context(template: DocxTemplate, narrative: Narrative) -> dict[str, Any]:
     return context
 
 
+# The core properties are limited to 255 characters each (python-docx refuses more,
+# Word shows no more): a very long unit name is cut there, the document keeps it whole.
+_PROPERTY_CHARS = 255
+
+
+def _property(text: str) -> str:
+    return text if len(text) <= _PROPERTY_CHARS else text[: _PROPERTY_CHARS - 1] + "…"
+
+
+def _template_bytes(template: Path) -> bytes:
+    """The user's Word template; `TemplateError` (for staff) when it cannot be read."""
+    try:
+        return read_limited(template, MAX_TEMPLATE_BYTES, "một mẫu văn bản Word")
+    except Refused as refused:
+        raise TemplateError(str(refused)) from None
+    except FileNotFoundError:
+        raise TemplateError(f"Không tìm thấy tệp «{template.name}».") from None
+    except OSError as problem:
+        raise TemplateError(
+            f"Không đọc được tệp «{template.name}» ({os_reason(problem)})."
+        ) from None
+
+
+def _open_template(source: bytes, name: str) -> DocxTemplate:
+    document = DocxTemplate(io.BytesIO(source))
+    try:
+        document.init_docx()
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, etree.LxmlError) as problem:
+        raise TemplateError(
+            f"Tệp «{name}» không phải văn bản Word (.docx) đọc được; hãy mở bằng Word, lưu lại "
+            "dạng «Tài liệu Word (.docx)» rồi thử lại."
+        ) from problem
+    return document
+
+
 def render_docx(narrative: Narrative, template: Path | None = None) -> bytes:
     """The complete report as .docx bytes (see the module docstring for the template used)."""
-    source = Path(template).read_bytes() if template is not None else default_template_bytes()
-    document = DocxTemplate(io.BytesIO(source))
-    document.init_docx()
+    if template is None:
+        document = _open_template(default_template_bytes(), "mẫu mặc định")
+    else:
+        document = _open_template(_template_bytes(Path(template)), Path(template).name)
     _check_template(document)
     context = _context(document, narrative)
     out = io.BytesIO()
@@ -337,9 +380,9 @@ def render_docx(narrative: Narrative, template: Path | None = None) -> bytes:
         # Autoescape: values are XML-escaped text; the subdocuments are inserted as markup.
         document.render(context, jinja_env=Environment(autoescape=True))
         properties = document.docx.core_properties
-        properties.title = f"{narrative.title} {narrative.subject}"
-        properties.subject = narrative.appendix.title
-        properties.author = narrative.header.issuing_body
+        properties.title = _property(f"{narrative.title} {narrative.subject}")
+        properties.subject = _property(narrative.appendix.title)
+        properties.author = _property(narrative.header.issuing_body)
         properties.last_modified_by = "tthc"
         properties.comments = ""
         properties.revision = 1

@@ -100,7 +100,9 @@ class _Cells:
     by_grid: dict[tuple[str, int], tuple[str, str]] = field(default_factory=dict)
     by_department: dict[str, tuple[str, str]] = field(default_factory=dict)
     grid_end: tuple[str, int] | None = None  # the sheet and last row of TTHC_GRID
-    merged: set[tuple[str, str]] = field(default_factory=set)  # hidden grid cells
+    # Grid cells whose emptiness is already explained (hidden by a merge, a formula the
+    # saving program never computed): not also reported as "blank, counted as 0".
+    explained: set[tuple[str, str]] = field(default_factory=set)
 
     def locate(self, finding: Finding) -> Finding:
         where = finding.location
@@ -199,8 +201,7 @@ def read_blocks(book: BlockSource, label: str) -> LoadResult:
     located = tuple(
         f
         for f in (cells.locate(f) for f in findings)
-        # A cell hidden by a merge is reported as such, not also as "blank, counted as 0".
-        if not (f.code == "count.blank" and (f.location.sheet, f.location.cell) in cells.merged)
+        if not (f.code == "count.blank" and (f.location.sheet, f.location.cell) in cells.explained)
     )
     return LoadResult(loaded.report, located, cells.locate)
 
@@ -493,13 +494,16 @@ def _read_grid(
                 cells.by_grid[(name_key, number)] = (sheet, cell.coordinate)
                 if cell.merged is not None:
                     findings.append(_merged(sheet, cell, number))
-                    cells.merged.add((sheet, cell.coordinate))
+                    cells.explained.add((sheet, cell.coordinate))
                 if number == 2:
                     continue
                 column = column_by_number(number)
                 cells.by_key[f"{key}.{column.key}"] = (sheet, cell.coordinate)
                 if not column.is_derived:
                     row[column.key] = "" if cell.value is None else cell.value
+                    if cell.is_formula and cell.value is None:
+                        findings.append(_uncomputed(sheet, cell))
+                        cells.explained.add((sheet, cell.coordinate))
                 elif cell.merged is not None:
                     continue  # no formula left, nothing stated: recomputed like any other
                 elif cell.typed_over:
@@ -597,9 +601,33 @@ def _merged(sheet: str, cell: Cell, number: int, *, total_row: bool = False) -> 
     )
 
 
+def _uncomputed(sheet: str, cell: Cell) -> Finding:
+    """A formula typed into an input cell, saved without its result (openpyxl, some converters).
+
+    Its figure is unknown: counting it as a blank 0 would drop dossiers.
+    """
+    return Finding(
+        Severity.ERROR,
+        "cell.formula_uncomputed",
+        f"Ô này chứa công thức «={str(cell.formula).lstrip('=')}» nhưng tệp không lưu kết quả đã tính (tệp được "
+        "lưu bằng chương trình không tính công thức), nên không biết số hồ sơ. Hãy mở tệp "
+        "bằng Excel hoặc LibreOffice, lưu lại rồi thử lại, hoặc nhập thẳng con số vào ô.",
+        Location(sheet=sheet, cell=cell.coordinate),
+    )
+
+
 def _overwritten(sheet: str, coordinate: str, number: int, value: object) -> Finding:
     column = column_by_number(number)
     what = column.number_label if column.is_derived else f"tổng cột ({number})"
+    if is_blank(value):  # a row inserted without copying the formulas, or the formula deleted
+        return Finding(
+            Severity.WARNING,
+            "cell.formula_missing",
+            f"Ô này vốn là công thức {what} nhưng đang để trống (thường do chèn dòng mà không "
+            "chép công thức, hoặc công thức bị xoá); chương trình tự tính lại, hãy chép công "
+            "thức từ dòng bên trên (hoặc dùng lại mẫu).",
+            Location(sheet=sheet, cell=coordinate),
+        )
     return Finding(
         Severity.WARNING,
         "cell.formula_overwritten",
