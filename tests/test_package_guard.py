@@ -407,7 +407,7 @@ def test_import_warns_of_links_to_other_workbooks(tmp_path: Path, template: byte
     result = import_grid(path)
     assert result.rows
     warning = result.findings[0]
-    assert (warning.severity, warning.code) == (Severity.WARNING, "import.external_links")
+    assert (warning.severity, warning.code) == (Severity.WARNING, "file.external_links")
     assert "liên kết tới 1 tệp khác («Số liệu tháng 3.xlsx»)" in warning.message
     assert "giá trị được lưu lần cuối" in warning.message
 

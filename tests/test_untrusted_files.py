@@ -495,3 +495,30 @@ def test_in_process_readers_on_small_hostile_files(hostile: Path) -> None:
         assert read_dossiers(path).findings[-1].severity is Severity.ERROR
         assert consolidate([path], workers=1).skipped
         assert time.monotonic() - start < BUDGET
+
+
+# --- what staff are told of a file read all the same (issue 12, items 6 and 10) ------------------
+
+NOTICES = {
+    "external_link": ("file.external_links", "có liên kết tới 1 tệp khác («secret.xlsx»)"),
+    "macro": ("file.macros", "có macro (VBA). Chương trình chỉ đọc số liệu trong các ô"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(NOTICES))
+@pytest.mark.parametrize("reader", ["check", "consolidate"])
+def test_links_and_macros_are_told_by_both_readers(
+    hostile: Path, case: str, reader: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`check` (openpyxl) and `consolidate` (the fast reader) give the same warning."""
+    from tthc.cli import run
+
+    (path,) = (hostile / case).glob("b_*")
+    code, says = NOTICES[case]
+    loaded = (read_workbook if reader == "check" else read_workbook_fast)(path)
+    (notice,) = [f for f in loaded.findings if f.code == code]
+    assert notice.severity is Severity.WARNING
+    assert f"Sổ tính «{path.name}» {says}" in notice.message
+    if reader == "check":
+        assert run(["check", str(path)]) in (0, 1)  # a warning, never a refusal
+        assert says in capsys.readouterr().out

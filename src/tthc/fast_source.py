@@ -52,7 +52,8 @@ from .sheet_xml import (
     uncomputed_formulas,
 )
 from .workbook_blocks import UNKNOWN, Block, BlockSource, Cell
-from .workbook_reader import CANNOT_OPEN, IS_FOLDER, NOT_FOUND, read_blocks
+from .workbook_notices import file_notices
+from .workbook_reader import CANNOT_OPEN, IS_FOLDER, NOT_FOUND, read_blocks, with_notices
 
 __all__ = [
     "FastSource",
@@ -411,6 +412,7 @@ class FastSource(BlockSource):
         self._dates: frozenset[int] | None = None
         self._strings = _LazyStrings(package, contents.strings)
         self._calamine: python_calamine.CalamineWorkbook | None = None
+        self.notices: tuple[Finding, ...] = ()  # links, macros: `workbook_notices`
 
     @classmethod
     def open(cls, path: Path) -> FastSource:
@@ -420,10 +422,12 @@ class FastSource(BlockSource):
         if path.is_dir():
             raise WorkbookUnreadable(IS_FOLDER)
         try:  # the same checks, caps and messages as `workbook_reader` (issue 12)
-            data = check_workbook(path, TEMPLATE, CANNOT_OPEN).data
+            checked = check_workbook(path, TEMPLATE, CANNOT_OPEN)
         except Refused as refused:
             raise WorkbookUnreadable(str(refused)) from None
-        return cls.from_bytes(data)
+        source = cls.from_bytes(checked.data)
+        source.notices = file_notices(path.name, checked)
+        return source
 
     @classmethod
     def from_bytes(cls, data: bytes) -> FastSource:
@@ -551,7 +555,7 @@ def read_workbook_fast(path: Path) -> LoadResult:
     """`workbook_reader.read_workbook` through python-calamine; never raises on a bad file."""
     try:
         source = FastSource.open(path)
-        return read_blocks(source, path.name)
+        return with_notices(read_blocks(source, path.name), source.notices)
     except WorkbookUnreadable as problem:
         message = str(problem)
     except BaseException as problem:

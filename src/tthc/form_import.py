@@ -60,6 +60,7 @@ from .new_month import blank_report
 from .package_guard import FORM_EXPORT, Refused, check_workbook
 from .parsing import is_blank, parse_count
 from .vn_format import format_integer, nfc
+from .workbook_notices import file_notices
 
 __all__ = ["ImportResult", "import_grid", "import_report"]
 
@@ -811,27 +812,6 @@ def _failure(code: str, message: str, where: Location) -> ImportResult:
     return ImportResult((), "", "", (Finding(Severity.ERROR, code, message, where),))
 
 
-def _linked(name: str, links: tuple[str, ...]) -> Finding:
-    """The warning for a workbook whose cells take values from other files.
-
-    Nothing is refused: links are common (a sheet copied from another workbook
-    keeps them) and the values read are those staff saw when they last saved.
-    But they may be stale, and no linked file is ever opened to refresh them,
-    so staff are asked to look.
-    """
-    named = ", ".join(f"«{link}»" for link in links if link)
-    return Finding(
-        Severity.WARNING,
-        "import.external_links",
-        f"Sổ tính «{name}» có liên kết tới {len(links)} tệp khác"
-        + (f" ({named})" if named else "")
-        + ": số liệu lấy từ các tệp đó là giá trị được lưu lần cuối trong sổ tính, chương "
-        "trình không mở các tệp được liên kết. Hãy kiểm tra lại các số liệu này (hoặc trong "
-        "Excel cập nhật liên kết, ngắt liên kết rồi lưu lại).",
-        Location(key=name),
-    )
-
-
 def import_grid(path: Path) -> ImportResult:
     """The appendix grid of any workbook laid out like the 16- or 13-column form."""
     path = Path(path)
@@ -879,8 +859,7 @@ def import_grid(path: Path) -> ImportResult:
             where,
         )
     rows, findings = _read_rows(chosen)
-    if checked.links:
-        findings.insert(0, _linked(path.name, checked.links))
+    findings[:0] = file_notices(path.name, checked)
     if chosen.layout.name == "13":
         findings.insert(
             0,

@@ -139,6 +139,7 @@ class Checked:
 
     kind: str  # "zip" (.xlsx, .xlsm, .xlsb, .ods) or "xls" (Excel 97-2003)
     links: tuple[str, ...] = ()  # one name per linked workbook ("" when unnamed)
+    macros: bool = False  # a macro-enabled workbook (.xlsm) or one holding a VBA project
     data: bytes = field(
         default=b"", repr=False, compare=False
     )  # the bytes checked: read once, not twice
@@ -275,7 +276,7 @@ def read_limited(path: Path, max_bytes: int, what: str) -> bytes:
         descriptor = os.open(path, os.O_RDONLY | _NONBLOCK | getattr(os, "O_BINARY", 0))
     except PermissionError as problem:
         raise Refused(no_permission(name)) from problem
-    with os.fdopen(descriptor, "rb") as handle:
+    with open(descriptor, "rb") as handle:  # builtin open: a descriptor, not a path
         status = os.fstat(handle.fileno())
         kind = _special_kind(status.st_mode)
         if kind is not None:
@@ -325,7 +326,8 @@ def check_workbook(path: Path, limits: Limits, cannot_open: str) -> Checked:
         raise Refused(_old_office(name))
     if not data.startswith(b"PK"):
         raise Refused(cannot_open)
-    return Checked("zip", _check_zip(name, data, limits, cannot_open), data)
+    infos = _check_zip(name, data, limits, cannot_open)
+    return Checked("zip", _links(data, infos), _has_macros(path, data, infos), data)
 
 
 # --- OLE compound files -------------------------------------------------------------------
@@ -596,8 +598,8 @@ def _small_part(data: bytes, info: zipfile.ZipInfo) -> bytes | None:
     return b"".join(pieces)
 
 
-def _check_zip(name: str, data: bytes, limits: Limits, cannot_open: str) -> tuple[str, ...]:
-    """Refuse a zip beyond `limits`; the names of the workbooks it links to."""
+def _check_zip(name: str, data: bytes, limits: Limits, cannot_open: str) -> list[zipfile.ZipInfo]:
+    """Refuse a zip beyond `limits`; its parts, each checked."""
     # zipfile makes an object per directory entry: count the entries' signatures first.
     if data.count(_CENTRAL) > limits.parts:
         raise Refused(_too_many_parts(name))
@@ -647,7 +649,7 @@ def _check_zip(name: str, data: bytes, limits: Limits, cannot_open: str) -> tupl
         corner = scan.too_wide(limits)
         if corner is not None:
             raise Refused(_too_wide(name, _sheet_title(data, infos, info), corner, limits))
-    return _links(data, infos)
+    return infos
 
 
 _SMALL = 2 * _MB  # the workbook's list of sheets, a relations part: looked at when refusing
@@ -686,6 +688,25 @@ def _sheet_title(data: bytes, infos: list[zipfile.ZipInfo], part: zipfile.ZipInf
         if title is not None and key is not None and by_id.get(key.group(1)) == part.filename:
             return _unescape(title.group(1))
     return None
+
+
+_MACRO_SUFFIXES = (".xlsm", ".xltm", ".xlam")
+_MACRO_CONTENT = re.compile(rb"macroEnabled|vbaProject", re.IGNORECASE)
+
+
+def _has_macros(path: Path, data: bytes, infos: list[zipfile.ZipInfo]) -> bool:
+    """Whether the workbook is macro-enabled: by its name, its VBA part or its content types.
+
+    Nothing reads or runs the macros; staff are told, since a file from outside
+    with macros is how harm comes (`workbook_notices`).
+    """
+    if path.suffix.lower() in _MACRO_SUFFIXES:
+        return True
+    if any(posixpath.basename(info.filename).lower() == "vbaproject.bin" for info in infos):
+        return True
+    types = next((info for info in infos if info.filename == "[Content_Types].xml"), None)
+    text = _small_part(data, types) if types is not None else None
+    return text is not None and _MACRO_CONTENT.search(text) is not None
 
 
 def _links(data: bytes, infos: list[zipfile.ZipInfo]) -> tuple[str, ...]:

@@ -36,8 +36,9 @@ from .workbook_layout import (
     convention_from_label,
     rounding_from_label,
 )
+from .workbook_notices import file_notices
 
-__all__ = ["read_blocks", "read_workbook"]
+__all__ = ["read_blocks", "read_workbook", "with_notices"]
 
 _REQUIRED_NAMES = (
     "TTHC_UNIT_KIND",
@@ -131,8 +132,8 @@ CANNOT_OPEN = (
 )
 
 
-def _open(path: Path) -> OpenpyxlSource | LoadResult:
-    """The workbook for openpyxl, or the finding saying why it is not opened.
+def _open(path: Path) -> tuple[OpenpyxlSource, tuple[Finding, ...]] | LoadResult:
+    """The workbook for openpyxl and what staff should know of the file, or why not opened.
 
     openpyxl trusts the file (it inflates every part whole, reads a million rows
     twice, makes a cell for every cell of a merged range), so `package_guard`
@@ -148,8 +149,8 @@ def _open(path: Path) -> OpenpyxlSource | LoadResult:
     if path.is_dir():
         return problem(IS_FOLDER)
     try:
-        check_workbook(path, TEMPLATE, CANNOT_OPEN)
-        return OpenpyxlSource.open(path)
+        checked = check_workbook(path, TEMPLATE, CANNOT_OPEN)
+        return OpenpyxlSource.open(path), file_notices(path.name, checked)
     except Refused as refused:
         return problem(str(refused))
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, SyntaxError):
@@ -157,12 +158,20 @@ def _open(path: Path) -> OpenpyxlSource | LoadResult:
         return problem(CANNOT_OPEN)
 
 
+def with_notices(loaded: LoadResult, notices: tuple[Finding, ...]) -> LoadResult:
+    """`loaded` with the file's notices (links, macros) first."""
+    if not notices:
+        return loaded
+    return replace(loaded, findings=(*notices, *loaded.findings))
+
+
 def read_workbook(path: Path) -> LoadResult:
     """The report of a filled workbook file; findings carry sheet and cell."""
     opened = _open(path)
     if isinstance(opened, LoadResult):
         return opened
-    return read_blocks(opened, path.name)
+    book, notices = opened
+    return with_notices(read_blocks(book, path.name), notices)
 
 
 def read_blocks(book: BlockSource, label: str) -> LoadResult:
@@ -606,10 +615,11 @@ def _uncomputed(sheet: str, cell: Cell) -> Finding:
 
     Its figure is unknown: counting it as a blank 0 would drop dossiers.
     """
+    formula = "=" + str(cell.formula).lstrip("=")  # openpyxl keeps the '=', the XML does not
     return Finding(
         Severity.ERROR,
         "cell.formula_uncomputed",
-        f"Ô này chứa công thức «={str(cell.formula).lstrip('=')}» nhưng tệp không lưu kết quả đã tính (tệp được "
+        f"Ô này chứa công thức «{formula}» nhưng tệp không lưu kết quả đã tính (tệp được "
         "lưu bằng chương trình không tính công thức), nên không biết số hồ sơ. Hãy mở tệp "
         "bằng Excel hoặc LibreOffice, lưu lại rồi thử lại, hoặc nhập thẳng con số vào ô.",
         Location(sheet=sheet, cell=cell.coordinate),
