@@ -30,7 +30,7 @@ from tthc.workbook_reader import read_workbook
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="this system has no FIFOs")
 
-FIFO_WORDS = "là một đường ống (FIFO), không phải tệp dữ liệu lưu trên ổ đĩa"
+FIFO_WORDS = "là đường ống FIFO, không phải tệp dữ liệu lưu trên ổ đĩa"
 HANG_SECONDS = 30
 
 
@@ -46,6 +46,21 @@ def run_unhung(arguments: list[str], fifo: Path) -> int:
         worker.join(HANG_SECONDS)
         pytest.fail(f"tthc {' '.join(arguments)} hung on the FIFO {fifo.name}")
     return outcome[0]
+
+
+def _dossiers(source: Path, folder: Path, *more: str) -> list[str]:
+    """`tthc dossiers` of a list into the output folder."""
+    return [
+        "dossiers",
+        str(source),
+        *more,
+        "--period",
+        "2026-03",
+        "--name",
+        "X",
+        "-o",
+        str(folder / "ra.xlsx"),
+    ]
 
 
 Command = Callable[[Path, Path], list[str]]  # (the FIFO, a folder for outputs) -> arguments
@@ -78,44 +93,15 @@ COMMANDS: dict[str, tuple[str, Command]] = {
     ),
     "dossiers from a CSV list": (
         "ho-so.csv",
-        lambda f, d: [
-            "dossiers",
-            str(f),
-            "--period",
-            "2026-03",
-            "--name",
-            "X",
-            "-o",
-            str(d / "ra.xlsx"),
-        ],
+        lambda f, d: _dossiers(f, d),
     ),
     "dossiers from a workbook list": (
         "ho-so.xlsx",
-        lambda f, d: [
-            "dossiers",
-            str(f),
-            "--period",
-            "2026-03",
-            "--name",
-            "X",
-            "-o",
-            str(d / "ra.xlsx"),
-        ],
+        lambda f, d: _dossiers(f, d),
     ),
     "dossiers --aliases": (
         "ten-cot.json",
-        lambda f, d: [
-            "dossiers",
-            str(d / "ho-so.csv"),
-            "--aliases",
-            str(f),
-            "--period",
-            "2026-03",
-            "--name",
-            "Bình Giang",
-            "-o",
-            str(d / "ra.xlsx"),
-        ],
+        lambda f, d: _dossiers(d / "ho-so.csv", d, "--aliases", str(f)),
     ),
     "rollup": (
         "thang1.json",
@@ -151,7 +137,7 @@ def test_a_device_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
     device = Path(os.devnull)
     assert run(["check", str(device)]) == 2
     said = capsys.readouterr()
-    assert f"«{device.name}» là một thiết bị, không phải tệp dữ liệu" in said.out + said.err
+    assert f"«{device.name}» là tệp thiết bị, không phải tệp dữ liệu" in said.out + said.err
 
 
 def test_read_limited_never_opens_a_fifo(tmp_path: Path) -> None:

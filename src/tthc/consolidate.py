@@ -62,6 +62,7 @@ from .indicators import indicator_parts, unit_extras
 from .labels import MISSING_TEXT, NONE_AROSE_TEXT, TITLES
 from .model import EXTRA_INPUTS, ExtraValues, FieldRow, Period
 from .os_messages import os_reason
+from .package_guard import special_kind
 from .validation import canonicalise_fields, validate
 from .vn_format import RateRounding, _hundredths, format_period_label
 from .workbook_style import (
@@ -367,17 +368,6 @@ def _identity(status: os.stat_result, path: Path) -> Identity:
     return os.path.normcase(os.path.realpath(path))
 
 
-def _special(mode: int) -> str:
-    """What a file that is neither a regular file nor a folder is, in Vietnamese."""
-    if stat.S_ISFIFO(mode):
-        return "đường ống FIFO"
-    if stat.S_ISSOCK(mode):
-        return "socket"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "tệp thiết bị"
-    return "loại tệp đặc biệt"
-
-
 def _hidden_reason(name: str, entry: os.DirEntry[str]) -> str | None:
     """Why an entry is a hidden or system file, or None when it is not one."""
     folded = name.casefold()
@@ -445,7 +435,7 @@ class _Scanner:
         if stat.S_ISDIR(status.st_mode):
             self._folder(path, status, 0)
         elif not stat.S_ISREG(status.st_mode):
-            self._leave(path, SPECIAL.format(kind=_special(status.st_mode)))
+            self._leave(path, SPECIAL.format(kind=special_kind(status.st_mode)))
         elif (reason := _by_name(path.name)) is not None:
             self._leave(path, reason)
         else:
@@ -506,7 +496,7 @@ class _Scanner:
             else:
                 self._folder(path, status, depth + 1)
         elif not stat.S_ISREG(status.st_mode):
-            self._leave(path, SPECIAL.format(kind=_special(status.st_mode)))
+            self._leave(path, SPECIAL.format(kind=special_kind(status.st_mode)))
         elif (reason := _by_name(name)) is not None:
             self._leave(path, reason)
         elif Path(name).suffix.lower() in WORKBOOK_SUFFIXES:

@@ -62,6 +62,7 @@ __all__ = [
     "not_a_file",
     "read_capped",
     "read_limited",
+    "special_kind",
     "too_many_rows",
 ]
 
@@ -226,17 +227,20 @@ def _empty(name: str) -> str:
 # --- the file -----------------------------------------------------------------------------
 
 
-def _special_kind(mode: int) -> str | None:
-    """What a non-regular file is, in words for staff; None for a regular file."""
+def special_kind(mode: int) -> str | None:
+    """What a non-regular file is, in words for staff; None for a regular file.
+
+    Also `consolidate`'s words for the folder entries it does not open.
+    """
     if stat.S_ISREG(mode):
         return None
     if stat.S_ISFIFO(mode):
-        return "một đường ống (FIFO)"
+        return "đường ống FIFO"
     if stat.S_ISSOCK(mode):
-        return "một socket"
+        return "socket"
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "một thiết bị"
-    return "một tệp đặc biệt"
+        return "tệp thiết bị"
+    return "loại tệp đặc biệt"
 
 
 def not_a_file(name: str, kind: str) -> str:
@@ -270,7 +274,7 @@ def read_limited(path: Path, max_bytes: int, what: str) -> bytes:
         mode = path.stat().st_mode
         if stat.S_ISDIR(mode):
             raise IsADirectoryError(errno.EISDIR, "Is a directory", str(path))
-        kind = _special_kind(mode)
+        kind = special_kind(mode)
         if kind is not None:
             raise Refused(not_a_file(name, kind))
         descriptor = os.open(path, os.O_RDONLY | _NONBLOCK | getattr(os, "O_BINARY", 0))
@@ -278,7 +282,7 @@ def read_limited(path: Path, max_bytes: int, what: str) -> bytes:
         raise Refused(no_permission(name)) from problem
     with open(descriptor, "rb") as handle:  # builtin open: a descriptor, not a path
         status = os.fstat(handle.fileno())
-        kind = _special_kind(status.st_mode)
+        kind = special_kind(status.st_mode)
         if kind is not None:
             raise Refused(not_a_file(name, kind))
         size = status.st_size
