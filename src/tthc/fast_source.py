@@ -9,11 +9,12 @@ unusual shape), and hands the same `read_blocks` the same `Block`s as openpyxl
 would.
 
 It sees values only (for a formula: the value last cached by the program that
-saved the file), never the formula text: cells carry `formula=UNKNOWN`, except
-a formula saved without its result (openpyxl saves so), which carries its text
-as in the openpyxl reader, so a count typed as a formula is never taken for a
-blank. The reader does not look for numbers typed over formulas; it cross-checks
-cached values where there are some. An error cell
+saved the file), never the formula text: a valued formula cell carries
+`formula=UNKNOWN`, a valued cell without a formula `formula=None` (a number typed
+over a formula is a constant to check, as in the openpyxl reader), a formula
+saved without its result (openpyxl saves so) its text, so a count typed as a
+formula is never taken for a blank. Empty cells carry `UNKNOWN`: whether a
+formula was deleted there is not looked for. An error cell
 (#REF!…) comes as its text, as openpyxl gives it (on the calamine path, which
 reads it as blank, the part is searched for error cells). Numbers come as ints
 when whole, dates as date or datetime objects, both of which `parse_date` takes;
@@ -48,7 +49,7 @@ from .sheet_xml import (
     SheetValues,
     date_styles,
     shared_strings,
-    sheet_values,
+    sheet_cells,
     uncomputed_formulas,
 )
 from .workbook_blocks import UNKNOWN, Block, BlockSource, Cell
@@ -323,6 +324,9 @@ class _Sheet(NamedTuple):
     last_row: int  # the last row holding a value
     merges: tuple[tuple[int, int, int, int, str], ...]  # merged ranges: corners and text
     uncomputed: dict[str, str]  # formula cells saved without a result: their formula text
+    # The valued cells that hold a formula; the other valued cells are constants (a count
+    # typed over a formula). None when calamine read the sheet: it cannot tell.
+    formulas: frozenset[str] | None
 
 
 @lru_cache(maxsize=16384)
@@ -475,8 +479,10 @@ class FastSource(BlockSource):
         shareable = read is not None and self._strings.used == strings_used
         if read is None:
             read = self._from_calamine(title, xml)
-        values, last_row = read
-        loaded = _Sheet(_by_row(values), last_row, _merged_ranges(xml), uncomputed_formulas(xml))
+        values, last_row, formulas = read
+        loaded = _Sheet(
+            _by_row(values), last_row, _merged_ranges(xml), uncomputed_formulas(xml), formulas
+        )
         if shareable:  # its cells came from this part alone, not from the shared strings
             _PARSED[key] = loaded
             if len(_PARSED) > _PARSED_KEPT:
@@ -492,17 +498,21 @@ class FastSource(BlockSource):
                 self._dates = frozenset()
         return self._dates
 
-    def _from_xml(self, xml: bytes, dates: frozenset[int]) -> tuple[SheetValues, int] | None:
+    def _from_xml(
+        self, xml: bytes, dates: frozenset[int]
+    ) -> tuple[SheetValues, int, frozenset[str] | None] | None:
         try:
-            return sheet_values(xml, self._strings, dates)
+            return sheet_cells(xml, self._strings, dates)
         except HostileMarkup:
             raise WorkbookUnreadable(CANNOT_OPEN) from None
 
-    def _from_calamine(self, title: str, xml: bytes) -> tuple[SheetValues, int]:
+    def _from_calamine(
+        self, title: str, xml: bytes
+    ) -> tuple[SheetValues, int, frozenset[str] | None]:
         if self._calamine is None:
             self._calamine = python_calamine.CalamineWorkbook.from_filelike(BytesIO(self.data))
         rows = self._calamine.get_sheet_by_name(title).to_python(skip_empty_area=False)
-        return _calamine_values(rows, _error_cells(xml))
+        return (*_calamine_values(rows, _error_cells(xml)), None)
 
     def block(self, name: str) -> Block | None:
         text = self.defined.get(name)
@@ -525,7 +535,7 @@ class FastSource(BlockSource):
         if area is None:
             self.broken(name, f"trỏ tới vùng «{match.group('cells')}» không hợp lệ")
             return None
-        by_row, sheet_rows, merges, uncomputed = self._sheet(title)
+        by_row, sheet_rows, merges, uncomputed, formulas = self._sheet(title)
         first_col, first_row, last_col, last_row = area
         # Rows past the sheet's last one hold nothing: a name reaching far beyond them is
         # cut there (keeping one row) rather than made into a million empty cells.
@@ -537,8 +547,9 @@ class FastSource(BlockSource):
             row = list(_blank_row(coordinates))
             for column, coordinate, value in by_row.get(number, ()):
                 if first_col <= column <= last_col:
+                    formula = UNKNOWN if formulas is None or coordinate in formulas else None
                     row[column - first_col] = _new_cell(
-                        Cell, (coordinate, value, UNKNOWN, *_CELL_DEFAULTS)
+                        Cell, (coordinate, value, formula, *_CELL_DEFAULTS)
                     )
             rows.append(row)
         for coordinate, formula in uncomputed.items():

@@ -32,6 +32,7 @@ __all__ = [
     "SheetValues",
     "date_styles",
     "shared_strings",
+    "sheet_cells",
     "sheet_values",
     "uncomputed_formulas",
 ]
@@ -136,8 +137,11 @@ def _number(raw: bytes) -> int | float:
     return int(number) if number.is_integer() else number
 
 
-def _cell_at(xml: bytes, position: int) -> tuple[str, int, bytes | None, bytes | None] | None:
-    """Address, row, style and type of the cell whose value starts at `position`.
+def _cell_at(
+    xml: bytes, position: int
+) -> tuple[str, int, bytes | None, bytes | None, int] | None:
+    """Address, row, style and type of the cell whose value starts at `position`, and
+    where its start tag ends (a formula, if any, lies between there and the value).
 
     None when the markup is not the usual shape (attributes in another order, a cell
     without its address, a value outside any cell): the caller then falls back.
@@ -151,7 +155,7 @@ def _cell_at(xml: bytes, position: int) -> tuple[str, int, bytes | None, bytes |
     column, row, style, kind, rest = tag.groups()
     if rest and (b" t=" in rest or b" s=" in rest or rest.endswith(b"/")):
         return None
-    return (column + row).decode("ascii"), int(row), style, kind
+    return (column + row).decode("ascii"), int(row), style, kind, tag.end()
 
 
 def _typed(
@@ -187,6 +191,18 @@ def sheet_values(
     looked into when a cell refers to it, so it may load lazily), `dates` the date
     cell formats. None means: read this sheet with a general parser instead.
     """
+    cells = sheet_cells(xml, strings, dates)
+    return None if cells is None else (cells[0], cells[1])
+
+
+def sheet_cells(
+    xml: bytes, strings: Sequence[str] | None, dates: frozenset[int]
+) -> tuple[SheetValues, int, frozenset[str]] | None:
+    """`sheet_values`, and which of the valued cells hold a formula (the others are constants).
+
+    A count typed over a formula is a constant: the reader must take it as stated (and
+    check it), not as a stale result to recompute, the same verdict openpyxl gives.
+    """
     data_at = xml.find(b"<sheetData")
     # A DTD can only stand before the root element, hence before the sheet data.
     head = xml if data_at < 0 else xml[:data_at]
@@ -203,8 +219,12 @@ def sheet_values(
 
 def _plain_cells(
     xml: bytes, strings: Sequence[str] | None, dates: frozenset[int]
-) -> tuple[SheetValues, int] | None:
-    """One pass over value-only cells; None unless it saw every value of the part."""
+) -> tuple[SheetValues, int, frozenset[str]] | None:
+    """One pass over value-only cells; None unless it saw every value of the part.
+
+    Its cells hold no formula (a value follows the start tag directly), so the set of
+    valued formula cells it answers is empty.
+    """
     matches = _PLAIN_CELL.findall(xml)
     numbers = sum(1 for match in matches if match[4])
     # Every value element ends in `</v>` or `</is>`; those ending `></v>` are empty. So
@@ -228,14 +248,15 @@ def _plain_cells(
         row = int(row_text)
         if row > last_row:
             last_row = row
-    return values, last_row
+    return values, last_row, frozenset()
 
 
 def _valued_cells(
     xml: bytes, strings: Sequence[str] | None, dates: frozenset[int]
-) -> tuple[SheetValues, int] | None:
+) -> tuple[SheetValues, int, frozenset[str]] | None:
     """Every value found by its element, its cell found backwards from it."""
     values: SheetValues = {}
+    formulas: set[str] = set()
     last_row = 0
     found: list[tuple[int, bytes | str]] = [
         (match.start(), match.group(1)) for match in _NUMBER_VALUE.finditer(xml)
@@ -252,7 +273,7 @@ def _valued_cells(
         cell = _cell_at(xml, position)
         if cell is None:
             return None
-        coordinate, row, style, kind = cell
+        coordinate, row, style, kind, tag_end = cell
         if index >= inline_start:
             value: object = raw
         else:
@@ -262,9 +283,11 @@ def _valued_cells(
         if coordinate in values:
             return None
         values[coordinate] = value
+        if xml.find(b"<f", tag_end, position) >= 0:
+            formulas.add(coordinate)
         if row > last_row:
             last_row = row
-    return values, last_row
+    return values, last_row, frozenset(formulas)
 
 
 # The end of a formula cell saved without its result: openpyxl writes `<v></v>` or
