@@ -328,8 +328,10 @@ SHEET_XML = (
     b'<?xml version="1.0"?><x:worksheet xmlns:x="main"><x:sheetData>'
     b'<x:row r="1"><x:c r="A1"><x:v>1</x:v></x:c></x:row>'
     b"<row><c t='s'><v>2</v></c></row>"  # no row number: counted all the same
-    b"<row\tr = '7' spans=\"1:3\"><c r='C7'/></row>"
+    b"<row\tr = '7' spans=\"1:3\"><c r='C7'/></row>"  # a styled empty cell: no content
     b'<row r="8"/>'
+    b'<row r="9"><c r="B9"><f>SUM(A1:A8)</f></c></row>'  # a formula is content
+    b'<row r="1048576" customFormat="false" ht="12.8" hidden="false"></row>'  # LibreOffice
     b"</x:sheetData><mergeCells><mergeCell ref='D2:E40'/></mergeCells>"
     b'<rowBreaks count="1"/></x:worksheet>'
 )
@@ -340,7 +342,9 @@ def test_the_scan_reads_rows_and_corners_whatever_the_pieces() -> None:
     whole = _Scan()
     whole.feed(SHEET_XML)
     whole.close()
-    assert (whole.rows, whole.last_row, whole.far_row, whole.far_column) == (4, 8, 40, 5)
+    # Rows with content: 1, the unnumbered one and 9; empty rows (7, 8, LibreOffice's
+    # 1048576) count for nothing, but C7 is a cell all the same and the merge reaches row 40.
+    assert (whole.rows, whole.last_row, whole.far_row, whole.far_column) == (3, 9, 40, 5)
     generator = random.Random(7)
     for _ in range(50):
         scan, at = _Scan(), 0
@@ -349,7 +353,7 @@ def test_the_scan_reads_rows_and_corners_whatever_the_pieces() -> None:
             scan.feed(SHEET_XML[at : at + step])
             at += step
         scan.close()
-        assert (scan.rows, scan.last_row, scan.far_row, scan.far_column) == (4, 8, 40, 5)
+        assert (scan.rows, scan.last_row, scan.far_row, scan.far_column) == (3, 9, 40, 5)
     drawing = _Scan()
     drawing.feed(DRAWING_XML)
     drawing.close()
@@ -360,12 +364,15 @@ def test_a_cell_is_found_across_pieces_and_long_runs_of_spaces() -> None:
     """Pieces of 1 MB, as inflated: a far cell cut in two, or lost in spaces, still counts."""
     spaces = b" " * (3 << 20)
     for filler in (spaces, spaces[:-7]):
-        xml = b"<sheetData><row r='1'>" + filler + b'<c r="XFD5000"/>' + spaces + b"</row>"
-        scan = _Scan()
-        for at in range(0, len(xml), 1 << 20):
-            scan.feed(xml[at : at + (1 << 20)])
-        scan.close()
-        assert (scan.rows, scan.last_row, scan.far_column) == (1, 5000, 16384)
+        for cell, last_row in ((b'<c r="XFD5000"><v>1</v></c>', 5000), (b'<c r="XFD5000"/>', 1)):
+            xml = b"<sheetData><row r='1'>" + filler + cell + spaces + b"</row>"
+            scan = _Scan()
+            for at in range(0, len(xml), 1 << 20):
+                scan.feed(xml[at : at + (1 << 20)])
+            scan.close()
+            # An empty cell is no row with content, but still the farthest cell.
+            assert (scan.rows, scan.last_row) == (1, last_row)
+            assert (scan.far_row, scan.far_column) == (5000, 16384)
     endless = _Scan()
     endless.feed(b'<row r="1" x="' + spaces[: (1 << 20) - 100])
     with pytest.raises(ValueError, match="tag longer"):

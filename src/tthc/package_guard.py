@@ -419,15 +419,57 @@ _LONGEST_TAG = _CHUNK  # an unfinished tag is carried to the next piece up to th
 # A sheet's row tag, any namespace prefix; the drawing's anchor <xdr:row>5</xdr:row>
 # holds a number, a sheet's row never does.
 _ROW = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row(?=[\s/>])[^>]*>(?!\s*\d)")
-# The address of a row or a cell: <row r="12" …>, <c r="AB12" …> (quotes either way).
-_ADDRESS = re.compile(
-    rb"<(?:[A-Za-z_][\w.-]*:)?(?:c|row)\s[^>]*?(?<![\w:.-])r\s*=\s*[\"']\s*([A-Za-z]{0,3})(\d{1,9})"
+# A row without content: self-closed, empty, or holding only cells without a value (a
+# style). LibreOffice writes `<row r="1048576" …></row>` after a row is deleted; such a
+# row costs no reader anything and must not count.
+_EMPTY_ROW = re.compile(
+    rb"<(?:[A-Za-z_][\w.-]*:)?row(?=[\s/>])[^>]*?(?:/>|(?<!/)>\s*"
+    rb"(?:<(?:[A-Za-z_][\w.-]*:)?c(?=[\s/>])[^>]*/>\s*)*</(?:[A-Za-z_][\w.-]*:)?row>)"
 )
+# The address of a cell (<c r="AB12" …>) or a row's number (<row r="12" …>), quotes
+# either way.
+_CELL_ADDRESS = re.compile(
+    rb"<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?(?<![\w:.-])r\s*=\s*[\"']\s*([A-Za-z]{0,3})(\d{1,9})"
+)
+_ROW_NUMBER = re.compile(
+    rb"<(?:[A-Za-z_][\w.-]*:)?row\s[^>]*?(?<![\w:.-])r\s*=\s*[\"']\s*(\d{1,9})"
+)
+# The start of a cell's content: its value, inline text or formula.
+_CONTENT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:v|is|f)(?=[\s/>])")
 # A merged range, whose every cell openpyxl makes: <mergeCell ref="A1:XFD1048576"/>.
 _MERGE = re.compile(
     rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\s[^>]*?(?<![\w:.-])ref\s*=\s*[\"']([^\"']*)"
 )
 _CORNER = re.compile(rb"\$?([A-Za-z]{1,3})\$?(\d{1,9})")
+
+
+# A cell with content: its start tag not self-closed, then its value, text or formula.
+_CONTENT_CELL = re.compile(
+    rb"<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?(?<![\w:.-])r\s*=\s*[\"']\s*[A-Za-z]{0,3}(\d{1,9})"
+    rb"[^>]*(?<!/)>\s*<(?:[A-Za-z_][\w.-]*:)?(?:v|is|f)(?=[\s/>])"
+)
+_ROW_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?row>")
+
+
+def _content_cell_rows(text: bytes) -> set[bytes]:
+    """The row numbers of the cells of `text` that hold a value, text or formula."""
+    return set(_CONTENT_CELL.findall(text))
+
+
+def _last_row_tag(text: bytes, end: int) -> int | None:
+    """Where the last row tag before `end` starts, if that row is not closed before `end`."""
+    at = text.rfind(b"row", 0, end)
+    while at > 0:
+        start = text.rfind(b"<", 0, at)
+        if start < 0:
+            return None
+        tag = _ROW.match(text, start)
+        if tag is not None and tag.end() <= end:
+            if tag.group().endswith(b"/>") or _ROW_END.search(text, tag.end(), end):
+                return None
+            return start
+        at = text.rfind(b"row", 0, start)
+    return None
 
 
 def _column(letters: bytes) -> int:
@@ -455,29 +497,34 @@ class _Scan:
     """The rows and the farthest cell of one XML part, fed in pieces as it is inflated.
 
     Rows are counted by their tags (a row may omit its number) and by the
-    highest row number of a row or cell; the farthest corner also takes in the
-    merged ranges. A piece ending inside a tag is searched up to that tag, which
-    is carried to the next piece, so no tag is cut in two; a tag longer than
+    highest row number of a cell with content or of a row that is not empty, so
+    an empty row far down (LibreOffice writes one after a row is deleted) counts
+    for nothing; the farthest corner takes in every cell (a styled empty cell is
+    still a cell to openpyxl) and the merged ranges. A piece ending inside a tag,
+    or inside a row not yet closed, is searched up to there, and the rest is carried
+    to the next piece, so no tag and no empty row is cut in two; a tag longer than
     `_LONGEST_TAG` (no spreadsheet program writes one) is `ValueError`. The text
     after a piece's last tag is not carried: a run of spaces in a bomb costs nothing.
     """
 
     def __init__(self) -> None:
-        self.rows = 0  # row tags
-        self.last_row = 0  # highest row number of a row or a cell
-        self.far_row = 0  # … or of a merged range's corner
+        self.rows = 0  # row tags of rows with content
+        self.last_row = 0  # highest row number of a cell with content or a row not empty
+        self.far_row = 0  # … or of any cell, or of a merged range's corner
         self.far_column = 0  # highest column of a cell or a merged range's corner
         self._carry = b""
 
     def feed(self, piece: bytes) -> None:
         text = self._carry + piece
         start = text.rfind(b"<")
-        if start < 0 or text.find(b">", start) >= 0:  # the last tag is whole
-            self._carry = b""
-            self._search(text)
-            return
-        if len(text) - start > _LONGEST_TAG:
-            raise ValueError("a tag longer than any spreadsheet program writes")
+        if start >= 0 and text.find(b">", start) < 0:  # the last tag is cut
+            if len(text) - start > _LONGEST_TAG:
+                raise ValueError("a tag longer than any spreadsheet program writes")
+        else:
+            start = len(text)
+        row = _last_row_tag(text, start)
+        if row is not None and len(text) - row <= _LONGEST_TAG:
+            start = row  # an open row: whether it is empty shows in the next piece
         self._carry = text[start:]
         self._search(text[:start])
 
@@ -488,20 +535,29 @@ class _Scan:
     def _search(self, text: bytes) -> None:
         if not text:
             return
-        self.rows += len(_ROW.findall(text))
-        addresses = _ADDRESS.findall(text)
+        rows = _ROW.findall(text)
+        empty = _EMPTY_ROW.findall(text) if rows else ()
+        self.rows += len(rows) - len(empty)
+        numbers = set(_ROW_NUMBER.findall(b"".join(rows))) if rows else set()
+        if empty:
+            numbers -= set(_ROW_NUMBER.findall(b"".join(empty)))
+        content_rows = _highest(numbers)
+        addresses = _CELL_ADDRESS.findall(text)
         if addresses:
             # A sheet has thousands of cells but few distinct columns and row numbers:
             # only those are turned into numbers.
-            letters, numbers = zip(*addresses, strict=True)
-            self.last_row = max(self.last_row, _highest(set(numbers)))
-            self._reach(set(letters), self.last_row)
+            letters, cell_rows = zip(*addresses, strict=True)
+            self._reach(set(letters), _highest(set(cell_rows)))
+            if _CONTENT.search(text):
+                content_rows = max(content_rows, _highest(_content_cell_rows(text)))
+        self.last_row = max(self.last_row, content_rows)
+        self.far_row = max(self.far_row, content_rows)
         merges = _MERGE.findall(text) if b"mergeCell" in text else ()  # most parts have none
         for reference in merges:
             corners = _CORNER.findall(reference)
             if corners:
-                letters, numbers = zip(*corners, strict=True)
-                self._reach(set(letters), _highest(set(numbers)))
+                letters, numbers_ = zip(*corners, strict=True)
+                self._reach(set(letters), _highest(set(numbers_)))
 
     def _reach(self, letters: set[bytes], row: int) -> None:
         self.far_row = max(self.far_row, row)
