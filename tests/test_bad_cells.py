@@ -68,6 +68,7 @@ KINDS: dict[int, str] = {
     8: "dates typed as text, impossible dates, the end before the start",
     9: "decomposed (NFD) Vietnamese text",
     10: "a field name with stray spaces or another case",
+    11: "entries outside the named ranges: below Tổng cộng, right of a table, a narrowed name",
 }
 
 Place = tuple[str, str]  # (sheet, cell)
@@ -92,9 +93,9 @@ class Layout:
         first_col, first_row, last_col, last_row = range_boundaries(ref.replace("$", ""))
         return title, first_col, first_row, last_col, last_row
 
-    def first(self, name: str, down: int = 0) -> Place:
+    def first(self, name: str, down: int = 0, right: int = 0) -> Place:
         title, col, row, _, _ = self.area(name)
-        return title, f"{get_column_letter(col)}{row + down}"
+        return title, f"{get_column_letter(col + right)}{row + down}"
 
     def _row(self, name: str, label: str) -> tuple[str, int, int]:
         """(sheet, first column, row) of the row of block `name` whose first cell is `label`."""
@@ -113,10 +114,15 @@ class Layout:
         title, col, row, _, _ = self.area("TTHC_GRID_TOTAL")
         return title, f"{get_column_letter(col + column - 2)}{row - up}"
 
-    def extras(self, label: str, key: str) -> Place:
+    def below_total(self, column: int, down: int) -> Place:
+        """Column (n) of the form `down` rows below the Tổng cộng row."""
+        title, col, row, _, _ = self.area("TTHC_GRID_TOTAL")
+        return title, f"{get_column_letter(col + column - 2)}{row + down}"
+
+    def extras(self, label: str, key: str, right: int = 0) -> Place:
         """An input of Chỉ tiêu: the row of a department or «Toàn xã», the column of `key`."""
         title, col, row = self._row("TTHC_EXTRAS", label)
-        return title, f"{get_column_letter(col + EXTRA_COLUMNS.index(key))}{row}"
+        return title, f"{get_column_letter(col + EXTRA_COLUMNS.index(key) + right)}{row}"
 
     def catalogue(self, field: str, *, department: bool = False) -> Place:
         title, col, row = self._row("TTHC_CATALOGUE", field)
@@ -140,6 +146,18 @@ class Layout:
 
     def point(self, name: str, text: str) -> None:
         self.workbook.defined_names[name] = DefinedName(name, attr_text=text)
+
+    def narrow_grid(self, *, to_end_above: str | None = None, rows_fewer: int = 0) -> None:
+        """Make TTHC_GRID stop short, as Name Manager lets anyone do (the other names stay)."""
+        title, first_col, first_row, last_col, last_row = self.area("TTHC_GRID")
+        if to_end_above is not None:
+            last_row = self._row("TTHC_GRID", to_end_above)[2] - 1
+        last_row -= rows_fewer
+        self.point(
+            "TTHC_GRID",
+            f"'{title}'!${get_column_letter(first_col)}${first_row}:"
+            f"${get_column_letter(last_col)}${last_row}",
+        )
 
     def forget(self, name: str) -> None:
         del self.workbook.defined_names[name]
@@ -595,6 +613,57 @@ CASES: tuple[Case, ...] = (
         10,
         lambda b: b.put(b.grid("Đất đai", 2), "Dat dai"),
         lambda b: error("field.unknown", b.grid("Đất đai", 2), "«Dat dai» không có trong danh mục"),
+    ),
+    # 11. Entries outside every named range: read by nobody, so they must be named.
+    Case(
+        "count-typed-below-the-total",
+        11,
+        lambda b: b.put(b.below_total(4, 3), 12),
+        lambda b: error("cell.outside_inputs", b.below_total(4, 3), "không được tính vào báo cáo"),
+    ),
+    Case(
+        "field-typed-below-the-total",  # text: a note, perhaps; said, not refused
+        11,
+        lambda b: b.put(b.below_total(2, 3), "Đất đai"),
+        lambda b: warning("cell.outside_inputs", b.below_total(2, 3), "«Đất đai», nằm ngoài"),
+    ),
+    Case(
+        "number-right-of-the-grid",
+        11,
+        lambda b: b.put(b.grid(HO_TICH, 20), 5),  # column T, past Phòng chuyên môn and Kiểm tra
+        lambda b: error("cell.outside_inputs", b.grid(HO_TICH, 20), "Ô T8 ghi «5»"),
+    ),
+    Case(
+        "number-right-of-the-extras",
+        11,
+        lambda b: b.put(b.extras("Phòng Kinh tế", "feedback_handled", right=2), 3),
+        lambda b: error(
+            "cell.outside_inputs",
+            b.extras("Phòng Kinh tế", "feedback_handled", right=2),
+            "không được tính vào báo cáo",
+        ),
+    ),
+    Case(
+        "note-beside-the-info",
+        11,
+        lambda b: b.put(b.first("TTHC_UNIT_NAME", right=1), "hỏi lại chị Lan"),
+        lambda b: warning(
+            "cell.outside_inputs", b.first("TTHC_UNIT_NAME", right=1), "«hỏi lại chị Lan»"
+        ),
+    ),
+    Case(
+        "grid-name-narrowed-over-filled-rows",  # the issue's 65 dossiers of Hộ kinh doanh
+        11,
+        lambda b: b.narrow_grid(to_end_above="Hộ kinh doanh"),
+        lambda b: error(
+            "cell.outside_grid", b.grid("Hộ kinh doanh", 2), "ngoài vùng tên định danh TTHC_GRID"
+        ),
+    ),
+    Case(
+        "grid-name-narrowed-over-spare-rows",  # nothing left out: nothing to tell
+        11,
+        lambda b: b.narrow_grid(rows_fewer=2),
+        nothing,
     ),
 )
 

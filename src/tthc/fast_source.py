@@ -52,7 +52,7 @@ from .sheet_xml import (
     sheet_cells,
     uncomputed_formulas,
 )
-from .workbook_blocks import UNKNOWN, Block, BlockSource, Cell
+from .workbook_blocks import UNKNOWN, Area, Block, BlockSource, Cell
 from .workbook_notices import file_notices
 from .workbook_reader import CANNOT_OPEN, IS_FOLDER, NOT_FOUND, read_blocks, with_notices
 
@@ -513,6 +513,27 @@ class FastSource(BlockSource):
             self._calamine = python_calamine.CalamineWorkbook.from_filelike(BytesIO(self.data))
         rows = self._calamine.get_sheet_by_name(title).to_python(skip_empty_area=False)
         return (*_calamine_values(rows, _error_cells(xml)), None)
+
+    def area(self, name: str) -> Area | None:
+        text = self.defined.get(name)
+        match = _REFERENCE.fullmatch(text) if text is not None and "#REF!" not in text else None
+        if match is None:
+            return None
+        quoted = match.group("quoted")
+        title = quoted.replace("''", "'") if quoted is not None else match.group("plain")
+        area = _area(match.group("cells"))
+        if title not in self.sheet_names or area is None:
+            return None
+        return Area(title, *area)
+
+    def sheet_cells(self, title: str) -> dict[str, object] | None:
+        if title not in self.sheet_names:
+            return None
+        return {
+            coordinate: value
+            for cells in self._sheet(title).rows.values()
+            for _column, coordinate, value in cells
+        }
 
     def block(self, name: str) -> Block | None:
         text = self.defined.get(name)

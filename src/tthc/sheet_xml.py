@@ -137,9 +137,7 @@ def _number(raw: bytes) -> int | float:
     return int(number) if number.is_integer() else number
 
 
-def _cell_at(
-    xml: bytes, position: int
-) -> tuple[str, int, bytes | None, bytes | None, int] | None:
+def _cell_at(xml: bytes, position: int) -> tuple[str, int, bytes | None, bytes | None, int] | None:
     """Address, row, style and type of the cell whose value starts at `position`, and
     where its start tag ends (a formula, if any, lies between there and the value).
 

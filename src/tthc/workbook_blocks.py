@@ -14,13 +14,21 @@ from typing import NamedTuple
 
 from openpyxl import load_workbook
 from openpyxl.cell.cell import MergedCell
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .findings import Finding, Location, Severity
 
-__all__ = ["UNKNOWN", "Block", "BlockSource", "Cell", "OpenpyxlSource", "stored_values"]
+__all__ = [
+    "UNKNOWN",
+    "Area",
+    "Block",
+    "BlockSource",
+    "Cell",
+    "OpenpyxlSource",
+    "stored_values",
+]
 
 UNKNOWN = object()  # the engine cannot tell whether the cell holds a formula
 
@@ -61,6 +69,22 @@ class Block:
         return self.rows[0][0]
 
 
+class Area(NamedTuple):
+    """Where a defined name points: its sheet and corners, 1-based."""
+
+    sheet: str
+    first_column: int
+    first_row: int
+    last_column: int
+    last_row: int
+
+    def holds(self, column: int, row: int) -> bool:
+        return (
+            self.first_column <= column <= self.last_column
+            and self.first_row <= row <= self.last_row
+        )
+
+
 def coordinate(row: int, column: int) -> str:
     return f"{get_column_letter(column)}{row}"
 
@@ -76,6 +100,21 @@ class BlockSource:
 
     def block(self, name: str) -> Block | None:
         raise NotImplementedError
+
+    def area(self, name: str) -> Area | None:
+        """Where a name points, without reading its cells; None if broken or unknown.
+
+        Engines that cannot tell answer None, and the cells outside the names are
+        then not looked for.
+        """
+        return None
+
+    def sheet_cells(self, title: str) -> dict[str, object] | None:
+        """Every cell of a sheet that shows something (a formula: its last result).
+
+        None when the engine cannot list them; empty text counts as nothing.
+        """
+        return None
 
     def sheet_titles(self) -> set[str] | None:
         """The workbook's sheet names, to suggest which sheet was renamed; None if unknown.
@@ -122,6 +161,32 @@ class OpenpyxlSource(BlockSource):
 
     def sheet_titles(self) -> set[str] | None:
         return set(self.formulas.sheetnames)
+
+    def area(self, name: str) -> Area | None:
+        defined = self.formulas.defined_names.get(name)
+        if defined is None or "#REF!" in (defined.attr_text or ""):
+            return None
+        destinations = list(defined.destinations)
+        if len(destinations) != 1 or destinations[0][0] not in self.formulas.sheetnames:
+            return None
+        title, ref = destinations[0]
+        try:
+            first_column, first_row, last_column, last_row = range_boundaries(ref.replace("$", ""))
+        except (ValueError, TypeError):
+            return None
+        if None in (first_column, first_row, last_column, last_row):
+            return None  # a whole column or row: no spreadsheet template names one
+        return Area(title, first_column, first_row, last_column, last_row)  # type: ignore[arg-type]
+
+    def sheet_cells(self, title: str) -> dict[str, object] | None:
+        if title not in self.cached.sheetnames:
+            return None
+        return {
+            cell.coordinate: cell.value
+            for row in self.cached[title].iter_rows()
+            for cell in row
+            if cell.value is not None and cell.value != ""
+        }
 
     def block(self, name: str) -> Block | None:
         defined = self.formulas.defined_names.get(name)

@@ -26,6 +26,7 @@ from .grid import INPUT_COLUMNS, column_by_number
 from .model import INDICATOR_CODES
 from .package_guard import TEMPLATE, Refused, check_workbook
 from .parsing import excel_error, is_blank, parse_date
+from .stray_cells import stray_cells
 from .vn_format import format_date_long, format_integer, nfc
 from .workbook_blocks import Block, BlockSource, Cell, OpenpyxlSource
 from .workbook_layout import (
@@ -101,6 +102,19 @@ class _Cells:
     by_grid: dict[tuple[str, int], tuple[str, str]] = field(default_factory=dict)
     by_department: dict[str, tuple[str, str]] = field(default_factory=dict)
     grid_end: tuple[str, int] | None = None  # the sheet and last row of TTHC_GRID
+    grid_area: str | None = None  # TTHC_GRID's cells as staff read them: "B8:Q49"
+    total_row: tuple[str, int] | None = None  # the sheet and row of TTHC_GRID_TOTAL
+
+    def grid_detached(self) -> bool:
+        """TTHC_GRID no longer ends just above the Tổng cộng row (a name narrowed by hand).
+
+        The sheet's total then sums rows the name leaves out: its saved figures are
+        evidence of dossiers the report would miss, not a stale cache.
+        """
+        if self.grid_end is None or self.total_row is None:
+            return False
+        return self.grid_end[0] == self.total_row[0] and self.grid_end[1] + 1 < self.total_row[1]
+
     # Grid cells whose emptiness is already explained (hidden by a merge, a formula the
     # saving program never computed): not also reported as "blank, counted as 0".
     explained: set[tuple[str, str]] = field(default_factory=set)
@@ -195,6 +209,7 @@ def read_blocks(book: BlockSource, label: str) -> LoadResult:
     grid_rows = _read_grid(book, raw, cells, findings)
     _read_extras(book, raw, cells)
     _read_catalogue(book, raw, cells, findings)
+    findings += stray_cells(book)
     structure = _structure_findings(book, names, cells)
     unusable = {f.location.key for f in structure} & set(_REQUIRED_NAMES)
     if unusable:
@@ -206,7 +221,7 @@ def read_blocks(book: BlockSource, label: str) -> LoadResult:
     findings += structure
     findings += list(loaded.findings)
     if loaded.report is not None:
-        findings += _cached_mismatches(loaded, grid_rows)
+        findings += _cached_mismatches(loaded, grid_rows, cells)
     located = tuple(
         f
         for f in (cells.locate(f) for f in findings)
@@ -470,6 +485,7 @@ def _read_grid(
     if block is not None:
         sheet = block.sheet
         cells.grid_end = (sheet, block.rows[-1][0].row)
+        cells.grid_area = f"{block.first.coordinate}:{block.rows[-1][-1].coordinate}"
         cells.by_key["appendix.rows"] = (sheet, block.first.coordinate)
         total_key = field_key(TOTAL_LABEL)
         named = 0
@@ -526,6 +542,7 @@ def _read_grid(
     total = book.block("TTHC_GRID_TOTAL")
     if total is not None:
         label_cell = total.rows[0][0]
+        cells.total_row = (total.sheet, label_cell.row)
         if field_key(_text(label_cell.value)) != field_key(TOTAL_LABEL):
             findings.append(_total_misplaced(total.sheet, label_cell))
             return kept  # whatever that row holds, it is not the stated total
@@ -547,6 +564,26 @@ def _read_grid(
             raw["appendix"]["total"] = stated
         kept.append(_GridRow(None, label_cell.row, derived_total, total.sheet))
     return kept
+
+
+def _total_disagrees(
+    sheet: str, disagreeing: list[tuple[str, int, int, int]], cells: _Cells
+) -> Finding:
+    """One error for the Tổng cộng row whose figures the rows of TTHC_GRID do not make."""
+    assert cells.total_row is not None
+    coordinate, number, shown, counted = disagreeing[0]
+    more = f" (và {len(disagreeing) - 1} cột khác)" if len(disagreeing) > 1 else ""
+    return Finding(
+        Severity.ERROR,
+        "grid.total_disagrees",
+        f"Dòng Tổng cộng của trang ghi cột ({number}) là {format_integer(shown)}{more}, nhưng "
+        f"các dòng trong vùng tên định danh TTHC_GRID ({cells.grid_area}) cộng lại chỉ được "
+        f"{format_integer(counted)}: vùng này không còn kéo tới ngay trên dòng Tổng cộng (dòng "
+        f"{cells.total_row[1]}), nên có dòng lĩnh vực bị bỏ ngoài báo cáo. Hãy mở Công thức › "
+        f"Quản lý tên (Formulas › Name Manager) cho TTHC_GRID trỏ tới hết dòng "
+        f"{cells.total_row[1] - 1}.",
+        Location(sheet=sheet, cell=coordinate),
+    )
 
 
 def _total_inside_grid(block: Block, name_cell: Cell) -> Finding:
@@ -717,13 +754,18 @@ def _read_catalogue(book: BlockSource, raw: dict, cells: _Cells, findings: list[
         cells.by_key["catalogue"] = (sheet, rows[0][0].coordinate)
 
 
-def _cached_mismatches(loaded: LoadResult, grid_rows: list[_GridRow]) -> Iterator[Finding]:
+def _cached_mismatches(
+    loaded: LoadResult, grid_rows: list[_GridRow], cells: _Cells
+) -> Iterator[Finding]:
     """Where a spreadsheet program saved a value for a derived cell, it must equal ours.
 
     The Tổng cộng row is checked too: through calamine, which sees no formulas, a
-    total typed over its formula shows only here.
+    total typed over its formula shows only here. When TTHC_GRID stops short of it,
+    a total that disagrees is an error: the sheet counts rows the name leaves out.
     """
     assert loaded.report is not None
+    detached = cells.grid_detached()
+    disagreeing: list[tuple[str, int, int, int]] = []  # the total's cells: shown, counted
     for grid_row in grid_rows:
         if grid_row.index is None:
             counts = loaded.report.total
@@ -746,7 +788,9 @@ def _cached_mismatches(loaded: LoadResult, grid_rows: list[_GridRow]) -> Iterato
             if not isinstance(cached, int | float) or isinstance(cached, bool):
                 continue
             expected = counts.value(number)
-            if cached != expected:
+            if cached != expected and detached and grid_row.index is None:
+                disagreeing.append((coordinate, number, int(cached), expected))
+            elif cached != expected:
                 yield Finding(
                     Severity.WARNING,
                     "cell.cached_mismatch",
@@ -754,3 +798,6 @@ def _cached_mismatches(loaded: LoadResult, grid_rows: list[_GridRow]) -> Iterato
                     f"{format_integer(expected)}; hãy mở tệp bằng Excel để tính lại rồi lưu.",
                     Location(sheet=grid_row.sheet, cell=coordinate),
                 )
+        if disagreeing:
+            yield _total_disagrees(grid_row.sheet, disagreeing, cells)
+            disagreeing = []
