@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -220,8 +219,3 @@ def test_consolidate_skips_the_unit_check_refuses(
     assert "xa-hep.xlsx: Xã Bình Giang: số liệu còn" in printed
     assert "1 đã cộng, 1 không dùng được" in printed
     assert (tmp_path / "tong-hop.xlsx").exists()
-
-
-if __name__ == "__main__":  # pragma: no cover - a manual aid: print what a case reads
-    for result in _both(Path(sys.argv[1])):
-        print([f.describe() for f in result.findings])

@@ -21,7 +21,7 @@ from python_calamine import CalamineWorkbook
 from tthc.fast_source import FastSource, _calamine_values, _error_cells, read_workbook_fast
 from tthc.model import ReportInput
 from tthc.office import convert, find_soffice
-from tthc.sheet_xml import HostileMarkup, date_styles, shared_strings, sheet_values
+from tthc.sheet_xml import HostileMarkup, date_styles, shared_strings, sheet_cells, sheet_values
 from tthc.workbook_reader import read_workbook
 from tthc.workbook_template import build_workbook
 
@@ -112,6 +112,20 @@ def test_values_by_type() -> None:
         },
         3,
     )
+
+
+def test_a_constant_is_told_from_a_formula_result() -> None:
+    """A count typed over a formula is a constant: the reader checks it as stated."""
+    cells = (
+        '<row r="8"><c r="C8" s="3"><f>D8+E8+F8</f><v>343</v></c>'  # the template's formula
+        '<c r="D8"><v>343</v></c>'  # typed
+        '<c r="G8" s="3"><f t="shared" si="0"/><v>343</v></c>'  # LibreOffice's shared formula
+        '<c r="H8" s="3"><v>344</v></c></row>'  # typed over the formula of (7)
+    )
+    got = sheet_cells(_sheet(cells), None, frozenset())
+    assert got == ({"C8": 343, "D8": 343, "G8": 343, "H8": 344}, 8, frozenset({"C8", "G8"}))
+    plain = sheet_cells(_sheet('<row r="1"><c r="A1"><v>5</v></c></row>'), None, frozenset())
+    assert plain == ({"A1": 5}, 1, frozenset())
 
 
 def test_rich_text_and_phonetic_hints() -> None:
