@@ -514,17 +514,29 @@ class FastSource(BlockSource):
         rows = self._calamine.get_sheet_by_name(title).to_python(skip_empty_area=False)
         return (*_calamine_values(rows, _error_cells(xml)), None)
 
-    def area(self, name: str) -> Area | None:
+    def _destination(self, name: str) -> Area | str | None:
+        """Where a name points, or what is wrong with it (for `broken`); None if absent."""
         text = self.defined.get(name)
-        match = _REFERENCE.fullmatch(text) if text is not None and "#REF!" not in text else None
-        if match is None:
+        if text is None:
             return None
+        if "#REF!" in text:
+            # What Excel writes when the cells or sheet a name covered are deleted.
+            return "trỏ tới vùng ô đã bị xóa (#REF!)"
+        match = _REFERENCE.fullmatch(text)
+        if match is None:
+            return "không trỏ tới đúng một vùng ô"
         quoted = match.group("quoted")
         title = quoted.replace("''", "'") if quoted is not None else match.group("plain")
+        if title not in self.sheet_names:
+            return f"trỏ tới trang «{title}» không còn trong sổ tính"
         area = _area(match.group("cells"))
-        if title not in self.sheet_names or area is None:
-            return None
+        if area is None:
+            return f"trỏ tới vùng «{match.group('cells')}» không hợp lệ"
         return Area(title, *area)
+
+    def area(self, name: str) -> Area | None:
+        destination = self._destination(name)
+        return destination if isinstance(destination, Area) else None
 
     def sheet_cells(self, title: str) -> dict[str, object] | None:
         if title not in self.sheet_names:
@@ -536,28 +548,13 @@ class FastSource(BlockSource):
         }
 
     def block(self, name: str) -> Block | None:
-        text = self.defined.get(name)
-        if text is None:
+        destination = self._destination(name)
+        if not isinstance(destination, Area):
+            if destination is not None:
+                self.broken(name, destination)
             return None
-        if "#REF!" in text:
-            # What Excel writes when the cells or sheet a name covered are deleted.
-            self.broken(name, "trỏ tới vùng ô đã bị xóa (#REF!)")
-            return None
-        match = _REFERENCE.fullmatch(text)
-        if match is None:
-            self.broken(name, "không trỏ tới đúng một vùng ô")
-            return None
-        quoted = match.group("quoted")
-        title = quoted.replace("''", "'") if quoted is not None else match.group("plain")
-        if title not in self.sheet_names:
-            self.broken(name, f"trỏ tới trang «{title}» không còn trong sổ tính")
-            return None
-        area = _area(match.group("cells"))
-        if area is None:
-            self.broken(name, f"trỏ tới vùng «{match.group('cells')}» không hợp lệ")
-            return None
+        title, first_col, first_row, last_col, last_row = destination
         by_row, sheet_rows, merges, uncomputed, formulas = self._sheet(title)
-        first_col, first_row, last_col, last_row = area
         # Rows past the sheet's last one hold nothing: a name reaching far beyond them is
         # cut there (keeping one row) rather than made into a million empty cells.
         last_row = min(last_row, max(first_row, sheet_rows))

@@ -162,14 +162,28 @@ class OpenpyxlSource(BlockSource):
     def sheet_titles(self) -> set[str] | None:
         return set(self.formulas.sheetnames)
 
-    def area(self, name: str) -> Area | None:
+    def _destination(self, name: str) -> tuple[str, str] | str | None:
+        """A name's sheet and range, or what is wrong with it (for `broken`); None if absent."""
         defined = self.formulas.defined_names.get(name)
-        if defined is None or "#REF!" in (defined.attr_text or ""):
+        if defined is None:
             return None
+        if "#REF!" in (defined.attr_text or ""):
+            # What Excel writes when the cells or sheet a name covered are deleted:
+            # "#REF!", "'Phụ lục'!#REF!" or "#REF!$B$50:$P$50".
+            return "trỏ tới vùng ô đã bị xóa (#REF!)"
         destinations = list(defined.destinations)
-        if len(destinations) != 1 or destinations[0][0] not in self.formulas.sheetnames:
-            return None
+        if len(destinations) != 1:
+            return "không trỏ tới đúng một vùng ô"
         title, ref = destinations[0]
+        if title not in self.formulas.sheetnames:
+            return f"trỏ tới trang «{title}» không còn trong sổ tính"
+        return title, ref
+
+    def area(self, name: str) -> Area | None:
+        destination = self._destination(name)
+        if not isinstance(destination, tuple):
+            return None
+        title, ref = destination
         try:
             first_column, first_row, last_column, last_row = range_boundaries(ref.replace("$", ""))
         except (ValueError, TypeError):
@@ -189,22 +203,12 @@ class OpenpyxlSource(BlockSource):
         }
 
     def block(self, name: str) -> Block | None:
-        defined = self.formulas.defined_names.get(name)
-        if defined is None:
+        destination = self._destination(name)
+        if not isinstance(destination, tuple):
+            if destination is not None:
+                self.broken(name, destination)
             return None
-        if "#REF!" in (defined.attr_text or ""):
-            # What Excel writes when the cells or sheet a name covered are deleted:
-            # "#REF!", "'Phụ lục'!#REF!" or "#REF!$B$50:$P$50".
-            self.broken(name, "trỏ tới vùng ô đã bị xóa (#REF!)")
-            return None
-        destinations = list(defined.destinations)
-        if len(destinations) != 1:
-            self.broken(name, "không trỏ tới đúng một vùng ô")
-            return None
-        title, ref = destinations[0]
-        if title not in self.formulas.sheetnames:
-            self.broken(name, f"trỏ tới trang «{title}» không còn trong sổ tính")
-            return None
+        title, ref = destination
         sheet, cached = self.formulas[title], self.cached[title]
         try:
             cells = sheet[ref.replace("$", "")]
