@@ -451,11 +451,6 @@ _CONTENT_CELL = re.compile(
 _ROW_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?row>")
 
 
-def _content_cell_rows(text: bytes) -> set[bytes]:
-    """The row numbers of the cells of `text` that hold a value, text or formula."""
-    return set(_CONTENT_CELL.findall(text))
-
-
 def _last_row_tag(text: bytes, end: int) -> int | None:
     """Where the last row tag before `end` starts, if that row is not closed before `end`."""
     at = text.rfind(b"row", 0, end)
@@ -538,10 +533,10 @@ class _Scan:
         rows = _ROW.findall(text)
         empty = _EMPTY_ROW.findall(text) if rows else ()
         self.rows += len(rows) - len(empty)
-        numbers = set(_ROW_NUMBER.findall(b"".join(rows))) if rows else set()
+        row_numbers = set(_ROW_NUMBER.findall(b"".join(rows))) if rows else set()
         if empty:
-            numbers -= set(_ROW_NUMBER.findall(b"".join(empty)))
-        content_rows = _highest(numbers)
+            row_numbers -= set(_ROW_NUMBER.findall(b"".join(empty)))
+        content_rows = _highest(row_numbers)
         addresses = _CELL_ADDRESS.findall(text)
         if addresses:
             # A sheet has thousands of cells but few distinct columns and row numbers:
@@ -549,15 +544,15 @@ class _Scan:
             letters, cell_rows = zip(*addresses, strict=True)
             self._reach(set(letters), _highest(set(cell_rows)))
             if _CONTENT.search(text):
-                content_rows = max(content_rows, _highest(_content_cell_rows(text)))
+                content_rows = max(content_rows, _highest(set(_CONTENT_CELL.findall(text))))
         self.last_row = max(self.last_row, content_rows)
         self.far_row = max(self.far_row, content_rows)
         merges = _MERGE.findall(text) if b"mergeCell" in text else ()  # most parts have none
         for reference in merges:
             corners = _CORNER.findall(reference)
             if corners:
-                letters, numbers_ = zip(*corners, strict=True)
-                self._reach(set(letters), _highest(set(numbers_)))
+                letters, numbers = zip(*corners, strict=True)
+                self._reach(set(letters), _highest(set(numbers)))
 
     def _reach(self, letters: set[bytes], row: int) -> None:
         self.far_row = max(self.far_row, row)

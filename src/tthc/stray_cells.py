@@ -26,19 +26,19 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 
-from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
+from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.utils.cell import coordinate_to_tuple
 
 from .findings import Finding, Location, Severity
 from .workbook_blocks import Area, BlockSource
 from .workbook_layout import NAMES, SHEETS
 
-__all__ = ["stray_cells"]
+__all__ = ["stray_cells", "template_areas"]
 
 _FORMULA = object()  # a template cell holding a formula: whatever it shows is the template's
 _COUNT_SHEETS = frozenset({SHEETS["grid"], SHEETS["extras"]})
 _INPUT_SHEETS = (SHEETS["info"], SHEETS["grid"], SHEETS["extras"], SHEETS["catalogue"])
 _DIGITS = re.compile(r"[\d.,\s\u00a0]*\d[\d.,\s\u00a0]*")
-_ADDRESS = re.compile(r"([A-Z]{1,3})(\d+)")
 _SHOWN = 60  # characters of a stray text quoted in a message
 _LISTED = 4  # cells named in one finding; the others are counted
 
@@ -56,42 +56,37 @@ class _Template:
 
 @lru_cache(maxsize=1)
 def _template() -> _Template:
-    """Built once per process, the first time a workbook shows a cell outside its names."""
+    """Built once per process, the first time a workbook needs it (see `template_areas`)."""
     from .workbook_template import build_workbook  # heavy, and needed only here
 
     workbook = build_workbook()
-    areas: dict[str, list[tuple[int, int, int, int]]] = {}
-    found: dict[str, tuple[int, int, int, int]] = {}  # name -> its corners
     named: dict[str, Area] = {}
     for name, defined in workbook.defined_names.items():
         ((title, ref),) = list(defined.destinations)
-        c1, r1, c2, r2 = range_boundaries(ref.replace("$", ""))
-        areas.setdefault(title, []).append((c1, r1, c2, r2))
-        found[name] = (c1, r1, c2, r2)
-        named[name] = Area(title, c1, r1, c2, r2)  # type: ignore[arg-type]
+        named[name] = Area(title, *range_boundaries(ref.replace("$", "")))  # type: ignore[arg-type]
     cells: dict[str, dict[tuple[int, int], object]] = {}
     for title in _INPUT_SHEETS:
-        kept: dict[tuple[int, int], object] = {}
-        for row in workbook[title].iter_rows():
-            for cell in row:
-                value = cell.value
-                if value is None or value == "":
-                    continue
-                inside = any(
-                    c1 <= cell.column <= c2 and r1 <= cell.row <= r2
-                    for c1, r1, c2, r2 in areas.get(title, ())
-                )
-                if not inside:
-                    shown = _FORMULA if cell.data_type == "f" else _normal(value)
-                    kept[(cell.column, cell.row)] = shown
-        cells[title] = kept
+        areas = [area for area in named.values() if area.sheet == title]
+        cells[title] = {
+            (cell.column, cell.row): _FORMULA if cell.data_type == "f" else _normal(cell.value)
+            for row in workbook[title].iter_rows()
+            for cell in row
+            if cell.value is not None
+            and cell.value != ""
+            and not any(area.holds(cell.column, cell.row) for area in areas)
+        }
     return _Template(
         cells,
         named,
-        grid_first_row=found["TTHC_GRID"][1],
-        total_row=found["TTHC_GRID_TOTAL"][1],
-        grid_check_column=found["TTHC_GRID_CHECK"][0],
+        grid_first_row=named["TTHC_GRID"].first_row,
+        total_row=named["TTHC_GRID_TOTAL"].first_row,
+        grid_check_column=named["TTHC_GRID_CHECK"].first_column,
     )
+
+
+def template_areas() -> dict[str, Area]:
+    """Where each defined name points in a fresh template (one build per process)."""
+    return _template().areas
 
 
 def _normal(value: object) -> str:
@@ -146,9 +141,9 @@ def _inside(coordinate: str, areas: list[Area]) -> bool:
 
 @lru_cache(maxsize=4096)
 def _position(coordinate: str) -> tuple[int, int]:
-    match = _ADDRESS.fullmatch(coordinate)
-    assert match is not None, coordinate  # the engines give addresses in this form
-    return column_index_from_string(match.group(1)), int(match.group(2))
+    """'T8' -> (20, 8): column, then row."""
+    row, column = coordinate_to_tuple(coordinate)
+    return column, row
 
 
 def _judged(

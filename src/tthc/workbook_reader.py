@@ -17,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from .catalogue import field_key
@@ -26,7 +27,7 @@ from .grid import INPUT_COLUMNS, column_by_number
 from .model import INDICATOR_CODES
 from .package_guard import TEMPLATE, Refused, check_workbook
 from .parsing import excel_error, is_blank, parse_date
-from .stray_cells import stray_cells
+from .stray_cells import stray_cells, template_areas
 from .vn_format import format_date_long, format_integer, nfc
 from .workbook_blocks import Block, BlockSource, Cell, OpenpyxlSource
 from .workbook_layout import (
@@ -237,15 +238,13 @@ def _template_homes() -> dict[str, tuple[str, str]]:
     When a name is missing or broken, this is where staff should look (and where
     the name must point again). First cells do not depend on the unit's catalogue,
     except the Tổng cộng row's, which `_home` takes from the grid when it can. The
-    template is built once per process, and only when a workbook is damaged.
+    template is built once per process (the same one `stray_cells` compares with),
+    and only when a workbook needs it.
     """
-    from .workbook_template import build_workbook  # heavy, and needed only here
-
-    homes: dict[str, tuple[str, str]] = {}
-    for name, defined in build_workbook().defined_names.items():
-        ((title, ref),) = list(defined.destinations)
-        homes[name] = (title, ref.replace("$", "").split(":")[0])
-    return homes
+    return {
+        name: (area.sheet, f"{get_column_letter(area.first_column)}{area.first_row}")
+        for name, area in template_areas().items()
+    }
 
 
 def _home(name: str, cells: _Cells) -> tuple[str, str] | None:
