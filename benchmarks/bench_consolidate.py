@@ -50,14 +50,14 @@ from io import BytesIO
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from tthc.consolidate import _check, consolidate
-from tthc.datafile import LoadResult, load_report
-from tthc.fast_source import read_workbook_fast
-from tthc.grid import INPUT_COLUMNS
-from tthc.model import EXTRA_INPUTS, ExtraInputs, ExtraValues, ReportInput, Unit
-from tthc.workbook_output import workbook_bytes
-from tthc.workbook_reader import read_workbook
-from tthc.workbook_template import build_workbook
+from tthc.app.consolidate import _check, consolidate
+from tthc.core.grid import INPUT_COLUMNS
+from tthc.core.model import EXTRA_INPUTS, ExtraInputs, ExtraValues, ReportInput, Unit
+from tthc.core.report_data import LoadResult, load_report
+from tthc.workbook.calamine_source import read_workbook_fast
+from tthc.workbook.output import workbook_bytes
+from tthc.workbook.reader import read_workbook
+from tthc.workbook.template import build_workbook
 
 COUNTRY_UNITS = 3321
 TARGET_SECONDS = 5.0

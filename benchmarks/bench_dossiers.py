@@ -17,7 +17,7 @@ Run from the project root with the package installed (no pytest needed):
    medians are reported, and their ratio.
 4. For insight: python-calamine's own sheet read (`to_python`) on the same file,
    i.e. the part of `read_dossiers` that is not this package's Python.
-5. If `tthc.dossier_grid` provides `classify(records, period[, catalogue])`, it is
+5. If `tthc.core.dossier_classification` provides `classify(records, period[, catalogue])`, it is
    timed on the records for March 2026 (with the default catalogue of a xã when it
    asks for one); otherwise that step is skipped.
 
@@ -40,11 +40,11 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from tthc.catalogue import default_catalogue
-from tthc.dossier_list import read_dossiers
-from tthc.findings import has_errors
-from tthc.model import Period
-from tthc.vn_format import format_integer
+from tthc.core.catalogue import default_catalogue
+from tthc.core.findings import has_errors
+from tthc.core.model import Period
+from tthc.core.vn_format import format_integer
+from tthc.imports.dossier_list import read_dossiers
 
 TARGET_DOSSIERS = 20_000
 TARGET_SECONDS = 2.0
@@ -233,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"target applies to {target} dossiers (about {seconds(scaled)} scaled)")
 
         try:
-            grid = importlib.import_module("tthc.dossier_grid")
+            grid = importlib.import_module("tthc.core.dossier_classification")
             classify = grid.classify
         except (ImportError, AttributeError) as problem:
             print(f"classify: skipped ({problem})")

@@ -25,14 +25,14 @@ import time
 from collections.abc import Callable
 from importlib import resources
 
-from tthc.datafile import load_report
-from tthc.grid import INPUT_COLUMNS
-from tthc.indicators import compute_indicators
-from tthc.labels import MISSING_TEXT
-from tthc.model import INDICATOR_CODES, ReportInput
+from tthc.core.grid import INPUT_COLUMNS
+from tthc.core.indicators import compute_indicators
+from tthc.core.labels import MISSING_TEXT
+from tthc.core.model import INDICATOR_CODES, ReportInput
+from tthc.core.report_data import load_report
 from tthc.udfs import TTHC_PART, TTHC_RATE, TTHC_VERDICT
-from tthc.workbook_blocks import stored_values
-from tthc.workbook_template import build_workbook, summary_scopes
+from tthc.workbook.blocks import stored_values
+from tthc.workbook.template import build_workbook, summary_scopes
 
 CALLS_PER_ROW = 4  # PART numerator, PART denominator, RATE, VERDICT
 DERIVED = {3: "received", 7: "resolved", 13: "pending"}

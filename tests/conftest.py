@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from helpers import sample_data
-from tthc.datafile import load_report
-from tthc.model import ReportInput
+from tthc.core.model import ReportInput
+from tthc.core.report_data import load_report
 
 
 @pytest.fixture

@@ -8,9 +8,9 @@ from dataclasses import replace
 from importlib import resources
 from typing import Any
 
-from tthc.datafile import LoadResult, load_report
-from tthc.model import ReportInput
-from tthc.pipeline import PipelineResult, run_pipeline
+from tthc.core.model import ReportInput
+from tthc.core.pipeline import PipelineResult, run_pipeline
+from tthc.core.report_data import LoadResult, load_report
 
 
 def sample_data() -> dict[str, Any]:

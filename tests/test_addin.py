@@ -23,8 +23,8 @@ import xlwings
 from packaging.requirements import Requirement
 
 import tthc
-from tthc import addin
-from tthc.addin import (
+from tthc.excel import addin
+from tthc.excel.addin import (
     ADDIN_FILE_NAME,
     CUSTOMUI_NAMESPACE,
     AddinBuildError,
@@ -137,9 +137,11 @@ def test_the_file_must_be_named_after_the_module_runmain_imports(tmp_path: Path)
 
 
 def test_committed_addin_equals_a_fresh_build(built: Path) -> None:
-    assert COMMITTED.is_file(), "xl/tthc.xlam is missing: build it with tthc.addin.build_addin"
+    assert COMMITTED.is_file(), (
+        "xl/tthc.xlam is missing: build it with tthc.excel.addin.build_addin"
+    )
     assert entries(COMMITTED) == entries(built), (
-        "xl/tthc.xlam is stale: rebuild it with tthc.addin.build_addin(Path('xl/tthc.xlam'))"
+        "xl/tthc.xlam is stale: rebuild it with tthc.excel.addin.build_addin(Path('xl/tthc.xlam'))"
     )
 
 
@@ -307,7 +309,7 @@ def test_install_on_macos_uses_excels_startup_folder_and_applescript(
 
 
 def test_addin_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from tthc.cli import run
+    from tthc.cli.commands import run
 
     target = tmp_path / "tthc.xlam"
     assert run(["addin", "build", "-o", str(target)]) == 0

@@ -16,7 +16,7 @@ from a formula that computes ""), the case states what the fast reader does inst
 and why. Everywhere else
 both readers must tell staff the same, word for word.
 
-Policy for counts typed as text (`tthc.parsing`): Vietnamese writes '.' between
+Policy for counts typed as text (`tthc.core.parsing`): Vietnamese writes '.' between
 thousands and ',' before decimals (1.132; 99,38%). Digits, alone or grouped by '.'
 in threes, with any spaces around or between them (plain, non-breaking, zero-width),
 are read with a warning ("Số được nhập dưới dạng chữ …, đã hiểu là …"). ',' is a
@@ -46,16 +46,16 @@ from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.workbook.defined_name import DefinedName
 
 from helpers import sample_data
-from tthc.cli import run
-from tthc.datafile import LoadResult, load_report
-from tthc.fast_source import read_workbook_fast
-from tthc.findings import Finding, Severity
-from tthc.model import ReportInput
-from tthc.pipeline import PipelineResult, run_pipeline
-from tthc.vn_format import RateRounding
-from tthc.workbook_layout import EXTRA_COLUMNS
-from tthc.workbook_reader import read_workbook
-from tthc.workbook_template import build_workbook
+from tthc.cli.commands import run
+from tthc.core.findings import Finding, Severity
+from tthc.core.model import ReportInput
+from tthc.core.pipeline import PipelineResult, run_pipeline
+from tthc.core.report_data import LoadResult, load_report
+from tthc.core.vn_format import RateRounding
+from tthc.workbook.calamine_source import read_workbook_fast
+from tthc.workbook.layout import EXTRA_COLUMNS
+from tthc.workbook.reader import read_workbook
+from tthc.workbook.template import build_workbook
 
 KINDS: dict[int, str] = {
     1: "text in number cells ('5 hs', '1,132', '1.132', ' 12 ', '—', hidden spaces…)",

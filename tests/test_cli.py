@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from helpers import sample_data
-from tthc.cli import run
+from tthc.cli.commands import run
 
 
 def write(tmp_path: Path, data: Any, name: str = "so-lieu.json") -> Path:
@@ -367,9 +367,9 @@ def test_report_writes_the_word_document(
 def test_pdf_needs_libreoffice_and_writes_nothing_without_it(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import tthc.report_files
+    import tthc.app.outputs
 
-    monkeypatch.setattr(tthc.report_files, "find_soffice", lambda: None)
+    monkeypatch.setattr(tthc.app.outputs, "find_soffice", lambda: None)
     source = write(tmp_path, sample_data())
     out = tmp_path / "out"
     assert run(["report", str(source), "-o", str(out), "--pdf"]) == 2

@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 
 from test_troubled_month import KEYS, troubled_month
-from tthc.cli import run
+from tthc.cli.commands import run
 
 MARCH = [
     ("Hộ tịch", (40, 30, 0, 65, 5, 0, 0, 0, 0, 0, 0)),
@@ -121,9 +121,9 @@ def test_same_period_last_year_is_named_so() -> None:
     from dataclasses import replace
     from datetime import date
 
-    from tthc.compare import reference_label
-    from tthc.datafile import load_report
-    from tthc.model import Period
+    from tthc.core.compare import reference_label
+    from tthc.core.model import Period
+    from tthc.core.report_data import load_report
 
     now = load_report(troubled_month()).report
     assert now is not None

@@ -12,19 +12,18 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
-import tthc.consolidate as consolidation
+import tthc.app.consolidate as consolidation
 from helpers import run_report
-from tthc.catalogue import default_catalogue
-from tthc.consolidate import (
+from tthc.app.consolidate import (
     Consolidation,
     KeyIndicator,
     UnitResult,
     consolidate,
     consolidation_workbook,
 )
-from tthc.fast_source import read_workbook_fast
-from tthc.grid import Counts
-from tthc.model import (
+from tthc.core.catalogue import default_catalogue
+from tthc.core.grid import Counts
+from tthc.core.model import (
     DocumentInfo,
     ExtraInputs,
     ExtraValues,
@@ -35,9 +34,10 @@ from tthc.model import (
     Unit,
     UnitKind,
 )
-from tthc.workbook_output import workbook_bytes
-from tthc.workbook_reader import read_workbook
-from tthc.workbook_template import build_workbook
+from tthc.workbook.calamine_source import read_workbook_fast
+from tthc.workbook.output import workbook_bytes
+from tthc.workbook.reader import read_workbook
+from tthc.workbook.template import build_workbook
 
 ROOT = Path(__file__).resolve().parents[1]
 MARCH = Period(date(2026, 3, 1), date(2026, 3, 31))

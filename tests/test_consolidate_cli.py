@@ -8,9 +8,9 @@ import pytest
 from openpyxl import load_workbook
 
 from helpers import sample_data
-from tthc.cli import run
-from tthc.datafile import load_report
-from tthc.workbook_template import build_workbook
+from tthc.cli.commands import run
+from tthc.core.report_data import load_report
+from tthc.workbook.template import build_workbook
 
 
 def test_consolidate_a_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

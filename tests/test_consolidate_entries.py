@@ -21,11 +21,11 @@ import pytest
 from openpyxl import load_workbook
 
 from helpers import sample_data
-from tthc import consolidate as consolidation
-from tthc.cli import run
-from tthc.datafile import load_report
-from tthc.workbook_output import workbook_bytes
-from tthc.workbook_template import build_workbook
+from tthc.app import consolidate as consolidation
+from tthc.cli.commands import run
+from tthc.core.report_data import load_report
+from tthc.workbook.output import workbook_bytes
+from tthc.workbook.template import build_workbook
 
 POSIX = pytest.mark.skipif(os.name != "posix", reason="FIFOs and symlinks as on Linux/macOS")
 

@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 
 from helpers import sample_data
-from tthc.datafile import load_report
-from tthc.workbook_output import workbook_bytes
-from tthc.workbook_template import build_workbook
+from tthc.core.report_data import load_report
+from tthc.workbook.output import workbook_bytes
+from tthc.workbook.template import build_workbook
 
 PROC = Path("/proc")
 
@@ -42,7 +42,7 @@ SCRIPT = textwrap.dedent(
     import time
     from pathlib import Path
 
-    import tthc.consolidate as consolidation
+    import tthc.app.consolidate as consolidation
 
     multiprocessing.set_start_method("fork")
     real = consolidation._read_one

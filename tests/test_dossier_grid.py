@@ -7,16 +7,16 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from tthc.catalogue import default_catalogue
-from tthc.datafile import LoadResult
-from tthc.dossier_grid import Classification, classify
-from tthc.dossier_model import Channel, Dossier, Status
-from tthc.findings import Severity
-from tthc.grid import INPUT_COLUMNS, Counts
-from tthc.indicators import Outcome
-from tthc.model import ExtraValues, ReportInput
-from tthc.new_month import month_period
-from tthc.pipeline import run_pipeline
+from tthc.core.catalogue import default_catalogue
+from tthc.core.dossier_classification import Classification, classify
+from tthc.core.dossier_model import Channel, Dossier, Status
+from tthc.core.findings import Severity
+from tthc.core.grid import INPUT_COLUMNS, Counts
+from tthc.core.indicators import Outcome
+from tthc.core.model import ExtraValues, ReportInput
+from tthc.core.new_month import month_period
+from tthc.core.pipeline import run_pipeline
+from tthc.core.report_data import LoadResult
 
 MARCH = month_period(2026, 3)
 CATALOGUE = default_catalogue("xã")

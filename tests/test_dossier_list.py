@@ -13,16 +13,16 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-import tthc.dossier_list as dossier_list
-from tthc.dossier_list import (
+import tthc.imports.dossier_list as dossier_list
+from tthc.core.dossier_model import Channel, Dossier, Status
+from tthc.core.findings import Severity, has_errors
+from tthc.imports.dossier_list import (
     DEFAULT_ALIASES,
     MAX_FINDINGS_PER_KIND,
     DossierList,
     header_key,
     read_dossiers,
 )
-from tthc.dossier_model import Channel, Dossier, Status
-from tthc.findings import Severity, has_errors
 
 ON, DI, PO = Channel.ONLINE, Channel.DIRECT, Channel.POST
 RES, REF, WD, SUP, PROC = (

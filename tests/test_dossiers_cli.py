@@ -9,10 +9,10 @@ import pytest
 from openpyxl import load_workbook
 
 from test_dossier_grid import generate_seed_list
-from tthc.cli import run
-from tthc.dossier_model import Dossier
-from tthc.model import ReportInput
-from tthc.workbook_reader import read_workbook
+from tthc.cli.commands import run
+from tthc.core.dossier_model import Dossier
+from tthc.core.model import ReportInput
+from tthc.workbook.reader import read_workbook
 
 HEADERS = (
     "Mã hồ sơ",

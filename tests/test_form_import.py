@@ -14,15 +14,15 @@ import pytest
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from tthc import form_import
-from tthc.datafile import LoadResult
-from tthc.findings import Finding, Severity, has_errors
-from tthc.form_import import import_grid, import_report
-from tthc.grid import Counts
-from tthc.model import ReportInput, UnitKind
-from tthc.new_month import month_period
-from tthc.pipeline import run_pipeline
-from tthc.workbook_template import build_workbook
+from tthc.core.findings import Finding, Severity, has_errors
+from tthc.core.grid import Counts
+from tthc.core.model import ReportInput, UnitKind
+from tthc.core.new_month import month_period
+from tthc.core.pipeline import run_pipeline
+from tthc.core.report_data import LoadResult
+from tthc.imports import form_tables as form_import
+from tthc.imports.form_tables import import_grid, import_report
+from tthc.workbook.template import build_workbook
 
 # --- the seed's appendix, typed by hand from seeds/000_f267351bf8412226.txt --------------
 

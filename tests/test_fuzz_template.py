@@ -9,12 +9,12 @@ strategy draws valid reports (1–12 fields of the unit kind's catalogue, counts
 (3)=(4)+(5)+(6), (7)=(8)+…+(12), (13)=(14)+(15)+(16) and (3)=(7)+(13), extra inputs 1.2–1.6
 within their denominators, a unit name of random Vietnamese syllables, sometimes NFD, any
 period from 2000 on); slips are typed over 1–3 input cells found through the template's
-defined names (`tthc.workbook_layout`), never addresses.
+defined names (`tthc.workbook.layout`), never addresses.
 
 Properties:
 
 (a) Nothing escapes: no exception from either reader, the pipeline, `Finding.describe()` or
-    `tthc check` (through `tthc.cli.main`), whatever is typed in any input cell.
+    `tthc check` (through `tthc.cli.commands.main`), whatever is typed in any input cell.
 (b) Every invalid cell is reported by both readers: a finding of the expected code and severity
     whose location names that sheet and that cell.
 (c) A valid workbook reads back with exactly the findings the core gives for the same report
@@ -93,14 +93,12 @@ from openpyxl.cell.cell import Cell
 from openpyxl.workbook.workbook import Workbook
 
 from helpers import sample_data
-from tthc import cli
-from tthc.catalogue import Catalogue, default_catalogue, field_key
-from tthc.datafile import LoadResult, load_report
-from tthc.fast_source import read_workbook_fast
-from tthc.findings import Finding, Severity
-from tthc.grid import INPUT_COLUMNS, Counts
-from tthc.indicators import compute_indicators
-from tthc.model import (
+from tthc.cli import commands as cli
+from tthc.core.catalogue import Catalogue, default_catalogue, field_key
+from tthc.core.findings import Finding, Severity
+from tthc.core.grid import INPUT_COLUMNS, Counts
+from tthc.core.indicators import compute_indicators
+from tthc.core.model import (
     INDICATOR_CODES,
     Comparison,
     Convention,
@@ -117,9 +115,11 @@ from tthc.model import (
     UnitKind,
     default_targets,
 )
-from tthc.pipeline import PipelineResult, run_pipeline
-from tthc.vn_format import RateRounding
-from tthc.workbook_layout import (
+from tthc.core.pipeline import PipelineResult, run_pipeline
+from tthc.core.report_data import LoadResult, load_report
+from tthc.core.vn_format import RateRounding
+from tthc.workbook.calamine_source import read_workbook_fast
+from tthc.workbook.layout import (
     CONVENTION_LABELS,
     EXTRA_COLUMNS,
     GRID_COLUMNS,
@@ -128,8 +128,8 @@ from tthc.workbook_layout import (
     TARGET_COLUMNS,
     YES,
 )
-from tthc.workbook_reader import read_workbook
-from tthc.workbook_template import build_workbook
+from tthc.workbook.reader import read_workbook
+from tthc.workbook.template import build_workbook
 
 # --------------------------------------------------------------------------- how many examples
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from test_form_import import bieu06_workbook, seed_workbook
-from tthc.cli import run
+from tthc.cli.commands import run
 
 
 def test_import_the_seed_grid(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

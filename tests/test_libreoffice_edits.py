@@ -21,13 +21,13 @@ from pathlib import Path
 import pytest
 
 from helpers import sample_data
-from tthc.cli import run
-from tthc.datafile import LoadResult, load_report
-from tthc.fast_source import read_workbook_fast
-from tthc.findings import Severity
-from tthc.office import find_soffice
-from tthc.workbook_reader import read_workbook
-from tthc.workbook_template import build_workbook
+from tthc.cli.commands import run
+from tthc.core.findings import Severity
+from tthc.core.report_data import LoadResult, load_report
+from tthc.infra.libreoffice import find_soffice
+from tthc.workbook.calamine_source import read_workbook_fast
+from tthc.workbook.reader import read_workbook
+from tthc.workbook.template import build_workbook
 
 _EDITOR = Path(__file__).with_name("lo_edit.py")
 # Pythons that may carry LibreOffice's `uno` module: Debian's python3-uno goes with the

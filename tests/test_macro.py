@@ -16,10 +16,10 @@ import pytest
 from openpyxl.workbook.workbook import Workbook
 
 from helpers import sample_data, xlwings_payload
-from tthc.datafile import load_report
-from tthc.macro import generate_report
-from tthc.workbook_layout import SHEETS
-from tthc.workbook_template import build_workbook
+from tthc.core.report_data import load_report
+from tthc.excel.button import generate_report
+from tthc.workbook.layout import SHEETS
+from tthc.workbook.template import build_workbook
 
 xw = pytest.importorskip("xlwings")
 
@@ -117,9 +117,9 @@ def test_a_workbook_that_is_not_the_template() -> None:
 def test_the_button_writes_the_word_report_beside_the_workbook_and_keeps_older_ones(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import tthc.macro
+    import tthc.excel.button
 
-    monkeypatch.setattr(tthc.macro, "_book_folder", lambda book: tmp_path)
+    monkeypatch.setattr(tthc.excel.button, "_book_folder", lambda book: tmp_path)
     first, _ = _run(_filled())
     second, _ = _run(_filled())
     word = tmp_path / "BaoCaoTTHC_xaBinhGiang_2026-03.docx"

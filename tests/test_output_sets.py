@@ -28,12 +28,12 @@ import pytest
 
 from helpers import sample_data
 from test_rollup import quarter_months
-from tthc import safe_write
-from tthc.cli import run
-from tthc.datafile import load_report
-from tthc.model import ReportInput
-from tthc.report_files import MAX_STEM, output_stem, report_targets
-from tthc.safe_write import (
+from tthc.app.outputs import MAX_STEM, output_stem, report_targets
+from tthc.cli.commands import run
+from tthc.core.model import ReportInput
+from tthc.core.report_data import load_report
+from tthc.infra import safe_write
+from tthc.infra.safe_write import (
     LOCK_NAME,
     FolderBusy,
     folder_lock,
@@ -41,7 +41,7 @@ from tthc.safe_write import (
     write_bytes_atomic,
     write_many_atomic,
 )
-from tthc.workbook_template import build_workbook
+from tthc.workbook.template import build_workbook
 
 STEM = "BaoCaoTTHC_xaBinhGiang_2026-03"
 REPORT_NAMES = (f"{STEM}.txt", f"{STEM}.xlsx", f"{STEM}.docx")
@@ -247,7 +247,7 @@ def test_the_lock_is_reentrant_in_one_thread_and_released_on_failure(tmp_path: P
 
 RACER = """
 import sys
-from tthc.cli import run
+from tthc.cli.commands import run
 sys.exit(run(["report", sys.argv[1], "-o", sys.argv[2], "--force"]))
 """
 

@@ -22,10 +22,10 @@ import pytest
 
 from helpers import sample_data
 from test_rollup import quarter_months
-from tthc.cli import run
-from tthc.datafile import load_report
-from tthc.workbook_output import workbook_bytes
-from tthc.workbook_template import build_workbook
+from tthc.cli.commands import run
+from tthc.core.report_data import load_report
+from tthc.workbook.output import workbook_bytes
+from tthc.workbook.template import build_workbook
 
 VARIANTS = ("same", "dot", "symlink", "hardlink")
 REFUSED = "không ghi đè tệp đầu vào, kể cả khi có --force"

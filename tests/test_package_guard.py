@@ -22,13 +22,13 @@ import pytest
 from openpyxl import Workbook
 
 from helpers import sample_data
-from tthc import dossier_list
-from tthc.datafile import load_report
-from tthc.dossier_list import read_dossiers
-from tthc.findings import Severity
-from tthc.form_import import import_grid
-from tthc.model import ReportInput
-from tthc.package_guard import (
+from tthc.core.findings import Severity
+from tthc.core.model import ReportInput
+from tthc.core.report_data import load_report
+from tthc.imports import dossier_list
+from tthc.imports.dossier_list import read_dossiers
+from tthc.imports.form_tables import import_grid
+from tthc.infra.package_guard import (
     DOSSIER_LIST,
     FORM_EXPORT,
     TEMPLATE,
@@ -39,9 +39,9 @@ from tthc.package_guard import (
     _Scan,
     check_workbook,
 )
-from tthc.workbook_output import workbook_bytes
-from tthc.workbook_reader import read_workbook
-from tthc.workbook_template import build_workbook
+from tthc.workbook.output import workbook_bytes
+from tthc.workbook.reader import read_workbook
+from tthc.workbook.template import build_workbook
 
 CANNOT = "Không mở được tệp (thông báo riêng của trình đọc)."
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"

@@ -22,12 +22,11 @@ from fractions import Fraction
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from tthc.catalogue import default_catalogue
-from tthc.datafile import LoadResult, dump_report, load_report
-from tthc.findings import Severity
-from tthc.grid import Counts
-from tthc.indicators import IndicatorResult, Outcome
-from tthc.model import (
+from tthc.core.catalogue import default_catalogue
+from tthc.core.findings import Severity
+from tthc.core.grid import Counts
+from tthc.core.indicators import IndicatorResult, Outcome
+from tthc.core.model import (
     EXTRA_INPUTS,
     INDICATOR_CODES,
     Comparison,
@@ -45,10 +44,11 @@ from tthc.model import (
     UnitKind,
     default_targets,
 )
-from tthc.narrative import Role
-from tthc.pipeline import PipelineResult, run_pipeline
-from tthc.plaintext import render_text
-from tthc.vn_format import RateRounding, format_rate
+from tthc.core.narrative import Role
+from tthc.core.pipeline import PipelineResult, run_pipeline
+from tthc.core.plaintext import render_text
+from tthc.core.report_data import LoadResult, dump_report, load_report
+from tthc.core.vn_format import RateRounding, format_rate
 
 PROPERTY_SETTINGS = settings(
     max_examples=120,

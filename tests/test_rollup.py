@@ -1,4 +1,4 @@
-"""Rolling monthly reports into a quarter (tthc.rollup).
+"""Rolling monthly reports into a quarter (tthc.core.rollup).
 
 The fixture is a made-up xã Hòa Phú, January–March 2026, three fields in two
 departments, with carry-over continuity holding (each month's (6) is the
@@ -13,11 +13,10 @@ from datetime import date
 
 import pytest
 
-from tthc.catalogue import KINH_TE, VAN_PHONG, default_catalogue
-from tthc.datafile import LoadResult
-from tthc.findings import Severity
-from tthc.grid import Counts
-from tthc.model import (
+from tthc.core.catalogue import KINH_TE, VAN_PHONG, default_catalogue
+from tthc.core.findings import Severity
+from tthc.core.grid import Counts
+from tthc.core.model import (
     DocumentInfo,
     ExtraInputs,
     ExtraValues,
@@ -28,9 +27,10 @@ from tthc.model import (
     Unit,
     UnitKind,
 )
-from tthc.new_month import month_period
-from tthc.pipeline import run_pipeline
-from tthc.rollup import period_name, rollup
+from tthc.core.new_month import month_period
+from tthc.core.pipeline import run_pipeline
+from tthc.core.report_data import LoadResult
+from tthc.core.rollup import period_name, rollup
 
 UNIT = Unit(UnitKind.XA, "Hòa Phú")
 CATALOGUE = default_catalogue("xã")

@@ -8,8 +8,8 @@ import pytest
 from openpyxl import load_workbook
 
 from test_rollup import quarter_months
-from tthc.cli import run
-from tthc.workbook_template import build_workbook
+from tthc.cli.commands import run
+from tthc.workbook.template import build_workbook
 
 
 @pytest.fixture

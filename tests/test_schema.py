@@ -18,10 +18,9 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from tthc.datafile import FORMAT_NAME, FORMAT_VERSION, dump_report, load_report, schema_path
-from tthc.findings import Finding, Severity
-from tthc.grid import COUNT_COLUMNS, DERIVED_COLUMNS, INPUT_COLUMNS
-from tthc.model import (
+from tthc.core.findings import Finding, Severity
+from tthc.core.grid import COUNT_COLUMNS, DERIVED_COLUMNS, INPUT_COLUMNS
+from tthc.core.model import (
     EXTRA_INPUTS,
     INDICATOR_CODES,
     Comparison,
@@ -32,7 +31,8 @@ from tthc.model import (
     Unit,
     UnitKind,
 )
-from tthc.vn_format import RateRounding
+from tthc.core.report_data import FORMAT_NAME, FORMAT_VERSION, dump_report, load_report, schema_path
+from tthc.core.vn_format import RateRounding
 
 SAMPLE_NAME = "binh_giang_2026_03.json"
 UNKNOWN_KEY_MESSAGE = "Mục không có trong mẫu tệp số liệu"

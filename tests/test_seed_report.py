@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from helpers import body_text, run_report
-from tthc.model import Convention, ReportInput
-from tthc.plaintext import render_text
+from tthc.core.model import Convention, ReportInput
+from tthc.core.plaintext import render_text
 
 GOLDEN = Path(__file__).parent / "golden" / "binh_giang_2026_03.txt"
 
@@ -286,7 +286,7 @@ class TestOtherConventions:
 
     def test_qd766_with_the_rounding_the_issue_quotes(self, seed_report: ReportInput) -> None:
         """The issue quotes 99,47%: that is 99,469…% rounded half-up, available as a setting."""
-        from tthc.vn_format import RateRounding
+        from tthc.core.vn_format import RateRounding
 
         result = run_report(
             _for_qd766(seed_report),
@@ -310,7 +310,7 @@ class TestOtherConventions:
         assert lines[3] == "- Phòng Văn hóa - Xã hội xã: Đạt 97,43% (38/39 hồ sơ)."
 
     def test_strict_on_time_rounded(self, seed_report: ReportInput) -> None:
-        from tthc.vn_format import RateRounding
+        from tthc.core.vn_format import RateRounding
 
         result = run_report(seed_report, strict_on_time=True, rate_rounding=RateRounding.HALF_UP)
         lines = _section(body_text(result), "2.1.")

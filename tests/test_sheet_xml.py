@@ -18,12 +18,23 @@ import pytest
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 from python_calamine import CalamineWorkbook
 
-from tthc.fast_source import FastSource, _calamine_values, _error_cells, read_workbook_fast
-from tthc.model import ReportInput
-from tthc.office import convert, find_soffice
-from tthc.sheet_xml import HostileMarkup, date_styles, shared_strings, sheet_cells, sheet_values
-from tthc.workbook_reader import read_workbook
-from tthc.workbook_template import build_workbook
+from tthc.core.model import ReportInput
+from tthc.infra.libreoffice import convert, find_soffice
+from tthc.infra.xlsx_parts import (
+    HostileMarkup,
+    date_styles,
+    shared_strings,
+    sheet_cells,
+    sheet_values,
+)
+from tthc.workbook.calamine_source import (
+    FastSource,
+    _calamine_values,
+    _error_cells,
+    read_workbook_fast,
+)
+from tthc.workbook.reader import read_workbook
+from tthc.workbook.template import build_workbook
 
 SHEET = (
     '<?xml version="1.0" encoding="UTF-8"?>'

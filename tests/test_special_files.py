@@ -24,9 +24,9 @@ import pytest
 
 from helpers import sample_data
 from test_own_inputs_commands import seed_json, seed_workbook
-from tthc.cli import run
-from tthc.package_guard import read_limited
-from tthc.workbook_reader import read_workbook
+from tthc.cli.commands import run
+from tthc.infra.package_guard import read_limited
+from tthc.workbook.reader import read_workbook
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="this system has no FIFOs")
 
@@ -141,7 +141,7 @@ def test_a_device_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_read_limited_never_opens_a_fifo(tmp_path: Path) -> None:
-    from tthc.package_guard import Refused
+    from tthc.infra.package_guard import Refused
 
     fifo = tmp_path / "so-lieu.json"
     os.mkfifo(fifo)

@@ -27,16 +27,16 @@ from openpyxl import load_workbook
 
 from helpers import sample_data, xlwings_payload
 from test_form_import import seed_workbook
-from tthc.catalogue import default_catalogue
-from tthc.cli import run
-from tthc.datafile import load_report
-from tthc.narrative import Narrative
-from tthc.office import convert, find_soffice
-from tthc.pipeline import run_pipeline
-from tthc.workbook_layout import SHEETS
-from tthc.workbook_output import narrative_rows
-from tthc.workbook_style import set_text
-from tthc.workbook_template import build_workbook
+from tthc.cli.commands import run
+from tthc.core.catalogue import default_catalogue
+from tthc.core.narrative import Narrative
+from tthc.core.pipeline import run_pipeline
+from tthc.core.report_data import load_report
+from tthc.infra.libreoffice import convert, find_soffice
+from tthc.workbook.layout import SHEETS
+from tthc.workbook.output import narrative_rows
+from tthc.workbook.style import set_text
+from tthc.workbook.template import build_workbook
 
 PAYLOADS = (
     '=HYPERLINK("http://x","a")',
@@ -445,7 +445,7 @@ def test_import(tmp_path: Path, payload: str) -> None:
 def test_the_button(payload: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every line it writes carries Excel's text prefix, so Excel stores the text as typed."""
     xw = pytest.importorskip("xlwings")
-    from tthc.macro import generate_report, narrative_lines
+    from tthc.excel.button import generate_report, narrative_lines
 
     monkeypatch.setenv("XLWINGS_LICENSE_KEY", "noncommercial")  # as in test_macro: tests only
     if "remote" not in [engine.name for engine in xw.engines]:

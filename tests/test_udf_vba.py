@@ -35,7 +35,7 @@ import xlwings
 
 import tthc
 from tthc import udfs
-from tthc.addin import ADDIN_FILE_NAME, UDF_MODULES
+from tthc.excel.addin import ADDIN_FILE_NAME, UDF_MODULES
 
 GOLDEN = Path(__file__).parent / "golden" / "udfs.bas"
 WINDOWS_ONLY = ("pythoncom", "pywintypes", "win32com", "win32com.client")
@@ -120,7 +120,7 @@ class Imported:
 
 def _fresh_udfs_module() -> types.ModuleType:
     """A new copy of tthc.udfs, decorated by whatever xlwings.func/arg/ret are now."""
-    path = Path(tthc.__file__).with_name("udfs.py")
+    path = Path(tthc.__file__).parent / "excel" / "functions.py"
     spec = importlib.util.spec_from_file_location(UDF_MODULES, path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)

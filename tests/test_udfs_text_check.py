@@ -23,16 +23,16 @@ from typing import Any
 import pytest
 
 from helpers import sample_data
-from tthc.datafile import LoadResult, load_report
-from tthc.grid import INPUT_COLUMNS
-from tthc.model import ReportInput
-from tthc.narrative import Narrative
-from tthc.pipeline import run_pipeline
-from tthc.sheet_checks import grid_findings
-from tthc.sheet_text import CELL_LIMIT, section_paragraphs
+from tthc.core.cell_text import CELL_LIMIT, section_paragraphs
+from tthc.core.grid import INPUT_COLUMNS
+from tthc.core.model import ReportInput
+from tthc.core.narrative import Narrative
+from tthc.core.pipeline import run_pipeline
+from tthc.core.report_data import LoadResult, load_report
+from tthc.excel.grid_checks import grid_findings
 from tthc.udfs import TTHC_CHECK, TTHC_NUMBER, TTHC_TEXT
-from tthc.workbook_blocks import stored_values
-from tthc.workbook_template import build_workbook
+from tthc.workbook.blocks import stored_values
+from tthc.workbook.template import build_workbook
 
 VP = "Văn phòng HĐND-UBND"
 KT = "Phòng Kinh tế"

@@ -25,15 +25,15 @@ from pathlib import Path
 
 import pytest
 
-from tthc.consolidate import consolidate
-from tthc.dossier_list import read_dossiers
-from tthc.fast_source import _contents, _Package, read_workbook_fast
-from tthc.findings import Severity
-from tthc.form_import import import_grid
-from tthc.model import ReportInput
-from tthc.workbook_output import workbook_bytes
-from tthc.workbook_reader import read_workbook
-from tthc.workbook_template import build_workbook
+from tthc.app.consolidate import consolidate
+from tthc.core.findings import Severity
+from tthc.core.model import ReportInput
+from tthc.imports.dossier_list import read_dossiers
+from tthc.imports.form_tables import import_grid
+from tthc.workbook.calamine_source import _contents, _Package, read_workbook_fast
+from tthc.workbook.output import workbook_bytes
+from tthc.workbook.reader import read_workbook
+from tthc.workbook.template import build_workbook
 
 BUDGET = 20.0  # seconds, per reader call
 VIETNAMESE = set("ăâđêôơưáàảãạấầẩẫậắằẳẵặéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ")
@@ -322,19 +322,19 @@ start = time.monotonic()
 out = {"exception": None, "read": False, "errors": [], "units": [], "skipped": []}
 try:
     if reader == "consolidate":
-        from tthc.consolidate import consolidate
+        from tthc.app.consolidate import consolidate
         c = consolidate([path], workers=1)
         out["units"] = [u.path.name for u in c.units]
         out["skipped"] = [[s.path.name, s.reason] for s in (*c.skipped, *c.refused)]
     else:
         if reader == "read_workbook":
-            from tthc.workbook_reader import read_workbook as read
+            from tthc.workbook.reader import read_workbook as read
         elif reader == "read_workbook_fast":
-            from tthc.fast_source import read_workbook_fast as read
+            from tthc.workbook.calamine_source import read_workbook_fast as read
         elif reader == "import_grid":
-            from tthc.form_import import import_grid as read
+            from tthc.imports.form_tables import import_grid as read
         else:
-            from tthc.dossier_list import read_dossiers as read
+            from tthc.imports.dossier_list import read_dossiers as read
         result = read(path)
         out["read"] = bool(getattr(result, "report", None) or getattr(result, "rows", None)
                            or getattr(result, "records", None))
@@ -422,7 +422,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory, seed_report_module: Report
 @pytest.fixture(scope="module")
 def seed_report_module() -> ReportInput:
     from helpers import sample_data
-    from tthc.datafile import load_report
+    from tthc.core.report_data import load_report
 
     loaded = load_report(sample_data())
     assert loaded.report is not None
@@ -511,7 +511,7 @@ def test_links_and_macros_are_told_by_both_readers(
     hostile: Path, case: str, reader: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """`check` (openpyxl) and `consolidate` (the fast reader) give the same warning."""
-    from tthc.cli import run
+    from tthc.cli.commands import run
 
     (path,) = (hostile / case).glob("b_*")
     code, says = NOTICES[case]

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from helpers import run_data, sample_data
-from tthc.datafile import dump_report, load_report
-from tthc.findings import Location, Severity
-from tthc.parsing import parse_count, parse_date, parse_optional_count
+from tthc.core.findings import Location, Severity
+from tthc.core.parsing import parse_count, parse_date, parse_optional_count
+from tthc.core.report_data import dump_report, load_report
 
 HERE = Location(field="Hộ tịch", column=4)
 

@@ -5,7 +5,7 @@ from fractions import Fraction
 
 import pytest
 
-from tthc.vn_format import (
+from tthc.core.vn_format import (
     RateRounding,
     format_count,
     format_date_long,

@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 
 from helpers import sample_data
-from tthc.datafile import LoadResult, load_report
-from tthc.office import convert, find_soffice, pdf_page_count, pdf_to_png
-from tthc.pipeline import run_pipeline
-from tthc.word_report import render_docx
+from tthc.core.pipeline import run_pipeline
+from tthc.core.report_data import LoadResult, load_report
+from tthc.infra.libreoffice import convert, find_soffice, pdf_page_count, pdf_to_png
+from tthc.word.report import render_docx
 
 _MISSING = [
     name

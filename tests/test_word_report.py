@@ -25,11 +25,11 @@ from docx.text.paragraph import Paragraph
 from lxml import etree
 
 from helpers import sample_data
-from tthc.datafile import LoadResult, load_report
-from tthc.grid import COUNT_COLUMNS
-from tthc.narrative import Narrative, Role, appendix_cell
-from tthc.pipeline import run_pipeline
-from tthc.word_report import (
+from tthc.core.grid import COUNT_COLUMNS
+from tthc.core.narrative import Narrative, Role, appendix_cell
+from tthc.core.pipeline import run_pipeline
+from tthc.core.report_data import LoadResult, load_report
+from tthc.word.report import (
     TEMPLATE_KEYS,
     TemplateError,
     default_template_bytes,
@@ -37,7 +37,7 @@ from tthc.word_report import (
     signature_parts,
     template_placeholders,
 )
-from tthc.word_template import (
+from tthc.word.template import (
     FONT_NAME,
     STYLE_BODY,
     STYLE_HEADING,
@@ -545,7 +545,7 @@ def test_committed_template_is_what_the_code_generates() -> None:
     fresh = _normalised_parts(build_word_template())
     assert sorted(committed) == sorted(fresh)
     stale = [name for name in fresh if committed[name] != fresh[name]]
-    assert stale == [], "templates/BaoCaoTTHC.docx is stale: run `python -m tthc.word_template`"
+    assert stale == [], "templates/BaoCaoTTHC.docx is stale: run `python -m tthc.word.template`"
 
 
 def test_default_template_without_a_source_tree(
@@ -553,7 +553,7 @@ def test_default_template_without_a_source_tree(
 ) -> None:
     """An installed package ships no .docx: the template is built in memory."""
     monkeypatch.setattr(
-        "tthc.word_report.source_tree_template", lambda: tmp_path / "BaoCaoTTHC.docx"
+        "tthc.word.report.source_tree_template", lambda: tmp_path / "BaoCaoTTHC.docx"
     )
     assert _normalised_parts(default_template_bytes()) == _normalised_parts(build_word_template())
     doc = _open(render_docx(narrative))
@@ -581,7 +581,7 @@ def test_a_template_without_the_styles_is_refused(tmp_path: Path, narrative: Nar
 @pytest.mark.parametrize("which", ["template", "report"])
 def test_properties_are_in_schema_order(which: str, docx_bytes: bytes) -> None:
     """Word, unlike LibreOffice, refuses a file whose pPr/rPr/tblPr children are out of order."""
-    from tthc.word_template import _CHILD_ORDER  # the order python-docx itself does not know
+    from tthc.word.template import _CHILD_ORDER  # the order python-docx itself does not know
 
     data = COMMITTED.read_bytes() if which == "template" else docx_bytes
     disordered = []

@@ -25,18 +25,18 @@ from openpyxl.workbook.workbook import Workbook
 
 from helpers import sample_data
 from tthc import udfs
-from tthc.datafile import load_report
-from tthc.indicators import (
+from tthc.core.indicators import (
     IndicatorResult,
     Outcome,
     compute_indicators,
     department_counts,
     indicator_parts,
 )
-from tthc.model import INDICATOR_CODES, Convention, ReportInput
+from tthc.core.model import INDICATOR_CODES, Convention, ReportInput
+from tthc.core.report_data import load_report
 from tthc.udfs import TTHC_NUMBER, TTHC_PART, TTHC_RATE, TTHC_VERDICT
-from tthc.workbook_layout import EXTRA_COLUMNS
-from tthc.workbook_template import GRID_FIRST_ROW, build_workbook, summary_scopes
+from tthc.workbook.layout import EXTRA_COLUMNS
+from tthc.workbook.template import GRID_FIRST_ROW, build_workbook, summary_scopes
 
 MISSING = "chưa có số liệu"
 NONE_AROSE = "không phát sinh"

@@ -10,12 +10,12 @@ import pytest
 from openpyxl import load_workbook
 
 from helpers import sample_data
-from tthc.cli import run
-from tthc.datafile import dump_report, load_report
-from tthc.pipeline import run_pipeline
-from tthc.workbook_output import narrative_rows
-from tthc.workbook_reader import read_workbook
-from tthc.workbook_template import build_workbook
+from tthc.cli.commands import run
+from tthc.core.pipeline import run_pipeline
+from tthc.core.report_data import dump_report, load_report
+from tthc.workbook.output import narrative_rows
+from tthc.workbook.reader import read_workbook
+from tthc.workbook.template import build_workbook
 from workbook_snapshot import workbook_snapshot
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -281,7 +281,7 @@ def test_a_foreign_workbook_is_refused(tmp_path: Path, capsys: pytest.CaptureFix
 
 
 def test_every_defined_name_is_documented_and_present() -> None:
-    from tthc.workbook_layout import NAMES
+    from tthc.workbook.layout import NAMES
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     workbook = load_workbook(ROOT / "templates" / "BaoCaoTTHC.xlsx")

@@ -24,16 +24,16 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
 
 from helpers import sample_data
-from tthc.datafile import LoadResult, load_report
-from tthc.grid import Counts
-from tthc.indicators import department_counts, indicator_parts
-from tthc.labels import TITLES
-from tthc.model import Convention, ExtraValues, ReportInput
-from tthc.office import convert, find_soffice, pdf_page_count, pdf_to_png
-from tthc.pipeline import run_pipeline
-from tthc.workbook_layout import SHEETS
-from tthc.workbook_output import build_output_workbook
-from tthc.workbook_template import build_workbook, summary_scopes
+from tthc.core.grid import Counts
+from tthc.core.indicators import department_counts, indicator_parts
+from tthc.core.labels import TITLES
+from tthc.core.model import Convention, ExtraValues, ReportInput
+from tthc.core.pipeline import run_pipeline
+from tthc.core.report_data import LoadResult, load_report
+from tthc.infra.libreoffice import convert, find_soffice, pdf_page_count, pdf_to_png
+from tthc.workbook.layout import SHEETS
+from tthc.workbook.output import build_output_workbook
+from tthc.workbook.template import build_workbook, summary_scopes
 
 pytestmark = pytest.mark.skipif(
     find_soffice() is None,
@@ -447,7 +447,7 @@ def test_stale_cached_values_are_reported(saved: dict[str, Path], tmp_path: Path
     """
     import zipfile
 
-    from tthc.workbook_reader import read_workbook
+    from tthc.workbook.reader import read_workbook
 
     recalculated = convert(saved["filled"], "xlsx", tmp_path / "lo")
     stale = tmp_path / "stale.xlsx"

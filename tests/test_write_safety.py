@@ -1,6 +1,6 @@
 """Never lose the user's data: killed writers, refusals, read-only folders, full disks, locks.
 
-Every output goes through `tthc.safe_write.write_bytes_atomic` (a temporary file
+Every output goes through `tthc.infra.safe_write.write_bytes_atomic` (a temporary file
 in the same folder, flushed, fsynced and renamed into place). These tests break
 that path the ways real machines do and check, byte for byte, that every file
 that existed before is still there as it was, and that the user gets a
@@ -26,9 +26,9 @@ from typing import Any
 import pytest
 
 from helpers import sample_data
-from tthc import safe_write
-from tthc.cli import run
-from tthc.safe_write import OutputExists, free_name, write_bytes_atomic
+from tthc.cli.commands import run
+from tthc.infra import safe_write
+from tthc.infra.safe_write import OutputExists, free_name, write_bytes_atomic
 
 STEM = "BaoCaoTTHC_xaBinhGiang_2026-03"
 REPORT_NAMES = (f"{STEM}.txt", f"{STEM}.xlsx", f"{STEM}.docx")
@@ -97,7 +97,7 @@ CHILD = textwrap.dedent(
     import os, sys, time
     from pathlib import Path
 
-    from tthc import safe_write
+    from tthc.infra import safe_write
 
     target, mode, size = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
     real_fdopen, real_fsync = os.fdopen, os.fsync
@@ -144,7 +144,7 @@ CHILD = textwrap.dedent(
     if sys.argv[4] == "library":
         safe_write.write_bytes_atomic(target, b"N" * size, overwrite=True)
     else:
-        from tthc.cli import run
+        from tthc.cli.commands import run
 
         sys.exit(run(["template", "-o", str(target), "--force"]))
     print("FINISHED", flush=True)

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .catalogue import Catalogue, Department, default_catalogue
-from .datafile import LoadResult, dump_report, load_report, read_report_file
-from .findings import Finding, Location, Severity
-from .grid import Counts
-from .indicators import IndicatorResult, IndicatorSet, compute_indicators, indicator_parts
-from .model import Convention, ReportInput, Settings
-from .narrative import Narrative, build_narrative
-from .pipeline import PipelineResult, run_pipeline
-from .plaintext import render_text
+from tthc.core.catalogue import Catalogue, Department, default_catalogue
+from tthc.core.findings import Finding, Location, Severity
+from tthc.core.grid import Counts
+from tthc.core.indicators import IndicatorResult, IndicatorSet, compute_indicators, indicator_parts
+from tthc.core.model import Convention, ReportInput, Settings
+from tthc.core.narrative import Narrative, build_narrative
+from tthc.core.pipeline import PipelineResult, run_pipeline
+from tthc.core.plaintext import render_text
+from tthc.core.report_data import LoadResult, dump_report, load_report, read_report_file
 
 
 def main() -> None:
@@ -24,7 +24,7 @@ def main() -> None:
 
     Imported lazily so that `import tthc` stays light for the command line.
     """
-    from .macro import run_button
+    from tthc.excel.button import run_button
 
     run_button()
 

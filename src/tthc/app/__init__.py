@@ -1,0 +1,4 @@
+"""What the command line and the button share.
+
+Where inputs come from, where outputs go, the workflows.
+"""

@@ -1,0 +1,912 @@
+"""The `tthc` command line: the same pipeline as the Excel button, headless.
+
+Exit codes: 0 no errors, 1 the input has errors (findings printed), 2 the
+input or the command cannot be used at all (an output that would replace one of
+the command's own inputs, even with --force; an output folder another run is
+writing into). No traceback ever reaches the user: unexpected failures print a
+Vietnamese message (set TTHC_DEBUG=1 to see the traceback while developing).
+Standard output closed by its reader (``tthc check x | head -1``) is not a
+failure: the command stops quietly with 141, as a program killed by SIGPIPE
+does in a shell.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import traceback
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager, suppress
+from dataclasses import replace
+from pathlib import Path
+
+from tthc import __version__
+from tthc.app.inputs import load_input, load_sample, sample_text
+from tthc.app.outputs import output_stem, report_targets, write_report_outputs
+from tthc.cli import i18n as cli_i18n
+from tthc.core.compare import continuity_findings
+from tthc.core.findings import Finding, Severity
+from tthc.core.model import Convention, ReportInput, UnitKind
+from tthc.core.new_month import blank_report, next_month_report, parse_month
+from tthc.core.pipeline import PipelineResult, run_pipeline
+from tthc.core.report_data import LoadResult, dump_report, read_report_file
+from tthc.infra.libreoffice import OfficeUnavailable, find_soffice
+from tthc.infra.os_messages import os_reason
+from tthc.infra.own_inputs import OutputIsInput, refuse_own_inputs
+from tthc.infra.safe_write import (
+    FolderBusy,
+    OutputExists,
+    folder_lock,
+    write_bytes_atomic,
+    write_text_atomic,
+)
+from tthc.word.report import TemplateError
+from tthc.workbook.output import workbook_bytes
+from tthc.workbook.reader import read_workbook
+from tthc.workbook.template import TEMPLATE_FILE_NAME, build_workbook
+
+__all__ = ["main", "run"]
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_UNUSABLE = 2
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what a shell reports for `yes | head -1`
+
+# What each input is called when an output would replace it.
+DATA_INPUT = "tệp số liệu đầu vào"
+COMPARE_INPUT = "tệp kỳ trước (--compare)"
+WORD_TEMPLATE_INPUT = "mẫu văn bản Word (--word-template)"
+PREVIOUS_INPUT = "sổ tính tháng trước (--from)"
+WORKBOOK_INPUT = "sổ tính đầu vào"
+ROLLUP_INPUT = "tệp đầu vào"
+ROLLUP_WORKBOOK = "sổ tính của cả kỳ (-o) của lần chạy này"
+IMPORT_INPUT = "sổ tính nguồn"
+DOSSIER_LIST_INPUT = "danh sách hồ sơ đầu vào"
+ALIASES_INPUT = "tệp tên cột (--aliases)"
+
+Inputs = Sequence[tuple[str, "Path | str | None"]]  # (what it is, its path)
+
+
+class UsageProblem(Exception):
+    """A command-line value that cannot be used; the message is Vietnamese."""
+
+
+class _OutputStreamFailed(Exception):
+    """Standard output cannot be written (closed by its reader, a full disk): not a bug."""
+
+    def __init__(self, problem: OSError) -> None:
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+def _out(text: str = "") -> None:
+    try:
+        print(text, flush=True)
+    except OSError as problem:  # not an OSError any more: no write handler may misread it
+        raise _OutputStreamFailed(problem) from None
+
+
+def _err(text: str) -> None:
+    with suppress(OSError, ValueError):  # standard error is gone too: nobody is left to tell
+        print(text, file=sys.stderr, flush=True)
+
+
+def _same_file_message(output: Path, role: str, source: Path, *, other: str) -> str:
+    """«Tệp kết quả X trùng với tệp số liệu đầu vào [Y]; không ghi đè …»."""
+    named = "" if str(source) == str(output) else f" {source}"
+    return (
+        f"Tệp kết quả {output} trùng với {role}{named}; không ghi đè tệp đầu vào, kể cả khi "
+        f"có --force. Hãy chọn {other} bằng -o."
+    )
+
+
+def _refuse_own_inputs(outputs: Iterable[Path], inputs: Inputs, *, other: str = "tên khác") -> None:
+    """Never write over a file the command reads, even with --force (raises UsageProblem).
+
+    One rule for every command (`own_inputs.is_same_file`: the same path written
+    another way, a symlink, a hard link, a case-insensitive file system). Called
+    before anything is written, and before the heavy reading wherever the output's
+    name does not depend on what is read.
+    """
+    try:
+        refuse_own_inputs(outputs, [source for _role, source in inputs])
+    except OutputIsInput as same:
+        message = _same_file_message(same.output, _role_of(same, inputs), same.source, other=other)
+        raise UsageProblem(message) from None
+
+
+def _role_of(same: OutputIsInput, inputs: Inputs) -> str:
+    for role, source in inputs:
+        if source is not None and source != "" and Path(source) == same.source:
+            return role
+    return "tệp đầu vào"
+
+
+@contextmanager
+def _writing_into(folder: Path) -> Iterator[None]:
+    """Hold the folder's lock while a command writes its set of outputs (see safe_write).
+
+    `FolderBusy` goes up to `run`, which says so; the writes in the block explain
+    their own failures.
+    """
+    with ExitStack() as stack:
+        try:
+            stack.enter_context(folder_lock(folder))
+        except OSError as problem:  # the folder itself cannot be made
+            raise UsageProblem(f"Không ghi được vào {folder}: {os_reason(problem)}.") from None
+        yield
+
+
+def _apply_overrides(loaded: LoadResult, args: argparse.Namespace) -> LoadResult:
+    if loaded.report is None:
+        return loaded
+    settings = loaded.report.settings
+    if getattr(args, "convention", None):
+        settings = replace(settings, convention=Convention(args.convention))
+    if getattr(args, "strict_on_time", False):
+        settings = replace(settings, strict_on_time=True)
+    return replace(loaded, report=replace(loaded.report, settings=settings))
+
+
+def _print_findings(findings: tuple[Finding, ...]) -> None:
+    ordered = sorted(findings, key=lambda f: f.severity is not Severity.ERROR)
+    for finding in ordered:
+        _out(finding.describe())
+    errors = sum(f.severity is Severity.ERROR for f in findings)
+    warnings = len(findings) - errors
+    if not findings:
+        _out("Không phát hiện lỗi hay cảnh báo nào.")
+    else:
+        _out(f"Kết quả kiểm tra: {errors} lỗi, {warnings} cảnh báo.")
+
+
+def _exit_code(result: PipelineResult) -> int:
+    if result.report is None:
+        return EXIT_UNUSABLE
+    return EXIT_OK if result.ok else EXIT_FINDINGS
+
+
+def _run(path: Path, args: argparse.Namespace) -> PipelineResult:
+    previous = _previous_report(args)
+    return run_pipeline(_apply_overrides(load_input(path), args), previous)
+
+
+def _previous_report(args: argparse.Namespace) -> ReportInput | None:
+    """The report named by --compare, which must itself be usable and free of errors."""
+    name = getattr(args, "compare", None)
+    if not name:
+        return None
+    result = run_pipeline(load_input(Path(name)))
+    if not result.ok or result.report is None:
+        _print_findings(result.findings)
+        raise UsageProblem(
+            f"Không so sánh được với {name}: tệp kỳ trước không đọc được hoặc còn lỗi (xem trên)."
+        )
+    return result.report
+
+
+def _write(path: Path, data: bytes, *, overwrite: bool) -> None:
+    """Write one output, or explain in Vietnamese why not (raises UsageProblem)."""
+    try:
+        write_bytes_atomic(path, data, overwrite=overwrite)
+    except FolderBusy as busy:
+        raise UsageProblem(str(busy)) from None
+    except OutputExists as exists:
+        raise UsageProblem(
+            f"Tệp {exists} đã có; thêm --force để ghi đè hoặc chọn tên khác."
+        ) from None
+    except OSError as problem:
+        raise UsageProblem(f"Không ghi được tệp {path}: {os_reason(problem)}.") from None
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    result = _run(Path(args.input), args)
+    _print_findings(result.findings)
+    return _exit_code(result)
+
+
+def _report_and_write(
+    result: PipelineResult,
+    folder: Path,
+    *,
+    overwrite: bool,
+    inputs: Inputs,
+    word_template: Path | None = None,
+    pdf: bool = False,
+    instead: str = "thư mục khác",
+) -> int:
+    if result.findings:
+        _print_findings(result.findings)
+    if not result.ok:
+        _err("Chưa tạo báo cáo vì còn lỗi; hãy sửa các ô nêu trên rồi chạy lại.")
+        return _exit_code(result)
+    try:
+        written = write_report_outputs(
+            result,
+            folder,
+            overwrite=overwrite,
+            sources=[Path(source) for _role, source in inputs if source],
+            word_template=word_template,
+            pdf=pdf,
+        )
+    except OutputIsInput as same:
+        _err(_same_file_message(same.output, _role_of(same, inputs), same.source, other=instead))
+        return EXIT_UNUSABLE
+    except FolderBusy as busy:
+        _err(str(busy))
+        return EXIT_UNUSABLE
+    except OutputExists as exists:
+        _err(f"Tệp {exists} đã có; thêm --force để ghi đè hoặc chọn thư mục khác bằng -o.")
+        return EXIT_UNUSABLE
+    except OfficeUnavailable as missing:
+        _err(f"{missing} Chưa ghi tệp nào; bỏ --pdf để chỉ ghi báo cáo Word.")
+        return EXIT_UNUSABLE
+    except TemplateError as problem:
+        _err(f"Mẫu văn bản Word không dùng được: {problem}")
+        return EXIT_UNUSABLE
+    except OSError as problem:
+        where = problem.filename or folder
+        _err(
+            f"Không ghi được {where}: {os_reason(problem)}. Nếu tệp đang mở trong Excel "
+            "hay Word, hãy đóng tệp rồi chạy lại; các tệp đã có vẫn giữ nguyên."
+        )
+        return EXIT_UNUSABLE
+    except RuntimeError as problem:  # LibreOffice failed while making the PDF
+        _err(str(problem))
+        return EXIT_UNUSABLE
+    for path in written:
+        _out(f"Đã ghi: {path}")
+    return EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Read, check, write the set; none of the set may be the input, --compare or the template.
+
+    The names of the set depend on the unit and period read, so the input is read
+    first; the refusal still comes before anything is written.
+    """
+    path = Path(args.input)
+    template = Path(args.word_template) if args.word_template else None
+    inputs = [
+        (DATA_INPUT, path),
+        (COMPARE_INPUT, args.compare),
+        (WORD_TEMPLATE_INPUT, template),
+    ]
+    result = _run(path, args)
+    folder = Path(args.out) if args.out else path.resolve().parent
+    return _report_and_write(
+        result, folder, overwrite=args.force, inputs=inputs, word_template=template, pdf=args.pdf
+    )
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """The bundled sample's report set, data file and workbook, written as one set.
+
+    It reads nothing of the user's, so there is no input to protect; it always
+    replaces its own earlier outputs, under the folder's lock.
+    """
+    folder = Path(args.out)
+    result = run_pipeline(load_sample())
+    pdf = find_soffice() is not None
+    with _writing_into(folder):
+        code = _report_and_write(result, folder, overwrite=True, inputs=(), pdf=pdf)
+        if code != EXIT_OK or result.report is None:
+            return code
+        data = folder / f"{output_stem(result.report, 'SoLieu')}.json"
+        write_text_atomic(data, sample_text(), overwrite=True)
+        _out(f"Đã ghi: {data}")
+        workbook = folder / f"{output_stem(result.report, 'SoLieu')}.xlsx"
+        write_bytes_atomic(workbook, workbook_bytes(build_workbook(result.report)), overwrite=True)
+        _out(f"Đã ghi: {workbook}")
+    if not pdf:
+        _out("Chưa có LibreOffice nên chưa tạo bản PDF; cài LibreOffice rồi chạy lại để có PDF.")
+    return EXIT_OK
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    target = Path(args.out)
+    _write(target, workbook_bytes(build_workbook(kind=UnitKind(args.kind))), overwrite=args.force)
+    _out(f"Đã ghi: {target}")
+    return EXIT_OK
+
+
+def _report_for_new(args: argparse.Namespace) -> tuple[object, dict[str, int] | None] | int:
+    period = None
+    if args.period:
+        period = parse_month(args.period)
+        if period is None:
+            raise UsageProblem(
+                f"Tháng «{args.period}» không hợp lệ; ghi dạng 2026-04 hoặc 04/2026."
+            )
+    if args.data:
+        loaded = read_report_file(Path(args.data))
+    elif args.previous:
+        loaded = read_workbook(Path(args.previous))
+    else:
+        if not args.name or period is None:
+            raise UsageProblem(
+                "Cần --data TỆP_SỐ_LIỆU, hoặc --from SỔ_TÍNH_THÁNG_TRƯỚC, hoặc cả --name và "
+                '--period (ví dụ: --kind xã --name "Bình Giang" --period 2026-04).'
+            )
+        return blank_report(UnitKind(args.kind), args.name, period), None
+    if loaded.report is None:
+        _print_findings(loaded.findings)
+        return EXIT_UNUSABLE
+    if args.previous:
+        return next_month_report(loaded.report, period)
+    report = loaded.report
+    if period is not None:
+        report = replace(report, period=period)
+    return report, None
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    target = Path(args.out)
+    _refuse_own_inputs([target], [(PREVIOUS_INPUT, args.previous), (DATA_INPUT, args.data)])
+    made = _report_for_new(args)
+    if isinstance(made, int):
+        return made
+    report, carried = made
+    workbook = build_workbook(report, carried=carried)  # type: ignore[arg-type]
+    _write(target, workbook_bytes(workbook), overwrite=args.force)
+    _out(f"Đã ghi: {target}")
+    if carried:
+        moved = ", ".join(f"{name} {count}" for name, count in carried.items())
+        _out(f"Đã chuyển hồ sơ đang giải quyết cuối kỳ trước sang cột (6): {moved}.")
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    source = Path(args.input)
+    target = Path(args.out)
+    _refuse_own_inputs([target], [(WORKBOOK_INPUT, source)])
+    loaded = (
+        read_workbook(source) if source.suffix.lower() in {".xlsx", ".xlsm"} else load_input(source)
+    )
+    if loaded.findings:
+        _print_findings(loaded.findings)
+    if loaded.report is None:
+        return EXIT_UNUSABLE
+    text = json.dumps(dump_report(loaded.report), ensure_ascii=False, indent=2) + "\n"
+    _write(target, text.encode("utf-8"), overwrite=args.force)
+    _out(f"Đã ghi: {target}")
+    return EXIT_OK
+
+
+def _valid_report(path: Path) -> ReportInput | None:
+    """A usable, error-free report from a file, or None after printing why not."""
+    result = run_pipeline(load_input(path))
+    if result.ok and result.report is not None:
+        return result.report
+    _out(f"Tệp {path}:")
+    _print_findings(tuple(f for f in result.findings if f.severity is Severity.ERROR))
+    return None
+
+
+def cmd_rollup(args: argparse.Namespace) -> int:
+    """The period's workbook at -o and its report set beside it, written as one set.
+
+    None of them may be an input (checked for -o before reading, for the report
+    files, whose names come from what is read, before writing anything), and no
+    report file may be the -o workbook itself.
+    """
+    from tthc.core.rollup import rollup
+
+    target = Path(args.out)
+    inputs: list[tuple[str, Path | str | None]] = [(ROLLUP_INPUT, n) for n in args.inputs]
+    _refuse_own_inputs([target], inputs)
+    reports = [_valid_report(Path(name)) for name in args.inputs]
+    if any(report is None for report in reports):
+        _err("Chưa cộng dồn vì có tệp còn lỗi (xem trên); hãy sửa rồi chạy lại.")
+        return EXIT_FINDINGS
+    rolled = rollup([r for r in reports if r is not None])
+    if rolled.findings:
+        _print_findings(rolled.findings)
+    if rolled.report is None:
+        _err("Không cộng dồn được các kỳ này (xem trên).")
+        return EXIT_UNUSABLE
+    folder = target.resolve().parent
+    result = run_pipeline(LoadResult(rolled.report, ()))
+    written = [(ROLLUP_WORKBOOK, target), *inputs]
+    if result.ok and result.report is not None:
+        reports_out = report_targets(result.report, folder)
+        _refuse_own_inputs(reports_out, written)
+        if not args.force:
+            for path in (target, *reports_out):
+                if path.exists():
+                    raise UsageProblem(
+                        f"Tệp {path} đã có; thêm --force để ghi đè hoặc chọn tên khác bằng -o."
+                    )
+    with _writing_into(folder):
+        _write(target, workbook_bytes(build_workbook(rolled.report)), overwrite=args.force)
+        _out(f"Đã ghi: {target}")
+        return _report_and_write(
+            result, folder, overwrite=args.force, inputs=written, instead="tên khác"
+        )
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from tthc.imports.form_tables import import_report
+
+    period = parse_month(args.period)
+    if period is None:
+        raise UsageProblem(f"Tháng «{args.period}» không hợp lệ; ghi dạng 2026-04 hoặc 04/2026.")
+    target = Path(args.out)
+    _refuse_own_inputs([target], [(IMPORT_INPUT, args.input)])
+    report, findings = import_report(Path(args.input), UnitKind(args.kind), args.name, period)
+    if findings:
+        _print_findings(findings)
+    if report is None:
+        return EXIT_UNUSABLE
+    _write(target, workbook_bytes(build_workbook(report)), overwrite=args.force)
+    _out(f"Đã ghi: {target}")
+    _out("Hãy mở sổ tính, kiểm tra lại số liệu đã nhập, điền trang Thông tin và Chỉ tiêu.")
+    return EXIT_OK
+
+
+def cmd_consolidate(args: argparse.Namespace) -> int:
+    from tthc.app.consolidate import accounting, consolidate, consolidation_workbook, scan_inputs
+    from tthc.infra.own_inputs import first_own_input
+
+    target = Path(args.out)
+    # Every entry is looked at first (stat only, nothing opened); the output may be none of
+    # them, even with --force, and an output that exists is refused before any reading.
+    scan = scan_inputs([Path(p) for p in args.inputs], recursive=args.recursive)
+    if os.path.lexists(target):
+        same = first_own_input(target, scan.paths())
+        if same is not None:
+            named = "" if str(same) == str(target) else f" (chính là tệp {same})"
+            where = ", ở ngoài thư mục đang tổng hợp" if scan.folders else ""
+            raise UsageProblem(
+                f"Tệp kết quả {target} là một tệp đầu vào của lần tổng hợp này{named}; không "
+                f"ghi đè tệp đầu vào, kể cả khi có --force. Hãy chọn tên khác bằng -o{where}."
+            )
+        if not args.force:
+            raise UsageProblem(f"Tệp {target} đã có; thêm --force để ghi đè hoặc chọn tên khác.")
+    # The progress bar is for a person watching a long run, not for logs and pipes.
+    progress = sys.stderr.isatty()
+    done = consolidate(scan, workers=args.workers, progress=progress)
+    for item in (*done.skipped, *done.refused, *done.not_read):
+        _out(f"Bỏ qua {item.path}: {item.reason}")
+    if not done.units:
+        _out(accounting(done))
+        _err("Không có sổ tính nào dùng được nên chưa ghi tệp tổng hợp.")
+        return EXIT_UNUSABLE
+    _write(target, workbook_bytes(consolidation_workbook(done)), overwrite=args.force)
+    _out(f"Đã tổng hợp {len(done.units)} đơn vị.")
+    _out(f"Đã ghi: {target}")
+    _out(accounting(done))
+    return EXIT_FINDINGS if (done.skipped or done.refused or done.not_read) else EXIT_OK
+
+
+def cmd_dossiers(args: argparse.Namespace) -> int:
+    from tthc.core.dossier_classification import classify
+    from tthc.imports.dossier_list import read_dossiers
+    from tthc.workbook.trace_sheets import add_trace_sheets
+
+    period = parse_month(args.period)
+    if period is None:
+        raise UsageProblem(f"Tháng «{args.period}» không hợp lệ; ghi dạng 2026-04 hoặc 04/2026.")
+    target = Path(args.out)
+    _refuse_own_inputs(
+        [target],
+        [
+            (DOSSIER_LIST_INPUT, args.input),
+            (PREVIOUS_INPUT, args.previous),
+            (ALIASES_INPUT, args.aliases),
+        ],
+    )
+    if args.previous:
+        previous = _valid_report(Path(args.previous))
+        if previous is None:
+            return EXIT_FINDINGS
+        base, _carried = next_month_report(previous, period)
+    elif args.name:
+        base = blank_report(UnitKind(args.kind), args.name, period)
+    else:
+        raise UsageProblem("Cần --from SỔ_TÍNH_THÁNG_TRƯỚC hoặc --name TÊN_ĐƠN_VỊ (và --kind).")
+    aliases = Path(args.aliases) if args.aliases else None
+    listed = read_dossiers(Path(args.input), aliases)
+    classified = classify(listed.records, period, base.catalogue)
+    findings = (*listed.findings, *classified.findings)
+    if args.previous:
+        findings = (*findings, *continuity_findings(replace(base, rows=classified.rows), previous))
+    if findings:
+        _print_findings(findings)
+    if any(f.severity is Severity.ERROR for f in findings):
+        _err("Chưa tạo sổ tính vì danh sách hồ sơ còn lỗi (xem trên).")
+        return EXIT_FINDINGS
+    report = replace(base, rows=classified.rows, extras=classified.extras)
+    workbook = build_workbook(report)
+    add_trace_sheets(workbook, classified.trace, classified.outside)
+    _write(target, workbook_bytes(workbook), overwrite=args.force)
+    _out(f"Đã đọc {len(listed.records)} hồ sơ; {len(classified.outside)} hồ sơ ngoài kỳ.")
+    _out(f"Đã ghi: {target}")
+    return EXIT_OK
+
+
+def cmd_addin_build(args: argparse.Namespace) -> int:
+    from tthc.excel.addin import AddinError, build_addin
+
+    try:
+        target = build_addin(Path(args.out))
+    except AddinError as problem:
+        raise UsageProblem(str(problem)) from None
+    _out(f"Đã ghi: {target}")
+    return EXIT_OK
+
+
+def cmd_addin_install(args: argparse.Namespace) -> int:
+    from tthc.excel.addin import AddinError, install_addin
+
+    try:
+        target = install_addin(Path(args.source) if args.source else None)
+    except AddinError as problem:
+        raise UsageProblem(str(problem)) from None
+    _out(f"Đã cài add-in vào {target}.")
+    _out("Mở lại Excel: thẻ «Báo cáo TTHC» có nút «Tạo báo cáo». Xem README, mục Add-in Excel.")
+    return EXIT_OK
+
+
+def _add_settings_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--convention",
+        choices=[c.value for c in Convention],
+        help="cách tính chỉ tiêu: «mau» theo mẫu báo cáo (mặc định) hoặc «qd766» theo "
+        "Quyết định 766/QĐ-TTg; ghi đè thiết lập trong tệp số liệu",
+    )
+    parser.add_argument(
+        "--strict-on-time",
+        action="store_true",
+        help="chỉ tiêu 2.1 chỉ tính hồ sơ trước hạn, đúng hạn (8)+(9), không tính hồ sơ "
+        "từ chối, hồ sơ rút",
+    )
+
+
+def _add_force(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--force", action="store_true", help="ghi đè tệp đã có cùng tên")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tthc",
+        description="Lập báo cáo tình hình, kết quả giải quyết thủ tục hành chính hằng tháng "
+        "của Trung tâm Phục vụ hành chính công cấp xã: kiểm tra số liệu phụ lục, tính các chỉ "
+        "tiêu và viết báo cáo.",
+        epilog="Mã thoát: 0 không có lỗi; 1 số liệu có lỗi; 2 không dùng được tệp hoặc lệnh.",
+    )
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"tthc {__version__}",
+        help="hiện số phiên bản rồi thoát",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="LỆNH", title="Các lệnh")
+    commands.required = True
+    kinds = [k.value for k in UnitKind]
+
+    demo = commands.add_parser(
+        "demo",
+        help="chạy thử với số liệu mẫu tháng 3/2026 của xã Bình Giang",
+        description="Lập báo cáo mẫu từ số liệu tháng 3/2026 của xã Bình Giang (có sẵn trong "
+        "chương trình): báo cáo Word .docx (và PDF khi có LibreOffice), .txt, sổ tính kết quả "
+        ".xlsx, sổ tính số liệu mẫu và tệp số liệu.",
+    )
+    demo.add_argument(
+        "--out",
+        default="tthc-demo",
+        metavar="THƯ_MỤC",
+        help="thư mục ghi kết quả (mặc định ./tthc-demo)",
+    )
+    demo.set_defaults(handler=cmd_demo)
+
+    check = commands.add_parser(
+        "check",
+        help="kiểm tra số liệu, liệt kê lỗi và cảnh báo",
+        description="Kiểm tra sổ tính (.xlsx) hoặc tệp số liệu (.json): các đẳng thức của phụ "
+        "lục, lĩnh vực, số liệu chỉ tiêu; mỗi lỗi ghi rõ trang và ô. Mã thoát 0 nếu không có "
+        "lỗi, 1 nếu có lỗi, 2 nếu không dùng được tệp.",
+    )
+    check.add_argument("input", metavar="TỆP", help="sổ tính (.xlsx) hoặc tệp số liệu (.json)")
+    check.add_argument(
+        "--compare",
+        metavar="KỲ_TRƯỚC",
+        help="sổ tính hoặc tệp số liệu của kỳ trước: kiểm tra thêm số hồ sơ chuyển kỳ",
+    )
+    _add_settings_options(check)
+    check.set_defaults(handler=cmd_check)
+
+    report = commands.add_parser(
+        "report",
+        help="kiểm tra số liệu và viết báo cáo",
+        description="Kiểm tra rồi viết báo cáo: văn bản Word .docx trình bày theo Nghị định "
+        "30/2020, sổ tính kết quả .xlsx (trang Tổng hợp và Báo cáo ghi sẵn giá trị), bản .txt "
+        "và, với --pdf, bản PDF. Không bao giờ sửa tệp đầu vào. Khi còn lỗi, không ghi tệp nào "
+        "và liệt kê các ô cần sửa.",
+    )
+    report.add_argument("input", metavar="TỆP", help="sổ tính (.xlsx) hoặc tệp số liệu (.json)")
+    report.add_argument(
+        "-o",
+        "--out",
+        metavar="THƯ_MỤC",
+        help="thư mục ghi báo cáo (mặc định: thư mục của tệp đầu vào)",
+    )
+    report.add_argument(
+        "--pdf", action="store_true", help="ghi thêm bản PDF của báo cáo Word (cần LibreOffice)"
+    )
+    report.add_argument(
+        "--compare",
+        metavar="KỲ_TRƯỚC",
+        help="sổ tính hoặc tệp số liệu của kỳ trước (hoặc cùng kỳ năm trước): báo cáo thêm mục "
+        "so sánh và kiểm tra số hồ sơ chuyển kỳ",
+    )
+    report.add_argument(
+        "--word-template",
+        metavar="TỆP_DOCX",
+        help="mẫu văn bản Word đã chỉnh (mặc định: mẫu templates/BaoCaoTTHC.docx)",
+    )
+    _add_force(report)
+    _add_settings_options(report)
+    report.set_defaults(handler=cmd_report)
+
+    template = commands.add_parser(
+        "template",
+        help="tạo sổ tính mẫu trống để nhập số liệu",
+        description="Tạo sổ tính mẫu nhập liệu (các trang Thông tin, Phụ lục, Chỉ tiêu, Danh "
+        "mục, Tổng hợp, Báo cáo) với danh mục lĩnh vực thường gặp của loại đơn vị.",
+    )
+    template.add_argument(
+        "-o",
+        "--out",
+        default=TEMPLATE_FILE_NAME,
+        metavar="TỆP",
+        help=f"tệp sổ tính (mặc định {TEMPLATE_FILE_NAME})",
+    )
+    template.add_argument("--kind", choices=kinds, default="xã", help="loại đơn vị (mặc định xã)")
+    _add_force(template)
+    template.set_defaults(handler=cmd_template)
+
+    new = commands.add_parser(
+        "new",
+        help="tạo sổ tính cho một kỳ báo cáo mới",
+        description="Tạo sổ tính cho một kỳ mới: từ tệp số liệu (--data), từ sổ tính tháng "
+        "trước (--from: chuyển số hồ sơ đang giải quyết (13) sang cột (6), giữ thông tin đơn "
+        "vị, người ký, chỉ tiêu giao), hoặc trống với --kind, --name, --period.",
+    )
+    new.add_argument("-o", "--out", required=True, metavar="TỆP", help="tệp sổ tính sẽ tạo")
+    new.add_argument("--data", metavar="TỆP_SỐ_LIỆU", help="điền sẵn từ tệp số liệu .json")
+    new.add_argument(
+        "--from",
+        dest="previous",
+        metavar="SỔ_TÍNH_THÁNG_TRƯỚC",
+        help="sổ tính (.xlsx) của tháng trước",
+    )
+    new.add_argument("--kind", choices=kinds, default="xã", help="loại đơn vị (mặc định xã)")
+    new.add_argument("--name", metavar="TÊN", help="tên đơn vị, ví dụ «Bình Giang»")
+    new.add_argument("--period", metavar="THÁNG", help="tháng báo cáo, ví dụ 2026-04")
+    _add_force(new)
+    new.set_defaults(handler=cmd_new)
+
+    export = commands.add_parser(
+        "export",
+        help="xuất số liệu của sổ tính ra tệp .json",
+        description="Đọc sổ tính đã nhập và ghi tệp số liệu .json (mô tả trong README).",
+    )
+    export.add_argument("input", metavar="SỔ_TÍNH", help="sổ tính (.xlsx)")
+    export.add_argument("-o", "--out", required=True, metavar="TỆP", help="tệp .json sẽ ghi")
+    _add_force(export)
+    export.set_defaults(handler=cmd_export)
+
+    roll = commands.add_parser(
+        "rollup",
+        help="cộng dồn các tháng thành báo cáo quý, 6 tháng, năm",
+        description="Cộng dồn các kỳ liên tiếp của cùng một đơn vị: số tiếp nhận trong kỳ và "
+        "đã giải quyết cộng lại, «từ kỳ trước» lấy của kỳ đầu, «đang giải quyết» lấy của kỳ "
+        "cuối. Ghi sổ tính của cả kỳ và báo cáo (Word, sổ tính kết quả, .txt) cạnh nó.",
+    )
+    roll.add_argument("inputs", nargs="+", metavar="TỆP", help="sổ tính hoặc tệp số liệu")
+    roll.add_argument(
+        "-o",
+        "--out",
+        required=True,
+        metavar="TỆP",
+        help="sổ tính của cả kỳ sẽ tạo, ví dụ Quy1_2026.xlsx",
+    )
+    _add_force(roll)
+    roll.set_defaults(handler=cmd_rollup)
+
+    consolidate_parser = commands.add_parser(
+        "consolidate",
+        help="tổng hợp sổ tính của nhiều đơn vị cùng kỳ",
+        description="Cộng số liệu của nhiều đơn vị cùng kỳ theo lĩnh vực, ghi sổ tính tổng "
+        "hợp có một dòng cho mỗi đơn vị (chỉ tiêu, đạt/không đạt, lỗi). Tệp hỏng, không phải "
+        "mẫu, khác kỳ hoặc trùng đơn vị được nêu rõ và bỏ qua; mọi mục trong thư mục (tệp "
+        ".xls/.ods, thư mục con, liên kết hỏng, tệp khoá, tệp ẩn…) đều được kể ra hoặc đếm. "
+        "Tệp kết quả không bao giờ ghi đè một tệp đầu vào.",
+    )
+    consolidate_parser.add_argument(
+        "inputs", nargs="+", metavar="TỆP_HOẶC_THƯ_MỤC", help="sổ tính hoặc thư mục chứa sổ tính"
+    )
+    consolidate_parser.add_argument(
+        "-o", "--out", required=True, metavar="TỆP", help="sổ tính tổng hợp sẽ tạo"
+    )
+    consolidate_parser.add_argument(
+        "--workers",
+        type=int,
+        metavar="SỐ",
+        help="số tiến trình đọc song song (mặc định: theo số lõi)",
+    )
+    consolidate_parser.add_argument(
+        "-r",
+        "--recursive",
+        action="store_true",
+        help="đọc cả sổ tính trong các thư mục con (mặc định chỉ đọc các tệp nằm ngay trong "
+        "thư mục, thư mục con được nêu là chưa đọc)",
+    )
+    _add_force(consolidate_parser)
+    consolidate_parser.set_defaults(handler=cmd_consolidate)
+
+    importer = commands.add_parser(
+        "import",
+        help="nhập bảng phụ lục theo mẫu (16 cột hoặc Biểu 06 13 cột) từ sổ tính khác",
+        description="Tìm bảng phụ lục trong một sổ tính bất kỳ (theo dòng đánh số cột), đọc "
+        "các dòng lĩnh vực đến dòng Tổng cộng và tạo sổ tính mẫu đã điền; nêu rõ phần không "
+        "chuyển được.",
+    )
+    importer.add_argument("input", metavar="NGUỒN", help="sổ tính có bảng phụ lục")
+    importer.add_argument("-o", "--out", required=True, metavar="TỆP", help="sổ tính sẽ tạo")
+    importer.add_argument("--kind", choices=kinds, default="xã", help="loại đơn vị (mặc định xã)")
+    importer.add_argument("--name", required=True, metavar="TÊN", help="tên đơn vị")
+    importer.add_argument(
+        "--period", required=True, metavar="THÁNG", help="tháng báo cáo, ví dụ 2026-04"
+    )
+    _add_force(importer)
+    importer.set_defaults(handler=cmd_import)
+
+    dossiers = commands.add_parser(
+        "dossiers",
+        help="lập sổ tính của tháng từ danh sách hồ sơ của hệ thống một cửa",
+        description="Đọc danh sách hồ sơ (.xlsx hoặc .csv, mỗi dòng một hồ sơ), xếp từng hồ sơ "
+        "vào đúng cột của phụ lục theo ngày tiếp nhận, ngày hẹn trả, ngày kết thúc và trạng "
+        "thái, đếm số liệu chỉ tiêu 1.2–1.5 từ các cột đánh dấu, và tạo sổ tính của tháng kèm "
+        "trang «Nguồn hồ sơ» cho biết mỗi số gồm những hồ sơ nào.",
+    )
+    dossiers.add_argument("input", metavar="DANH_SÁCH", help="danh sách hồ sơ (.xlsx, .csv)")
+    dossiers.add_argument("--period", required=True, metavar="THÁNG", help="ví dụ 2026-03")
+    dossiers.add_argument("-o", "--out", required=True, metavar="TỆP", help="sổ tính sẽ tạo")
+    dossiers.add_argument(
+        "--from",
+        dest="previous",
+        metavar="SỔ_TÍNH_THÁNG_TRƯỚC",
+        help="lấy thông tin đơn vị từ sổ tính tháng trước, kiểm tra chuyển kỳ",
+    )
+    dossiers.add_argument("--kind", choices=kinds, default="xã", help="loại đơn vị (mặc định xã)")
+    dossiers.add_argument("--name", metavar="TÊN", help="tên đơn vị (khi không có --from)")
+    dossiers.add_argument(
+        "--aliases", metavar="TỆP_JSON", help="tên cột bổ sung của hệ thống một cửa (xem README)"
+    )
+    _add_force(dossiers)
+    dossiers.set_defaults(handler=cmd_dossiers)
+
+    addin = commands.add_parser(
+        "addin",
+        help="tạo hoặc cài add-in Excel (nút «Tạo báo cáo», các hàm =TTHC_…())",
+        description="Add-in Excel tthc.xlam: «build» tạo tệp từ mẫu add-in của xlwings và "
+        "ribbon trong xl/ribbon.xml; «install» cài vào thư mục khởi động của Excel (Windows, "
+        "macOS).",
+    )
+    addin_commands = addin.add_subparsers(dest="addin_command", metavar="VIỆC", title="Các việc")
+    addin_commands.required = True
+    build = addin_commands.add_parser(
+        "build", help="tạo tệp tthc.xlam", description="Tạo tệp add-in tthc.xlam."
+    )
+    build.add_argument(
+        "-o",
+        "--out",
+        default="tthc.xlam",
+        metavar="TỆP",
+        help="tệp add-in (phải tên là tthc.xlam; mặc định ./tthc.xlam)",
+    )
+    build.set_defaults(handler=cmd_addin_build)
+    install = addin_commands.add_parser(
+        "install",
+        help="cài add-in vào Excel",
+        description="Cài add-in vào thư mục khởi động của Excel, ghi sẵn đường dẫn của Python "
+        "đang chạy lệnh này để nút «Tạo báo cáo» tìm được chương trình. Hãy đóng Excel trước.",
+    )
+    install.add_argument(
+        "--from", dest="source", metavar="TỆP", help="cài tệp tthc.xlam có sẵn thay vì tạo mới"
+    )
+    install.set_defaults(handler=cmd_addin_install)
+
+    subs = (
+        parser,
+        demo,
+        check,
+        report,
+        template,
+        new,
+        export,
+        roll,
+        consolidate_parser,
+        importer,
+        dossiers,
+    )
+    for sub in (*subs, addin, build, install):
+        for action in sub._actions:
+            if isinstance(action, argparse._HelpAction):
+                action.help = "hiện hướng dẫn này rồi thoát"
+    return parser
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Parse and dispatch; returns the exit code instead of exiting (for tests).
+
+    Standard output closed by its reader (a pipe into `head`) ends the command
+    quietly with `EXIT_BROKEN_PIPE` (141, the shell's code for a program killed by
+    SIGPIPE): nothing was wrong with the input, and the reader has what it wanted.
+    Standard output that cannot be written for another reason (a full disk behind
+    `> file`) is said on standard error, with exit code 2. Either way what is left
+    in the buffer is dropped, so Python's exit does not fail on it again.
+    """
+    cli_i18n.install()
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        encoding = (getattr(stream, "encoding", "") or "").lower().replace("-", "")
+        if reconfigure is not None and encoding != "utf8":
+            reconfigure(encoding="utf-8", errors="replace")
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as stop:
+        return int(stop.code or 0)
+    try:
+        return int(args.handler(args))
+    except UsageProblem as problem:
+        _err(str(problem))
+        return EXIT_UNUSABLE
+    except FolderBusy as busy:
+        _err(str(busy))
+        return EXIT_UNUSABLE
+    except (_OutputStreamFailed, BrokenPipeError) as failed:
+        problem = failed.problem if isinstance(failed, _OutputStreamFailed) else failed
+        _drop_standard_output()
+        if isinstance(problem, BrokenPipeError):
+            return EXIT_BROKEN_PIPE
+        _err(f"Không ghi được kết quả ra màn hình hoặc tệp: {os_reason(problem)}.")
+        return EXIT_UNUSABLE
+    except KeyboardInterrupt:
+        _err("Đã dừng theo yêu cầu.")
+        return 130
+    except Exception as problem:  # the last line of defence: never show a traceback
+        if os.environ.get("TTHC_DEBUG"):
+            traceback.print_exc()
+        _err(
+            "Lỗi ngoài dự kiến, chưa tạo báo cáo: "
+            f"{type(problem).__name__}: {problem}. Hãy gửi tệp số liệu và thông báo này cho "
+            "bộ phận hỗ trợ."
+        )
+        return EXIT_UNUSABLE
+
+
+def _drop_standard_output() -> None:
+    """Point standard output at the null device: the unwritable rest is thrown away."""
+    try:
+        descriptor = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        return  # not a real file (a test's capture): nothing will flush it at exit
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, descriptor)
+    finally:
+        os.close(null)
+
+
+def main() -> int:
+    return run()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,170 @@
+"""The field → department catalogue (danh mục lĩnh vực).
+
+Each field of procedures belongs to one specialised department of the commune
+(Nghị định 150/2025). Provinces differ at the edges, so the catalogue is data
+the user may edit; the defaults follow the domain brief. Department order in
+the catalogue is the order every section of the report uses.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+
+from tthc.core.vn_format import nfc
+
+__all__ = ["Catalogue", "Department", "default_catalogue", "field_key"]
+
+VAN_PHONG = "Văn phòng HĐND-UBND"
+KINH_TE = "Phòng Kinh tế"
+KINH_TE_PHUONG = "Phòng Kinh tế, Hạ tầng và Đô thị"
+VAN_HOA_XA_HOI = "Phòng Văn hóa - Xã hội"
+
+_VAN_PHONG_FIELDS = (
+    "Hộ tịch",
+    "Chứng thực",
+    "Nuôi con nuôi",
+    "Hòa giải cơ sở",
+    "Trợ giúp pháp lý",
+    "Bồi thường nhà nước",
+)
+_KINH_TE_FIELDS = (
+    "Đất đai",
+    "Hộ kinh doanh",
+    "Kinh tế hợp tác",
+    "Môi trường",
+    "Tài nguyên nước",
+    "Xây dựng",
+    "Quy hoạch",
+    "Giao thông",
+    "Nông nghiệp",
+    "Lâm nghiệp",
+    "Thủy lợi",
+    "Phòng chống thiên tai",
+    "Công thương",
+    "Tài chính",
+)
+_VAN_HOA_XA_HOI_FIELDS = (
+    "Người có công",
+    "Bảo trợ xã hội",
+    "Giáo dục",
+    "Lao động - việc làm",
+    "Thi đua khen thưởng",
+    "Tôn giáo",
+    "Dân tộc",
+    "Văn hóa",
+    "Gia đình",
+    "Thể thao",
+    "Y tế",
+    "Trẻ em",
+)
+
+
+@lru_cache(maxsize=4096)
+def field_key(name: str) -> str:
+    """The matching key of a field or department name.
+
+    Staff type 'hộ  tịch ' or paste NFD text from another system; both must find
+    'Hộ tịch'. Case, surrounding and repeated spaces, and Unicode form are
+    ignored; diacritics are not (Đất đai and Dat dai are different words).
+    """
+    return re.sub(r"\s+", " ", nfc(name)).strip().casefold()
+
+
+@dataclass(frozen=True)
+class Department:
+    """A specialised department and the fields it handles, in display order."""
+
+    name: str
+    fields: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """An ordered list of departments; each field belongs to exactly one."""
+
+    departments: tuple[Department, ...]
+
+    def __post_init__(self) -> None:
+        seen: dict[str, str] = {}
+        for department in self.departments:
+            for name in department.fields:
+                key = field_key(name)
+                if key in seen:
+                    raise ValueError(
+                        f"Lĩnh vực «{name}» có trong danh mục của cả «{seen[key]}» "
+                        f"và «{department.name}»."
+                    )
+                seen[key] = department.name
+
+    @classmethod
+    def from_mapping(cls, mapping: Mapping[str, Iterable[str]]) -> Catalogue:
+        """Build from {department: [fields]} keeping the mapping's order."""
+        return cls(
+            tuple(
+                Department(nfc(name).strip(), tuple(nfc(f).strip() for f in fields))
+                for name, fields in mapping.items()
+            )
+        )
+
+    def to_mapping(self) -> dict[str, list[str]]:
+        return {d.name: list(d.fields) for d in self.departments}
+
+    @property
+    def department_names(self) -> tuple[str, ...]:
+        return tuple(d.name for d in self.departments)
+
+    @property
+    def field_names(self) -> tuple[str, ...]:
+        return tuple(f for d in self.departments for f in d.fields)
+
+    @cached_property
+    def _fields_by_key(self) -> dict[str, tuple[str, str]]:
+        """field key -> (field as the catalogue spells it, its department), built once."""
+        return {
+            field_key(field): (field, department.name)
+            for department in self.departments
+            for field in department.fields
+        }
+
+    @cached_property
+    def _field_positions(self) -> dict[str, int]:
+        return {field_key(f): index for index, f in enumerate(self.field_names)}
+
+    def canonical_field(self, name: str) -> str | None:
+        """The catalogue's spelling of a field typed by a person, or None if unknown."""
+        found = self._fields_by_key.get(field_key(name))
+        return found[0] if found else None
+
+    def canonical_department(self, name: str) -> str | None:
+        key = field_key(name)
+        for department in self.departments:
+            if field_key(department.name) == key:
+                return department.name
+        return None
+
+    def department_of(self, field: str) -> str | None:
+        found = self._fields_by_key.get(field_key(field))
+        return found[1] if found else None
+
+    def field_order(self, field: str) -> int:
+        """Position of a field in catalogue order (unknown fields sort last)."""
+        return self._field_positions.get(field_key(field), len(self._field_positions))
+
+
+def default_catalogue(unit_kind: str) -> Catalogue:
+    """The usual catalogue for a xã, phường or đặc khu (domain brief §2).
+
+    A phường's economic department is 'Phòng Kinh tế, Hạ tầng và Đô thị'; the
+    fields are the same.
+    """
+    economic = KINH_TE_PHUONG if unit_kind == "phường" else KINH_TE
+    return Catalogue(
+        (
+            Department(VAN_PHONG, _VAN_PHONG_FIELDS),
+            Department(economic, _KINH_TE_FIELDS),
+            Department(VAN_HOA_XA_HOI, _VAN_HOA_XA_HOI_FIELDS),
+        )
+    )

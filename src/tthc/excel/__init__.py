@@ -1,0 +1,4 @@
+"""The Excel edge.
+
+Worksheet functions, the ribbon button, range conversion, building and installing the add-in.
+"""

@@ -1,0 +1,984 @@
+"""Reading the one-stop system's per-dossier list into `Dossier` records.
+
+The provincial one-stop information system exports one row per dossier, as a
+workbook (.xlsx, .xlsm; .xls, .xlsb and .ods are read too) or as a CSV file.
+Each vendor names the columns its own way; this module finds the header row,
+recognises each column by a table of aliases, reads every value into a
+`Dossier` (`dossier_model`) and reports every doubt as a Vietnamese finding.
+It never raises on bad content: a row it cannot read is left out of the
+records and named (row number and dossier code) in an ERROR finding.
+
+Files
+-----
+
+- Workbooks are read with python-calamine. The first sheet whose header row
+  names every required column is used (failing that, the sheet naming most of
+  them, and the findings say what is missing); the header row may lie below
+  title rows (the first 30 rows are searched: the row naming the most columns
+  wins). Values are read as the file stores them (for a formula: its last
+  result); a cell showing an Excel error (#N/A…) reads as blank.
+- CSV files are read as UTF-8 (with or without BOM). A file that is not valid
+  UTF-8 is read as Windows-1258 (the Vietnamese code page of Excel's plain
+  "CSV" on Vietnamese Windows) with a WARNING. The delimiter is whichever of
+  ",", ";" and tab gives a recognisable header row.
+- Row numbers (`Dossier.row`, messages) are those a spreadsheet shows: the
+  sheet's row for a workbook, the record's line for a CSV file. With the header
+  on the first row, the header is row 1 and the first dossier row 2.
+- Rows that are entirely blank are skipped; so are the rows above the header.
+- Caps (`package_guard.DOSSIER_LIST`): before calamine sees a workbook, its bytes
+  are checked; an encrypted (password-protected) workbook, a zip bomb, or a sheet
+  of more than 200,000 rows (or reaching beyond 5 million cells from A1) is
+  refused with an ERROR naming the file and what is wrong. A year of a large
+  commune is about 20,000 dossiers: the caps leave ten times that, and stop only
+  files that would make calamine hang or take gigabytes. A CSV file is held to
+  the same 64 MB on disk and 200,000 lines.
+
+Column headers
+--------------
+
+Headers are compared after Unicode NFC normalisation, without case, without
+diacritics (đ = d) and without spaces, underscores or punctuation: "Mã hồ sơ",
+"MA HO SO", "Ma_ho_so", "MaHoSo" and "Mã hồ sơ (*)" are the same header.
+The aliases recognised by default (`DEFAULT_ALIASES`):
+
+=============  ========================  ===========================================
+key            column                    aliases
+=============  ========================  ===========================================
+code           Mã hồ sơ                  Mã hồ sơ, MaHoSo, Số hồ sơ
+field          Lĩnh vực                  Lĩnh vực, TenLinhVuc, LinhVuc, Tên lĩnh vực
+channel        Kênh nộp                  Kênh, Kênh nộp, Kênh tiếp nhận, Hình thức nộp,
+                                         Hình thức tiếp nhận, KenhThucHien, HinhThuc
+received       Ngày tiếp nhận            Ngày tiếp nhận, NgayTiepNhan, Ngày nhận,
+                                         Ngày nộp
+due            Ngày hẹn trả              Ngày hẹn trả, NgayHenTra, Hạn xử lý,
+                                         Ngày hẹn trả kết quả, Hạn giải quyết
+finished       Ngày kết thúc             Ngày kết thúc, NgayKetThucXuLy, Ngày trả kết quả,
+                                         Ngày hoàn thành, Ngày kết thúc xử lý
+status         Trạng thái                Trạng thái, TrangThaiHoSo, TinhTrang,
+                                         Tình trạng hồ sơ
+has_fee        Có phí                    Có phí, Phí lệ phí, CoPhi
+paid_online    Thanh toán trực tuyến     Thanh toán trực tuyến, ThanhToanTrucTuyen, TTTT
+updated        Cập nhật hệ thống         Cập nhật hệ thống, DongBo, Đồng bộ,
+                                         Cập nhật lên hệ thống
+digitised      Số hóa                    Số hóa, SoHoa, Đã số hóa
+reused         Tái sử dụng               Tái sử dụng, Khai thác lại, TaiSuDung
+=============  ========================  ===========================================
+
+Required columns: code, field, channel, received, due, finished, status (due
+and finished may be blank in a row: no due date, not finished yet). A missing
+required column gives one ERROR per column, naming it, the aliases looked for
+and the headers found; no record is read then. The five flag columns are
+optional: a flag whose column is absent is None in every record ("chưa có số
+liệu" downstream), never False. Other columns (STT, names, addresses…) are
+ignored. When two columns match the same key, the leftmost is used (WARNING).
+
+More aliases come from a small JSON file (`aliases_file`), keyed like the
+table; its entries are added to the defaults, e.g.::
+
+    {"code": ["Mã HS", "Số biên nhận"], "received": ["Ngày nộp hồ sơ"]}
+
+An unknown key, a value that is not a list of texts, or an alias that already
+names another column is an ERROR finding; the rest of the file still applies.
+
+Values
+------
+
+Words are compared without case and diacritics, so "TRỰC TUYẾN", "truc tuyen"
+and "Trực tuyến" are the same.
+
+- **Channel**: "trực tuyến", "online", "TT" or 1 → trực tuyến; "trực tiếp",
+  "tại quầy" or 2 → trực tiếp; "bưu chính", "BCCI" or 3 → bưu chính. The words
+  may stand in a longer text ("Nộp trực tuyến toàn trình", "Qua dịch vụ bưu
+  chính công ích"); a text naming two channels is an error.
+- **Status**, the first matching rule wins:
+
+  1. "từ chối", "không giải quyết", "không được giải quyết" → từ chối;
+  2. "rút" ("công dân rút", "rút hồ sơ") → rút;
+  3. "bổ sung" ("chờ bổ sung", "yêu cầu bổ sung") → chờ bổ sung;
+  4. "đang xử lý", "đang giải quyết", "đang thụ lý", "chờ xử lý", "tiếp nhận"
+     ("đã tiếp nhận", "mới tiếp nhận"), "chưa giải quyết", "chưa xử lý",
+     "chưa hoàn thành", "chưa trả kết quả" → đang xử lý;
+  5. "đã giải quyết", "giải quyết xong", "hoàn thành", "đã trả kết quả",
+     "đã trả", "đã xử lý", "xử lý xong", "đúng hạn", "trước hạn" → đã giải
+     quyết.
+
+  A text with "không" or "chưa" that no rule names with that word ("không
+  hoàn thành") is not guessed: it is an error, like any other unknown status
+  ("quá hạn", "chờ trả kết quả"…).
+- **Flags**: "có", "x", "1", "true", "yes", "y", "đã", or a text starting with
+  "có " or "đã " ("đã thanh toán") → True; "không", "0", "false", "no", "n",
+  "chưa", a text starting with "không " or "chưa ", or a blank cell → False.
+  Excel's TRUE/FALSE count too. In the fee column an amount counts as well
+  (50.000 → True, 0 → False).
+- **Dates**: what `parsing.parse_date` reads (date cells, "31/3/2026",
+  "31-03-2026", "2026-03-31"), a time after or before the date
+  ("31/03/2026 08:15", "08:15 31/03/2026"),
+  and Excel serial numbers between 36526 (1/1/2000) and 73050 (31/12/2099).
+  The received date is required; a blank due or finished date is None.
+- **Code and field** are kept as written (NFC, spaces collapsed); numbers in
+  the code column become their digits. A dossier code listed twice is read
+  once: a WARNING when both rows are identical, an ERROR otherwise.
+
+Dates are not checked against each other here (finished before received…):
+the classifier (`dossier_grid`) does that with the period in hand.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from tthc.core.dossier_model import Channel, Dossier, Status
+from tthc.core.findings import Finding, Location, Severity
+from tthc.core.parsing import is_blank, parse_date
+from tthc.core.vn_format import nfc
+from tthc.infra.os_messages import os_reason
+from tthc.infra.package_guard import (
+    DOSSIER_LIST,
+    Refused,
+    check_workbook,
+    read_capped,
+    read_limited,
+    too_many_rows,
+)
+
+__all__ = [
+    "COLUMN_LABELS",
+    "DEFAULT_ALIASES",
+    "FLAG_COLUMNS",
+    "REQUIRED_COLUMNS",
+    "DossierList",
+    "header_key",
+    "load_aliases",
+    "read_dossiers",
+]
+
+DEFAULT_ALIASES: dict[str, tuple[str, ...]] = {
+    "code": ("Mã hồ sơ", "MaHoSo", "Số hồ sơ"),
+    "field": ("Lĩnh vực", "TenLinhVuc", "LinhVuc", "Tên lĩnh vực"),
+    "channel": (
+        "Kênh",
+        "Kênh nộp",
+        "Kênh tiếp nhận",
+        "Hình thức nộp",
+        "Hình thức tiếp nhận",
+        "KenhThucHien",
+        "HinhThuc",
+    ),
+    "received": ("Ngày tiếp nhận", "NgayTiepNhan", "Ngày nhận", "Ngày nộp"),
+    "due": ("Ngày hẹn trả", "NgayHenTra", "Hạn xử lý", "Ngày hẹn trả kết quả", "Hạn giải quyết"),
+    "finished": (
+        "Ngày kết thúc",
+        "NgayKetThucXuLy",
+        "Ngày trả kết quả",
+        "Ngày hoàn thành",
+        "Ngày kết thúc xử lý",
+    ),
+    "status": ("Trạng thái", "TrangThaiHoSo", "TinhTrang", "Tình trạng hồ sơ"),
+    "has_fee": ("Có phí", "Phí lệ phí", "CoPhi"),
+    "paid_online": ("Thanh toán trực tuyến", "ThanhToanTrucTuyen", "TTTT"),
+    "updated": ("Cập nhật hệ thống", "DongBo", "Đồng bộ", "Cập nhật lên hệ thống"),
+    "digitised": ("Số hóa", "SoHoa", "Đã số hóa"),
+    "reused": ("Tái sử dụng", "Khai thác lại", "TaiSuDung"),
+}
+
+# How each column is named in messages.
+COLUMN_LABELS: dict[str, str] = {
+    "code": "Mã hồ sơ",
+    "field": "Lĩnh vực",
+    "channel": "Kênh nộp",
+    "received": "Ngày tiếp nhận",
+    "due": "Ngày hẹn trả",
+    "finished": "Ngày kết thúc",
+    "status": "Trạng thái",
+    "has_fee": "Có phí",
+    "paid_online": "Thanh toán trực tuyến",
+    "updated": "Cập nhật hệ thống",
+    "digitised": "Số hóa",
+    "reused": "Tái sử dụng",
+}
+
+REQUIRED_COLUMNS = ("code", "field", "channel", "received", "due", "finished", "status")
+FLAG_COLUMNS = ("has_fee", "paid_online", "updated", "digitised", "reused")
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
+CSV_SUFFIXES = (".csv", ".txt", ".tsv")
+HEADER_SCAN_ROWS = 30  # the header row must lie within the first rows of a sheet
+MIN_HEADER_MATCHES = 2  # a row naming fewer of our columns is not taken for the header
+MAX_FINDINGS_PER_KIND = 20  # then one finding counts the rest of the same problem
+MAX_ALIASES_FILE_BYTES = 1024 * 1024
+_CSV_DELIMITERS = (",", ";", "\t")
+_EXCEL_EPOCH = date(1899, 12, 30)
+_SERIAL_MIN, _SERIAL_MAX = 36526, 73050  # 1/1/2000 … 31/12/2099
+
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+_TIME = re.compile(r"\s+\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:\s*[ap]m)?$", re.IGNORECASE)
+_LEADING_TIME = re.compile(r"^\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s+")
+_AMOUNT = re.compile(r"\d{1,3}(?:[.,]\d{3})*|\d+")
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class DossierList:
+    """What a dossier list holds: the readable records and every doubt about the file."""
+
+    records: tuple[Dossier, ...]
+    findings: tuple[Finding, ...]
+    columns: dict[str, str] = field(default_factory=dict)  # our key -> the header found
+    sheet: str | None = None  # the sheet read (workbooks only)
+    header_row: int | None = None  # the header's row number (1-based)
+
+
+# --- normalising texts ---------------------------------------------------------------------
+
+
+def _plain(text: str) -> str:
+    """Lower case without diacritics, đ as d: 'Mã hồ sơ' -> 'ma ho so'."""
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return stripped.casefold().replace("đ", "d")
+
+
+def header_key(text: str) -> str:
+    """The matching key of a header: 'Mã hồ sơ (*)', 'MA_HO_SO', 'MaHoSo' -> 'mahoso'."""
+    return _NON_ALNUM.sub("", _plain(nfc(text)))
+
+
+def _words(text: str) -> str:
+    """A value as words without diacritics: 'Chờ  bổ sung.' -> 'cho bo sung'."""
+    return _NON_ALNUM.sub(" ", _plain(nfc(text))).strip()
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return _SPACES.sub(" ", nfc(str(value))).strip()
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+# --- aliases -------------------------------------------------------------------------------
+
+
+def load_aliases(
+    aliases_file: Path | None,
+) -> tuple[dict[str, tuple[str, ...]], tuple[Finding, ...]]:
+    """The default aliases plus those of the JSON file, and the file's problems."""
+    aliases = {key: tuple(names) for key, names in DEFAULT_ALIASES.items()}
+    if aliases_file is None:
+        return aliases, ()
+    where = Location(key=aliases_file.name)
+    findings: list[Finding] = []
+
+    def error(message: str) -> None:
+        findings.append(Finding(Severity.ERROR, "dossiers.aliases", message, where))
+
+    try:
+        raw = read_limited(aliases_file, MAX_ALIASES_FILE_BYTES, "một tệp tên cột")
+        data = json.loads(raw.decode("utf-8-sig"))
+    except Refused as refused:  # too large, a FIFO or device, no right to read
+        error(str(refused))
+        return aliases, tuple(findings)
+    except FileNotFoundError:
+        error(f"Không tìm thấy tệp tên cột «{aliases_file.name}».")
+        return aliases, tuple(findings)
+    except (OSError, UnicodeDecodeError, ValueError) as problem:
+        error(
+            f"Không đọc được tệp tên cột «{aliases_file.name}» ({problem}); tệp phải là JSON "
+            'dạng {"code": ["Mã HS"]}.'
+        )
+        return aliases, tuple(findings)
+    if not isinstance(data, dict):
+        error(
+            f"Tệp tên cột «{aliases_file.name}» phải là một đối tượng JSON, "
+            'ví dụ {"code": ["Mã HS"]}.'
+        )
+        return aliases, tuple(findings)
+
+    owner = {header_key(name): key for key, names in aliases.items() for name in names}
+    known = ", ".join(DEFAULT_ALIASES)
+    for key, names in data.items():
+        if key not in DEFAULT_ALIASES:
+            error(
+                f"Khoá «{key}» trong tệp tên cột không phải là cột nào; các khoá hợp lệ: {known}."
+            )
+            continue
+        if isinstance(names, str):
+            names = [names]
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            error(f"Mục «{key}» trong tệp tên cột phải là một danh sách tên cột (chuỗi chữ).")
+            continue
+        added: list[str] = []
+        for name in names:
+            matching = header_key(name)
+            if not matching:
+                error(f"Tên cột «{name}» của mục «{key}» trống hoặc chỉ có dấu câu.")
+                continue
+            other = owner.get(matching)
+            if other is not None and other != key:
+                error(
+                    f"Tên cột «{name}» của mục «{key}» đã là tên của cột «{COLUMN_LABELS[other]}» "
+                    f"({other}); bỏ qua."
+                )
+                continue
+            owner[matching] = key
+            added.append(nfc(name).strip())
+        aliases[key] = aliases[key] + tuple(added)
+    return aliases, tuple(findings)
+
+
+def _alias_index(aliases: Mapping[str, Sequence[str]]) -> dict[str, str]:
+    return {header_key(name): key for key, names in aliases.items() for name in names}
+
+
+# --- finding the header ---------------------------------------------------------------------
+
+
+@dataclass
+class _Header:
+    row: int  # 0-based index of the header row
+    columns: dict[str, int]  # our key -> 0-based column index (the leftmost match)
+    headers: list[str]  # every non-blank header text of the row, in order
+    duplicates: list[tuple[str, int, int]]  # key, column kept, column ignored
+
+    @property
+    def score(self) -> int:
+        return len(self.columns)
+
+
+def _match_header(rows: Sequence[Sequence[object]], index: Mapping[str, str]) -> _Header | None:
+    best: _Header | None = None
+    for number, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        columns: dict[str, int] = {}
+        headers: list[str] = []
+        duplicates: list[tuple[str, int, int]] = []
+        for position, value in enumerate(row):
+            if not isinstance(value, str) or not value.strip():
+                continue
+            headers.append(_shown(value))
+            key = index.get(header_key(value))
+            if key is None:
+                continue
+            if key in columns:
+                duplicates.append((key, columns[key], position))
+            else:
+                columns[key] = position
+        if columns and (best is None or len(columns) > best.score):
+            best = _Header(number, columns, headers, duplicates)
+    return best
+
+
+# --- values ---------------------------------------------------------------------------------
+
+_CHANNEL_NUMBERS = {"1": Channel.ONLINE, "2": Channel.DIRECT, "3": Channel.POST}
+_CHANNEL_PHRASES: tuple[tuple[Channel, tuple[str, ...]], ...] = (
+    (Channel.ONLINE, ("truc tuyen", "online", "tt")),
+    (Channel.DIRECT, ("truc tiep", "tai quay")),
+    (Channel.POST, ("buu chinh", "bcci")),
+)
+_STATUS_RULES: tuple[tuple[Status, tuple[str, ...]], ...] = (
+    (Status.REFUSED, ("tu choi", "khong giai quyet", "khong duoc giai quyet")),
+    (Status.WITHDRAWN, ("rut",)),
+    (Status.SUPPLEMENT, ("bo sung",)),
+    (
+        Status.PROCESSING,
+        (
+            "dang xu ly",
+            "dang giai quyet",
+            "dang thu ly",
+            "cho xu ly",
+            "tiep nhan",
+            "chua giai quyet",
+            "chua xu ly",
+            "chua hoan thanh",
+            "chua tra ket qua",
+        ),
+    ),
+    (
+        Status.RESOLVED,
+        (
+            "da giai quyet",
+            "giai quyet xong",
+            "hoan thanh",
+            "da tra ket qua",
+            "da tra",
+            "da xu ly",
+            "xu ly xong",
+            "dung han",
+            "truoc han",
+        ),
+    ),
+)
+_NEGATIONS = ("khong", "chua")
+_TRUE_WORDS = frozenset({"co", "x", "1", "true", "yes", "y", "da"})
+_FALSE_WORDS = frozenset({"khong", "0", "false", "no", "n", "chua"})
+
+_STATUS_HELP = "đã giải quyết, từ chối, rút, chờ bổ sung, đang xử lý"
+_CHANNEL_HELP = "trực tuyến (1), trực tiếp (2), bưu chính (3)"
+_FLAG_HELP = "có/không, x hoặc để trống, 1/0"
+
+
+def _has_phrase(words: str, phrase: str) -> bool:
+    return f" {phrase} " in f" {words} "
+
+
+def _number_text(value: object) -> str | None:
+    """'1' for 1, 1.0 and '1'; None for other values."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int) or (isinstance(value, float) and value.is_integer()):
+        return str(int(value))
+    return None
+
+
+def _read_channel(value: object) -> Channel | None:
+    number = _number_text(value)
+    if number is not None:
+        return _CHANNEL_NUMBERS.get(number)
+    if not isinstance(value, str):
+        return None
+    words = _words(value)
+    if words in _CHANNEL_NUMBERS:
+        return _CHANNEL_NUMBERS[words]
+    found = {
+        channel
+        for channel, phrases in _CHANNEL_PHRASES
+        if any(_has_phrase(words, phrase) for phrase in phrases)
+    }
+    return found.pop() if len(found) == 1 else None
+
+
+def _read_status(value: object) -> Status | None:
+    if not isinstance(value, str):
+        return None
+    words = _words(value)
+    for status, phrases in _STATUS_RULES:
+        for phrase in phrases:
+            if _has_phrase(words, phrase):
+                negated = any(
+                    _has_phrase(words, word) and not _has_phrase(phrase, word)
+                    for word in _NEGATIONS
+                )
+                return None if negated else status
+    return None
+
+
+def _read_flag(value: object, amounts: bool) -> tuple[bool | None, bool]:
+    """(flag, readable); a blank cell is False."""
+    if is_blank(value):
+        return False, True
+    if isinstance(value, bool):
+        return value, True
+    if isinstance(value, int | float):
+        if value == 0 or value == 1:
+            return bool(value), True
+        if amounts and value > 0:
+            return True, True
+        return None, False
+    if not isinstance(value, str):
+        return None, False
+    words = _words(value)
+    if words in _TRUE_WORDS or words.startswith(("co ", "da ")):
+        return True, True
+    if words in _FALSE_WORDS or words.startswith(("khong ", "chua ")):
+        return False, True
+    if amounts:
+        text = value.strip().removesuffix("đ").removesuffix("đồng").strip()
+        if _AMOUNT.fullmatch(text):
+            return int(re.sub(r"[.,]", "", text)) > 0, True
+    return None, False
+
+
+def _read_date(value: object) -> tuple[date | None, str | None]:
+    """(date, None) or (None, message) for a non-blank value."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if _SERIAL_MIN <= value < _SERIAL_MAX + 1:
+            return _EXCEL_EPOCH + timedelta(days=int(value)), None
+        return None, (
+            f"Giá trị «{_shown(value)}» không phải là ngày; nhập theo dạng ngày/tháng/năm, "
+            "ví dụ 31/3/2026."
+        )
+    if isinstance(value, str):
+        text = value.strip()
+        parsed, problems = parse_date(text, Location())
+        if parsed is None:
+            shorter = _LEADING_TIME.sub("", _TIME.sub("", text))
+            if shorter != text:
+                parsed, _ = parse_date(shorter, Location())
+        if parsed is not None:
+            return parsed, None
+        return None, problems[0].message
+    parsed, problems = parse_date(value, Location())
+    if parsed is None:
+        return None, problems[0].message if problems else "Ngày không hợp lệ."
+    return parsed, None
+
+
+# --- reading rows ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Reporter:
+    """Findings with a cap per kind, so a systematic problem does not bury the others."""
+
+    sheet: str | None
+    findings: list[Finding] = field(default_factory=list)
+    counts: dict[tuple[str, str], int] = field(default_factory=dict)
+    labels: dict[tuple[str, str], str] = field(default_factory=dict)
+    severities: dict[tuple[str, str], Severity] = field(default_factory=dict)
+
+    def row(
+        self,
+        severity: Severity,
+        code: str,
+        key: str,
+        label: str,
+        message: str,
+        row: int,
+        column: int | None,
+    ) -> None:
+        kind = (code, key)
+        seen = self.counts.get(kind, 0) + 1
+        self.counts[kind] = seen
+        self.labels[kind] = label
+        if severity is Severity.ERROR or kind not in self.severities:
+            self.severities[kind] = severity
+        if seen > MAX_FINDINGS_PER_KIND:
+            return
+        where = Location()
+        if self.sheet is not None:
+            cell = f"{_column_letter(column)}{row}" if column is not None else None
+            where = Location(sheet=self.sheet, cell=cell)
+        self.findings.append(Finding(severity, code, message, where))
+
+    def close(self) -> list[Finding]:
+        for (code, key), seen in self.counts.items():
+            if seen > MAX_FINDINGS_PER_KIND:
+                rest = seen - MAX_FINDINGS_PER_KIND
+                self.findings.append(
+                    Finding(
+                        self.severities[(code, key)],
+                        code,
+                        f"Còn {rest} dòng khác có cùng vấn đề ở cột «{self.labels[(code, key)]}» "
+                        "(không liệt kê hết).",
+                        Location(sheet=self.sheet) if self.sheet else Location(),
+                    )
+                )
+        return self.findings
+
+
+def _cached(function: Callable[[object], object]) -> Callable[[object], object]:
+    """Memoise on the value and its type (1 and True must not share an entry)."""
+    cache: dict[tuple[type, object], object] = {}
+
+    def lookup(value: object) -> object:
+        try:
+            marker = (value.__class__, value)
+            return cache[marker]
+        except KeyError:
+            result = cache[marker] = function(value)
+            return result
+        except TypeError:  # an unhashable value: not from a reader, but never raise
+            return function(value)
+
+    return lookup
+
+
+def _read_rows(
+    rows: Sequence[Sequence[object]],
+    header: _Header,
+    reporter: _Reporter,
+    row_offset: int,
+) -> list[Dossier]:
+    """Dossiers from the rows below the header; `row_offset` + index = the shown row number."""
+    columns = header.columns
+    labels = {key: rows[header.row][position] for key, position in columns.items()}
+    labels = {key: _shown(text) for key, text in labels.items()}
+    code_at = columns["code"]
+    field_at = columns["field"]
+    channel_at = columns["channel"]
+    received_at = columns["received"]
+    due_at = columns["due"]
+    finished_at = columns["finished"]
+    status_at = columns["status"]
+    flags = [(key, columns[key]) for key in FLAG_COLUMNS if key in columns]
+
+    channel_of = _cached(_read_channel)
+    status_of = _cached(_read_status)
+    date_of = _cached(_read_date)
+    field_of = _cached(lambda value: "" if is_blank(value) else _shown(value))
+    flag_of = _cached(lambda value: _read_flag(value, amounts=False))
+    fee_of = _cached(lambda value: _read_flag(value, amounts=True))
+
+    records: list[Dossier] = []
+    first_row: dict[str, tuple[int, tuple[object, ...]]] = {}
+    width_needed = max(columns.values()) + 1
+    for index in range(header.row + 1, len(rows)):
+        row = rows[index]
+        if len(row) < width_needed:
+            row = list(row) + [None] * (width_needed - len(row))
+        raw_code = row[code_at]
+        code_blank = is_blank(raw_code)
+        if code_blank and all(is_blank(value) for value in row):
+            continue
+        number = index + row_offset
+        problems = 0
+        code = "" if code_blank else _shown(raw_code)
+        who = f"Dòng {number}, hồ sơ «{code}»" if code else f"Dòng {number} (không có mã hồ sơ)"
+
+        def problem(key: str, kind: str, text: str, number: int = number) -> None:
+            nonlocal problems
+            problems += 1
+            reporter.row(Severity.ERROR, kind, key, labels[key], text, number, columns.get(key))
+
+        if not code:
+            problem("code", "dossiers.missing_value", f"{who}: thiếu mã hồ sơ.")
+
+        field_name = field_of(row[field_at])
+        if not field_name:
+            problem(
+                "field",
+                "dossiers.missing_value",
+                f"{who}: thiếu lĩnh vực (cột «{labels['field']}»).",
+            )
+
+        raw = row[channel_at]
+        channel = None
+        if is_blank(raw):
+            problem(
+                "channel",
+                "dossiers.missing_value",
+                f"{who}: thiếu kênh nộp (cột «{labels['channel']}»).",
+            )
+        else:
+            channel = channel_of(raw)
+            if channel is None:
+                problem(
+                    "channel",
+                    "dossiers.channel",
+                    f"{who}: kênh nộp «{_shown(raw)}» ở cột «{labels['channel']}» không nhận ra; "
+                    f"dùng một trong: {_CHANNEL_HELP}.",
+                )
+
+        raw = row[status_at]
+        status = None
+        if is_blank(raw):
+            problem(
+                "status",
+                "dossiers.missing_value",
+                f"{who}: thiếu trạng thái (cột «{labels['status']}»).",
+            )
+        else:
+            status = status_of(raw)
+            if status is None:
+                problem(
+                    "status",
+                    "dossiers.status",
+                    f"{who}: trạng thái «{_shown(raw)}» ở cột «{labels['status']}» không nhận ra; "
+                    f"dùng một trong: {_STATUS_HELP}.",
+                )
+
+        dates: dict[str, date | None] = {}
+        for key, position in (
+            ("received", received_at),
+            ("due", due_at),
+            ("finished", finished_at),
+        ):
+            raw = row[position]
+            if is_blank(raw):
+                dates[key] = None
+                if key == "received":
+                    problem(
+                        key,
+                        "dossiers.missing_value",
+                        f"{who}: thiếu ngày tiếp nhận (cột «{labels[key]}»).",
+                    )
+                continue
+            kind = raw.__class__
+            if kind is datetime:  # what a date-time cell gives: no need to look further
+                value, message = raw.date(), None
+            elif kind is date:
+                value, message = raw, None
+            else:
+                value, message = date_of(raw)
+            dates[key] = value
+            if message is not None:
+                message = message[:1].lower() + message[1:]
+                problem(key, "dossiers.date", f"{who}: cột «{labels[key]}»: {message}")
+
+        flag_values: dict[str, bool | None] = {}
+        for key, position in flags:
+            raw = row[position]
+            value, readable = (fee_of if key == "has_fee" else flag_of)(raw)
+            if not readable:
+                problem(
+                    key,
+                    "dossiers.flag",
+                    f"{who}: giá trị «{_shown(raw)}» ở cột «{labels[key]}» không nhận ra; "
+                    f"dùng {_FLAG_HELP}.",
+                )
+            flag_values[key] = value
+
+        if problems:
+            continue
+        values = (field_name, channel, *dates.values(), status, *flag_values.values())
+        if code in first_row:
+            earlier, earlier_values = first_row[code]
+            same = earlier_values == values
+            reporter.row(
+                Severity.WARNING if same else Severity.ERROR,
+                "dossiers.duplicate_code",
+                "code",
+                labels["code"],
+                f"{who}: mã hồ sơ trùng với dòng {earlier}"
+                + (
+                    " (cùng nội dung); hồ sơ chỉ được tính một lần."
+                    if same
+                    else " nhưng khác nội dung; hồ sơ chỉ được tính theo dòng "
+                    f"{earlier}, hãy kiểm tra lại danh sách."
+                ),
+                number,
+                code_at,
+            )
+            continue
+        first_row[code] = (number, values)
+        assert channel is not None and status is not None and dates["received"] is not None
+        records.append(
+            Dossier(
+                code=code,
+                field=field_name,
+                channel=channel,
+                received=dates["received"],
+                due=dates["due"],
+                finished=dates["finished"],
+                status=status,
+                row=number,
+                **flag_values,
+            )
+        )
+    return records
+
+
+def _check_header(
+    header: _Header, reporter: _Reporter, aliases: Mapping[str, Sequence[str]]
+) -> bool:
+    """Findings about the header: duplicate columns (warning), missing required ones (error)."""
+    found = ", ".join(f"«{text}»" for text in header.headers) or "(không có)"
+    where = Location(sheet=reporter.sheet) if reporter.sheet else Location()
+    for key, kept, ignored in header.duplicates:
+        reporter.findings.append(
+            Finding(
+                Severity.WARNING,
+                "dossiers.duplicate_column",
+                f"Có hai cột «{COLUMN_LABELS[key]}» (cột {_column_letter(kept)} và cột "
+                f"{_column_letter(ignored)}); dùng cột {_column_letter(kept)}.",
+                where,
+            )
+        )
+    missing = [key for key in REQUIRED_COLUMNS if key not in header.columns]
+    for key in missing:
+        accepted = ", ".join(f"«{name}»" for name in aliases[key])
+        reporter.findings.append(
+            Finding(
+                Severity.ERROR,
+                "dossiers.missing_column",
+                f"Không tìm thấy cột «{COLUMN_LABELS[key]}» ({key}) ở dòng tiêu đề "
+                f"(dòng {header.row + 1}); tên cột được chấp nhận: {accepted}. Các cột có "
+                f"trong danh sách: {found}. Nếu cột mang tên khác, thêm tên đó vào tệp tên cột.",
+                where,
+            )
+        )
+    return not missing
+
+
+def _no_header(name: str, rows: Sequence[Sequence[object]]) -> Finding:
+    first = next((row for row in rows if not all(is_blank(v) for v in row)), [])
+    shown = ", ".join(f"«{_shown(v)}»" for v in first if not is_blank(v)) or "(trống)"
+    needed = ", ".join(f"«{COLUMN_LABELS[key]}»" for key in REQUIRED_COLUMNS)
+    return Finding(
+        Severity.ERROR,
+        "dossiers.no_header",
+        f"Không tìm thấy dòng tiêu đề của danh sách hồ sơ trong «{name}» ({HEADER_SCAN_ROWS} "
+        f"dòng đầu); cần các cột {needed}. Dòng đầu tiên có chữ: {shown}.",
+        Location(key=name),
+    )
+
+
+def _from_rows(
+    rows: Sequence[Sequence[object]],
+    header: _Header,
+    sheet: str | None,
+    aliases: Mapping[str, Sequence[str]],
+    earlier: Iterable[Finding],
+) -> DossierList:
+    reporter = _Reporter(sheet)
+    reporter.findings.extend(earlier)
+    columns = {key: _shown(rows[header.row][at]) for key, at in header.columns.items()}
+    complete = _check_header(header, reporter, aliases)
+    records = _read_rows(rows, header, reporter, row_offset=1) if complete else []
+    return DossierList(tuple(records), tuple(reporter.close()), columns, sheet, header.row + 1)
+
+
+# --- files ----------------------------------------------------------------------------------
+
+
+def _failure(path: Path, message: str, earlier: Iterable[Finding] = ()) -> DossierList:
+    finding = Finding(Severity.ERROR, "dossiers.file", message, Location(key=path.name))
+    return DossierList((), (*earlier, finding))
+
+
+def _read_workbook(
+    path: Path,
+    index: Mapping[str, str],
+    aliases: Mapping[str, Sequence[str]],
+    earlier: list[Finding],
+) -> DossierList:
+    import python_calamine
+
+    cannot_open = (
+        f"Không mở được tệp «{path.name}» như một sổ tính; tệp hỏng, có mật khẩu hoặc không "
+        "phải sổ tính."
+    )
+    try:  # calamine caps neither what it inflates nor how far a sheet reaches
+        check_workbook(path, DOSSIER_LIST, cannot_open)
+    except Refused as refused:
+        return _failure(path, str(refused), earlier)
+    candidates: list[tuple[int, str, _Header | None, list]] = []
+    chosen: tuple[str, _Header, list] | None = None
+    try:
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+        try:
+            for position, name in enumerate(book.sheet_names):
+                try:
+                    sheet = book.get_sheet_by_index(position)
+                    top = sheet.to_python(skip_empty_area=False, nrows=HEADER_SCAN_ROWS)
+                except Exception:  # a chart sheet or one calamine cannot read: no list there
+                    continue
+                header = _match_header(top, index)
+                candidates.append((position, name, header, top))
+                if header is not None and all(key in header.columns for key in REQUIRED_COLUMNS):
+                    chosen = (name, header, sheet.to_python(skip_empty_area=False))
+                    break
+            else:
+                # No sheet has every required column: the first that names most of ours,
+                # so the findings say which columns are missing there.
+                named = [c for c in candidates if c[2] is not None]
+                if named:
+                    best = max(named, key=lambda c: c[2].score)  # type: ignore[union-attr]
+                    position, name, header, top = best
+                    assert header is not None
+                    if header.score >= MIN_HEADER_MATCHES:
+                        top = book.get_sheet_by_index(position).to_python(skip_empty_area=False)
+                    chosen = (name, header, top)
+        finally:
+            book.close()
+    except BaseException as problem:
+        # A Rust panic inside calamine reaches Python as pyo3's PanicException, a
+        # BaseException: a bad file, not a reason to stop.
+        if not isinstance(problem, Exception) and type(problem).__name__ != "PanicException":
+            raise
+        return _failure(path, cannot_open, earlier)
+    if chosen is None:
+        first = candidates[0][3] if candidates else []
+        return DossierList((), (*earlier, _no_header(path.name, first)))
+    name, header, rows = chosen
+    return _from_rows(rows, header, name, aliases, earlier)
+
+
+def _decode_csv(path: Path, data: bytes, earlier: list[Finding]) -> str:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1258", errors="replace")
+        earlier.append(
+            Finding(
+                Severity.WARNING,
+                "dossiers.encoding",
+                f"Tệp «{path.name}» không phải bảng mã UTF-8; đã đọc theo bảng mã Windows-1258 "
+                "(tiếng Việt). Hãy kiểm tra các chữ có dấu, hoặc lưu lại tệp dạng «CSV UTF-8».",
+                Location(key=path.name),
+            )
+        )
+    return nfc(text)
+
+
+def _read_csv(
+    path: Path,
+    index: Mapping[str, str],
+    aliases: Mapping[str, Sequence[str]],
+    earlier: list[Finding],
+) -> DossierList:
+    try:
+        data = read_capped(path, DOSSIER_LIST)
+    except Refused as refused:
+        return _failure(path, str(refused), earlier)
+    except OSError as problem:
+        return _failure(path, f"Không đọc được tệp «{path.name}» ({os_reason(problem)}).", earlier)
+    text = _decode_csv(path, data, earlier)
+    try:
+        best: tuple[int, str, _Header | None] | None = None
+        for delimiter in _CSV_DELIMITERS:
+            top = []
+            for row in csv.reader(io.StringIO(text), delimiter=delimiter):
+                top.append(row)
+                if len(top) >= HEADER_SCAN_ROWS:
+                    break
+            header = _match_header(top, index)
+            score = header.score if header else 0
+            if best is None or score > best[0]:
+                best = (score, delimiter, header)
+        assert best is not None
+        score, delimiter, header = best
+        if header is None:
+            top = list(csv.reader(io.StringIO(text[:65536])))
+            return DossierList((), (*earlier, _no_header(path.name, top)))
+        rows = []
+        for row in csv.reader(io.StringIO(text), delimiter=delimiter):
+            if len(rows) >= DOSSIER_LIST.rows:  # the cap of a sheet holds for a CSV list too
+                return _failure(path, too_many_rows(path.name, None, DOSSIER_LIST), earlier)
+            rows.append(row)
+    except csv.Error as problem:
+        return _failure(path, f"Không đọc được tệp CSV «{path.name}» ({problem}).", earlier)
+    return _from_rows(rows, header, None, aliases, earlier)
+
+
+def read_dossiers(path: Path, aliases_file: Path | None = None) -> DossierList:
+    """Read a dossier list (.xlsx/.xlsm/.xls/.xlsb/.ods or .csv); never raises on bad content.
+
+    `aliases_file` is an optional JSON file of extra column names, added to
+    `DEFAULT_ALIASES`. Records hold only the rows read without error; every
+    problem is a finding (Vietnamese, naming the column or the row and code).
+    """
+    path = Path(path)
+    aliases, alias_findings = load_aliases(aliases_file)
+    earlier = list(alias_findings)
+    index = _alias_index(aliases)
+    if not path.exists():
+        return _failure(path, f"Không tìm thấy tệp «{path.name}».", earlier)
+    if path.is_dir():
+        return _failure(path, f"«{path.name}» là một thư mục, không phải tệp.", earlier)
+    suffix = path.suffix.lower()
+    if suffix in WORKBOOK_SUFFIXES:
+        return _read_workbook(path, index, aliases, earlier)
+    if suffix in CSV_SUFFIXES:
+        return _read_csv(path, index, aliases, earlier)
+    return _failure(
+        path,
+        f"Không đọc được tệp «{path.name}»: chỉ nhận sổ tính (.xlsx, .xlsm, .xls, .xlsb, .ods) "
+        "hoặc tệp .csv.",
+        earlier,
+    )

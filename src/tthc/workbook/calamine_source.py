@@ -1,0 +1,597 @@
+"""Reading many filled workbooks fast: named blocks straight from the sheet XML.
+
+A province consolidates the workbooks of its communes: thousands of files
+where openpyxl needs tens of milliseconds each. This source reads the defined
+names from `xl/workbook.xml` (a small part, size-capped, parsed with the standard
+library: expat resolves no external entity and refuses entity expansion bombs)
+and each sheet's cell values with `sheet_xml` (python-calamine for a part of
+unusual shape), and hands the same `read_blocks` the same `Block`s as openpyxl
+would.
+
+It sees values only (for a formula: the value last cached by the program that
+saved the file), never the formula text: a valued formula cell carries
+`formula=UNKNOWN`, a valued cell without a formula `formula=None` (a number typed
+over a formula is a constant to check, as in the openpyxl reader), a formula
+saved without its result (openpyxl saves so) its text, so a count typed as a
+formula is never taken for a blank. Empty cells carry `UNKNOWN`: whether a
+formula was deleted there is not looked for. An error cell
+(#REF!…) comes as its text, as openpyxl gives it (on the calamine path, which
+reads it as blank, the part is searched for error cells). Numbers come as ints
+when whole, dates as date or datetime objects, both of which `parse_date` takes;
+cells hidden by a merge are marked. Sheets are parsed on first use; the Tổng hợp
+and Báo cáo sheets, which the reader never needs, are never parsed.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import struct
+import zipfile
+import zlib
+from collections import OrderedDict
+from collections.abc import Sequence
+from functools import lru_cache
+from io import BytesIO
+from pathlib import Path
+from typing import NamedTuple
+from xml.etree import ElementTree
+from xml.sax.saxutils import unescape
+
+import python_calamine
+from openpyxl.utils import get_column_letter
+
+from tthc.core.findings import Finding, Location, Severity
+from tthc.core.report_data import LoadResult
+from tthc.infra.package_guard import TEMPLATE, Refused, check_workbook
+from tthc.infra.xlsx_parts import (
+    HostileMarkup,
+    SheetValues,
+    date_styles,
+    shared_strings,
+    sheet_cells,
+    uncomputed_formulas,
+)
+from tthc.workbook.blocks import UNKNOWN, Area, Block, BlockSource, Cell
+from tthc.workbook.notices import file_notices
+from tthc.workbook.reader import CANNOT_OPEN, IS_FOLDER, NOT_FOUND, read_blocks, with_notices
+
+__all__ = [
+    "FastSource",
+    "WorkbookUnreadable",
+    "read_workbook_fast",
+]
+
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # all parts together, once unzipped
+MAX_WORKBOOK_PART_BYTES = 2 * 1024 * 1024  # xl/workbook.xml: sheet list and names
+# One sheet's XML: the template's largest (Phụ lục) is about 110 kB; a sheet of a million
+# rows is about 40 MB. 8 MB leaves room for long catalogues and pasted notes.
+MAX_SHEET_PART_BYTES = 8 * 1024 * 1024
+_MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+
+
+# 'Phụ lục'!$B$8:$Q$49, Sheet1!A1: one area of one sheet.
+_REFERENCE = re.compile(
+    r"(?:'(?P<quoted>(?:[^']|'')+)'|(?P<plain>[^'!,\s]+))!"
+    r"(?P<cells>\$?[A-Za-z]{1,3}\$?\d+(?::\$?[A-Za-z]{1,3}\$?\d+)?)"
+)
+_CELL = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d+)")
+# A <c> element of a sheet part (any namespace prefix), self-closing or with a body.
+_XML_CELL = re.compile(rb"<(?:[\w.-]+:)?c\s([^>]*?)(?:/>|>(.*?)</(?:[\w.-]+:)?c>)", re.DOTALL)
+_ERROR_HINT = re.compile(rb"""t=["']e["']""")  # what spreadsheet programs write; fast to find
+_ERROR_TYPE = re.compile(rb"""(?:^|\s)t\s*=\s*["']e["']""")
+_XML_REF = re.compile(rb"""\br\s*=\s*["']([A-Za-z]{1,3}\d+)["']""")
+_XML_VALUE = re.compile(rb"<(?:[\w.-]+:)?v>([^<]*)</")
+_MAX_ROW, _MAX_COLUMN = 1_048_576, 16_384
+
+
+class WorkbookUnreadable(Exception):
+    """The file cannot be read as a workbook; the message is for staff, in Vietnamese."""
+
+
+def _column_index(letters: str) -> int:
+    """'A' -> 1, 'AB' -> 28."""
+    number = 0
+    for char in letters.upper():
+        number = number * 26 + ord(char) - 64
+    return number
+
+
+@lru_cache(maxsize=1024)
+def _area(cells: str) -> tuple[int, int, int, int] | None:
+    """'$B$8:$Q$49' -> (first column, first row, last column, last row), 1-based."""
+    corners = []
+    for part in cells.split(":"):
+        match = _CELL.fullmatch(part)
+        if match is None:
+            return None
+        corners.append((_column_index(match.group(1)), int(match.group(2))))
+    (col_a, row_a), (col_b, row_b) = corners[0], corners[-1]
+    area = (min(col_a, col_b), min(row_a, row_b), max(col_a, col_b), max(row_a, row_b))
+    if area[0] < 1 or area[1] < 1 or area[2] > _MAX_COLUMN or area[3] > _MAX_ROW:
+        return None
+    return area
+
+
+@lru_cache(maxsize=256)
+def _coordinates(
+    first_col: int, first_row: int, last_col: int, last_row: int
+) -> tuple[tuple[str, ...], ...]:
+    """The cells' addresses, row by row; the same for every workbook of the template."""
+    letters = [get_column_letter(c) for c in range(first_col, last_col + 1)]
+    return tuple(
+        tuple(f"{letter}{row}" for letter in letters) for row in range(first_row, last_row + 1)
+    )
+
+
+class _Package:
+    """The workbook's zip: its parts unpacked straight from the file's bytes, size-capped.
+
+    zipfile reads the directory; a part is then one slice and one inflate, without
+    zipfile's per-member file object (a third of the cost of looking for error cells).
+    """
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        with zipfile.ZipFile(BytesIO(data)) as archive:
+            self.members = {info.filename: info for info in archive.infolist()}
+        if sum(info.file_size for info in self.members.values()) > MAX_UNPACKED_BYTES:
+            raise WorkbookUnreadable(CANNOT_OPEN)
+
+    def packed(self, name: str) -> tuple[bytes, zipfile.ZipInfo]:
+        """One part as stored in the zip (compressed), and its directory entry."""
+        info = self.members.get(name)
+        if info is None:
+            raise WorkbookUnreadable(CANNOT_OPEN)
+        start = info.header_offset
+        header = self.data[start : start + 30]
+        if len(header) < 30 or header[:4] != b"PK\x03\x04":
+            raise WorkbookUnreadable(CANNOT_OPEN)
+        name_length, extra_length = struct.unpack("<HH", header[26:30])
+        begin = start + 30 + name_length + extra_length
+        return self.data[begin : begin + info.compress_size], info
+
+    def part(self, name: str, limit: int, too_large: str = CANNOT_OPEN) -> bytes:
+        """One part, refused above `limit` bytes with `too_large` (its header's size may lie)."""
+        packed, info = self.packed(name)
+        return self.inflate(packed, info, limit, too_large)
+
+    @staticmethod
+    def inflate(
+        packed: bytes, info: zipfile.ZipInfo, limit: int, too_large: str = CANNOT_OPEN
+    ) -> bytes:
+        """A part's bytes unpacked, refused above `limit` bytes."""
+        if info.file_size > limit:
+            raise WorkbookUnreadable(too_large)
+        if info.compress_type == zipfile.ZIP_STORED:
+            unpacked = packed
+        elif info.compress_type == zipfile.ZIP_DEFLATED:
+            unpacked = zlib.decompressobj(-zlib.MAX_WBITS).decompress(packed, limit + 1)
+        else:
+            raise WorkbookUnreadable(CANNOT_OPEN)
+        if len(unpacked) > limit:
+            raise WorkbookUnreadable(too_large)
+        return unpacked
+
+
+def _xml(data: bytes) -> ElementTree.Element:
+    try:
+        return ElementTree.fromstring(data)
+    except ElementTree.ParseError:
+        raise WorkbookUnreadable(CANNOT_OPEN) from None
+
+
+class _Contents(NamedTuple):
+    """What `xl/workbook.xml` and its relations say about the package."""
+
+    sheets: dict[str, str]  # sheet title -> its part
+    names: dict[str, str]  # workbook-scope defined name -> its text
+    styles: str | None  # the styles part (which cell formats are dates)
+    strings: str | None  # the shared-string part
+    date1904: bool  # serial numbers count from 1904 (old Mac workbooks)
+
+
+def _part_path(target: str) -> str:
+    return posixpath.normpath(target[1:] if target.startswith("/") else f"xl/{target}")
+
+
+def _contents(package: _Package) -> _Contents:
+    """Each sheet's part in the package, the defined names, the styles and strings parts."""
+    return _parse_contents(
+        package.part("xl/workbook.xml", MAX_WORKBOOK_PART_BYTES),
+        package.part("xl/_rels/workbook.xml.rels", MAX_WORKBOOK_PART_BYTES),
+    )
+
+
+@lru_cache(maxsize=64)
+def _parse_contents(workbook_xml: bytes, relations_xml: bytes) -> _Contents:
+    """Cached: every workbook made from one template has the same two parts, byte for byte.
+
+    Callers must not change the dictionaries of the result.
+    """
+    root = _xml(workbook_xml)
+    relations = _xml(relations_xml)
+    targets = {rel.get("Id"): rel.get("Target", "") for rel in relations}
+    by_type = {rel.get("Type", "").rsplit("/", 1)[-1]: rel.get("Target", "") for rel in relations}
+    parts: dict[str, str] = {}
+    for sheet in root.iterfind(f"{_MAIN_NS}sheets/{_MAIN_NS}sheet"):
+        target = targets.get(sheet.get(f"{_REL_NS}id"))
+        if target:
+            parts[sheet.get("name", "")] = _part_path(target)
+    names: dict[str, str] = {}
+    for defined in root.iterfind(f"{_MAIN_NS}definedNames/{_MAIN_NS}definedName"):
+        name = defined.get("name")
+        if not name or defined.get("localSheetId") is not None:
+            continue  # a sheet-scope name (print titles …) is not one of the template's
+        names.setdefault(name, (defined.text or "").strip())
+    properties = root.find(f"{_MAIN_NS}workbookPr")
+    date1904 = properties is not None and properties.get("date1904", "0") in ("1", "true")
+    styles = by_type.get("styles")
+    strings = by_type.get("sharedStrings")
+    return _Contents(
+        parts,
+        names,
+        _part_path(styles) if styles else None,
+        _part_path(strings) if strings else None,
+        date1904,
+    )
+
+
+def _error_cells(xml: bytes) -> dict[str, str]:
+    """Cells holding an Excel error ('#REF!'…), which calamine reads as blank.
+
+    A count that shows #REF! must be reported as such, as the openpyxl reader
+    does, not taken for an empty cell counted as 0. Most sheets have none, and
+    one substring search over the part tells.
+    """
+    if _ERROR_HINT.search(xml) is None:
+        return {}
+    found: dict[str, str] = {}
+    for cell in _XML_CELL.finditer(xml):
+        attributes = cell.group(1)
+        if not _ERROR_TYPE.search(attributes):
+            continue
+        where = _XML_REF.search(attributes)
+        value = _XML_VALUE.search(cell.group(2) or b"")
+        if where is not None and value is not None:
+            found[where.group(1).decode("ascii").upper()] = unescape(value.group(1).decode())
+    return found
+
+
+_date_styles = lru_cache(maxsize=64)(date_styles)  # one styles part per template, mostly
+_new_cell = tuple.__new__  # Cell(...) without the named tuple's Python-level __new__
+_CELL_DEFAULTS = tuple(Cell._field_defaults[name] for name in Cell._fields[3:])
+
+
+@lru_cache(maxsize=4096)
+def _blank_row(coordinates: tuple[str, ...]) -> tuple[Cell, ...]:
+    """An empty row of a block: the same cells for every workbook of the template."""
+    return tuple(Cell(coordinate, None, UNKNOWN) for coordinate in coordinates)
+
+
+def _calamine_values(rows: list[list[object]], errors: dict[str, str]) -> tuple[SheetValues, int]:
+    """calamine's rows (from A1) as the valued cells by address, errors put back."""
+    values: SheetValues = {}
+    for row_index, row in enumerate(rows, 1):
+        for column_index, raw in enumerate(row, 1):
+            if raw == "":
+                continue
+            if raw.__class__ is float and raw.is_integer():
+                raw = int(raw)
+            values[f"{get_column_letter(column_index)}{row_index}"] = raw
+    for coordinate, text in errors.items():
+        values.setdefault(coordinate, text)
+    return values, len(rows)
+
+
+class _LazyStrings(Sequence[str]):
+    """The shared-string table, read when a cell first refers to it.
+
+    Workbooks written by openpyxl (and the template) have none; Excel and LibreOffice
+    keep every text there.
+    """
+
+    def __init__(self, package: _Package, part: str | None) -> None:
+        self._package = package
+        self._part = part
+        self._strings: list[str] | None = None
+        self.used = 0  # how many times a cell looked into the table
+
+    def _table(self) -> list[str]:
+        self.used += 1
+        if self._strings is None:
+            table = None
+            if self._part is not None and self._part in self._package.members:
+                table = shared_strings(self._package.part(self._part, MAX_SHEET_PART_BYTES))
+            self._strings = table or []
+        return self._strings
+
+    def __len__(self) -> int:
+        return len(self._table())
+
+    def __getitem__(self, index):  # type: ignore[no-untyped-def]
+        return self._table()[index]
+
+
+# Sheets parsed from parts seen before, by the part's packed bytes (exact, not a hash).
+_PARSED: OrderedDict[tuple[object, ...], _Sheet] = OrderedDict()
+_PARSED_KEPT = 32
+
+
+class _Sheet(NamedTuple):
+    rows: dict[int, list[tuple[int, str, object]]]  # row -> (column, address, value) of each
+    last_row: int  # the last row holding a value
+    merges: tuple[tuple[int, int, int, int, str], ...]  # merged ranges: corners and text
+    uncomputed: dict[str, str]  # formula cells saved without a result: their formula text
+    # The valued cells that hold a formula; the other valued cells are constants (a count
+    # typed over a formula). None when calamine read the sheet: it cannot tell.
+    formulas: frozenset[str] | None
+
+
+@lru_cache(maxsize=16384)
+def _row_and_column(coordinate: str) -> tuple[int, int]:
+    """'B8' -> (8, 2); cached, since every workbook of a template fills the same cells."""
+    match = _CELL.fullmatch(coordinate)
+    if match is None:
+        raise ValueError(coordinate)  # not from our parsers: the sheet is refused
+    return int(match.group(2)), _column_index(match.group(1))
+
+
+def _by_row(values: SheetValues) -> dict[int, list[tuple[int, str, object]]]:
+    """The valued cells row by row, so a block visits only rows and cells that hold one."""
+    rows: dict[int, list[tuple[int, str, object]]] = {}
+    for coordinate, value in values.items():
+        row, column = _row_and_column(coordinate)
+        entries = rows.get(row)
+        if entries is None:
+            rows[row] = [(column, coordinate, value)]
+        else:
+            entries.append((column, coordinate, value))
+    return rows
+
+
+_MERGE = re.compile(
+    rb"""<(?:[\w.-]+:)?mergeCell\s+ref=["']([A-Za-z]{1,3}\d+:[A-Za-z]{1,3}\d+)["']"""
+)
+
+
+def _merged_ranges(xml: bytes) -> tuple[tuple[int, int, int, int, str], ...]:
+    """The sheet's merged ranges; the list stands near the end of the part, if at all."""
+    start = xml.find(b"mergeCell")
+    if start < 0:
+        return ()
+    return _parse_merges(xml[max(start - 16, 0) : xml.rfind(b"mergeCell") + 64])
+
+
+@lru_cache(maxsize=256)
+def _parse_merges(section: bytes) -> tuple[tuple[int, int, int, int, str], ...]:
+    """Cached: every workbook of a template has the same merges, byte for byte."""
+    found = []
+    for match in _MERGE.finditer(section):
+        text = match.group(1).decode("ascii").upper()
+        area = _area(text)
+        if area is not None:
+            found.append((*area, text))
+    return tuple(found)
+
+
+def _hide_merged(
+    rows: list[list[Cell]],
+    area: tuple[int, int, int, int],
+    merges: tuple[tuple[int, int, int, int, str], ...],
+) -> None:
+    """Mark the block's cells hidden by a merge (all but each range's top-left cell).
+
+    Excel shows the top-left value across the range and keeps nothing in the others:
+    a count typed "into" a merged cell is not there, which the reader must say.
+    """
+    first_col, first_row, last_col, last_row = area
+    for left, top, right, bottom, text in merges:
+        if right < first_col or left > last_col or bottom < first_row or top > last_row:
+            continue
+        for row in range(max(top, first_row), min(bottom, last_row) + 1):
+            cells = rows[row - first_row]
+            for column in range(max(left, first_col), min(right, last_col) + 1):
+                if (row, column) != (top, left):
+                    index = column - first_col
+                    cells[index] = cells[index]._replace(value=None, merged=text)
+
+
+class FastSource(BlockSource):
+    """Named blocks of a workbook read from its XML (calamine for unusual parts).
+
+    Values only: cells carry `formula=UNKNOWN`, but for formulas saved without a result.
+    """
+
+    def __init__(self, data: bytes, package: _Package, contents: _Contents) -> None:
+        super().__init__()
+        self.data = data
+        self.package = package
+        self.contents = contents
+        self.defined = contents.names
+        self.sheet_names = set(contents.sheets)
+        self._names = set(contents.names)
+        self._sheets: dict[str, _Sheet] = {}
+        self._dates: frozenset[int] | None = None
+        self._strings = _LazyStrings(package, contents.strings)
+        self._calamine: python_calamine.CalamineWorkbook | None = None
+        self.notices: tuple[Finding, ...] = ()  # links, macros: `workbook_notices`
+
+    @classmethod
+    def open(cls, path: Path) -> FastSource:
+        """Open a workbook file; `WorkbookUnreadable` (Vietnamese message) if it is not one."""
+        if not path.exists():
+            raise WorkbookUnreadable(NOT_FOUND)
+        if path.is_dir():
+            raise WorkbookUnreadable(IS_FOLDER)
+        try:  # the same checks, caps and messages as `workbook_reader` (issue 12)
+            checked = check_workbook(path, TEMPLATE, CANNOT_OPEN)
+        except Refused as refused:
+            raise WorkbookUnreadable(str(refused)) from None
+        source = cls.from_bytes(checked.data)
+        source.notices = file_notices(path.name, checked)
+        return source
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> FastSource:
+        try:
+            package = _Package(data)
+            contents = _contents(package)
+        except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError) as problem:
+            raise WorkbookUnreadable(CANNOT_OPEN) from problem
+        return cls(data, package, contents)
+
+    def names(self) -> set[str]:
+        return self._names
+
+    def _sheet(self, title: str) -> _Sheet:
+        """A sheet's valued cells, last row and merged ranges, read once."""
+        loaded = self._sheets.get(title)
+        if loaded is None:
+            try:
+                loaded = self._read_sheet(title)
+            except (python_calamine.CalamineError, zlib.error, ValueError, OSError) as problem:
+                raise WorkbookUnreadable(CANNOT_OPEN) from problem
+            except ElementTree.ParseError as problem:
+                raise WorkbookUnreadable(CANNOT_OPEN) from problem
+            self._sheets[title] = loaded
+        return loaded
+
+    def _read_sheet(self, title: str) -> _Sheet:
+        packed, info = self.package.packed(self.contents.sheets[title])
+        dates = self._date_formats()
+        # A part identical byte for byte to one read before (the Danh mục sheet of every
+        # workbook of a province) gives the same cells: no need to unpack and parse it.
+        key = (packed, info.compress_type, info.file_size, dates, self.contents.date1904)
+        known = _PARSED.get(key)
+        if known is not None:
+            _PARSED.move_to_end(key)
+            return known
+        too_large = (
+            f"Trang «{title}» quá lớn (hơn {MAX_SHEET_PART_BYTES // 1024 // 1024} MB dữ "
+            "liệu, có thể hàng triệu dòng) so với một sổ tính báo cáo TTHC; hãy kiểm tra "
+            "lại tệp."
+        )
+        xml = self.package.inflate(packed, info, MAX_SHEET_PART_BYTES, too_large)
+        strings_used = self._strings.used
+        read = None if self.contents.date1904 else self._from_xml(xml, dates)
+        shareable = read is not None and self._strings.used == strings_used
+        if read is None:
+            read = self._from_calamine(title, xml)
+        values, last_row, formulas = read
+        loaded = _Sheet(
+            _by_row(values), last_row, _merged_ranges(xml), uncomputed_formulas(xml), formulas
+        )
+        if shareable:  # its cells came from this part alone, not from the shared strings
+            _PARSED[key] = loaded
+            if len(_PARSED) > _PARSED_KEPT:
+                _PARSED.popitem(last=False)
+        return loaded
+
+    def _date_formats(self) -> frozenset[int]:
+        if self._dates is None:
+            styles = self.contents.styles
+            if styles is not None and styles in self.package.members:
+                self._dates = _date_styles(self.package.part(styles, MAX_WORKBOOK_PART_BYTES))
+            else:
+                self._dates = frozenset()
+        return self._dates
+
+    def _from_xml(
+        self, xml: bytes, dates: frozenset[int]
+    ) -> tuple[SheetValues, int, frozenset[str] | None] | None:
+        try:
+            return sheet_cells(xml, self._strings, dates)
+        except HostileMarkup:
+            raise WorkbookUnreadable(CANNOT_OPEN) from None
+
+    def _from_calamine(
+        self, title: str, xml: bytes
+    ) -> tuple[SheetValues, int, frozenset[str] | None]:
+        if self._calamine is None:
+            self._calamine = python_calamine.CalamineWorkbook.from_filelike(BytesIO(self.data))
+        rows = self._calamine.get_sheet_by_name(title).to_python(skip_empty_area=False)
+        return (*_calamine_values(rows, _error_cells(xml)), None)
+
+    def _destination(self, name: str) -> Area | str | None:
+        """Where a name points, or what is wrong with it (for `broken`); None if absent."""
+        text = self.defined.get(name)
+        if text is None:
+            return None
+        if "#REF!" in text:
+            # What Excel writes when the cells or sheet a name covered are deleted.
+            return "trỏ tới vùng ô đã bị xóa (#REF!)"
+        match = _REFERENCE.fullmatch(text)
+        if match is None:
+            return "không trỏ tới đúng một vùng ô"
+        quoted = match.group("quoted")
+        title = quoted.replace("''", "'") if quoted is not None else match.group("plain")
+        if title not in self.sheet_names:
+            return f"trỏ tới trang «{title}» không còn trong sổ tính"
+        area = _area(match.group("cells"))
+        if area is None:
+            return f"trỏ tới vùng «{match.group('cells')}» không hợp lệ"
+        return Area(title, *area)
+
+    def area(self, name: str) -> Area | None:
+        destination = self._destination(name)
+        return destination if isinstance(destination, Area) else None
+
+    def sheet_cells(self, title: str) -> dict[str, object] | None:
+        if title not in self.sheet_names:
+            return None
+        return {
+            coordinate: value
+            for cells in self._sheet(title).rows.values()
+            for _column, coordinate, value in cells
+        }
+
+    def block(self, name: str) -> Block | None:
+        destination = self._destination(name)
+        if not isinstance(destination, Area):
+            if destination is not None:
+                self.broken(name, destination)
+            return None
+        title, first_col, first_row, last_col, last_row = destination
+        by_row, sheet_rows, merges, uncomputed, formulas = self._sheet(title)
+        # Rows past the sheet's last one hold nothing: a name reaching far beyond them is
+        # cut there (keeping one row) rather than made into a million empty cells.
+        last_row = min(last_row, max(first_row, sheet_rows))
+        rows: list[list[Cell]] = []
+        for number, coordinates in enumerate(
+            _coordinates(first_col, first_row, last_col, last_row), first_row
+        ):
+            row = list(_blank_row(coordinates))
+            for column, coordinate, value in by_row.get(number, ()):
+                if first_col <= column <= last_col:
+                    formula = UNKNOWN if formulas is None or coordinate in formulas else None
+                    row[column - first_col] = _new_cell(
+                        Cell, (coordinate, value, formula, *_CELL_DEFAULTS)
+                    )
+            rows.append(row)
+        for coordinate, formula in uncomputed.items():
+            row_number, column = _row_and_column(coordinate)
+            if first_row <= row_number <= last_row and first_col <= column <= last_col:
+                cells = rows[row_number - first_row]
+                cells[column - first_col] = Cell(coordinate, None, formula)
+        if merges:
+            _hide_merged(rows, (first_col, first_row, last_col, last_row), merges)
+        return Block(title, rows)
+
+
+def read_workbook_fast(path: Path) -> LoadResult:
+    """`workbook_reader.read_workbook` through python-calamine; never raises on a bad file."""
+    try:
+        source = FastSource.open(path)
+        return with_notices(read_blocks(source, path.name), source.notices)
+    except WorkbookUnreadable as problem:
+        message = str(problem)
+    except BaseException as problem:
+        # A Rust panic inside calamine on a malformed part reaches Python as pyo3's
+        # PanicException, a BaseException: one bad file, not a reason to stop.
+        if type(problem).__name__ != "PanicException":
+            raise
+        message = CANNOT_OPEN
+    finding = Finding(Severity.ERROR, "file.unreadable", message, Location(key=path.name))
+    return LoadResult(None, (finding,))

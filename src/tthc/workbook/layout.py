@@ -1,0 +1,112 @@
+"""The workbook's contract: sheet names, defined names and the order of columns in blocks.
+
+Everything outside the template builder (reader, worksheet functions, macro,
+outside tools) finds data through these workbook-scope defined names, never
+through cell addresses, so staff may insert rows or move blocks in Excel
+without breaking anything. The README lists the names for outside users.
+"""
+
+from __future__ import annotations
+
+from tthc.core.model import Convention
+from tthc.core.vn_format import RateRounding
+
+__all__ = [
+    "CONVENTION_LABELS",
+    "EXTRA_COLUMNS",
+    "GRID_COLUMNS",
+    "NAMES",
+    "NO",
+    "ROUNDING_LABELS",
+    "SHEETS",
+    "TARGET_COLUMNS",
+    "YES",
+    "convention_from_label",
+    "rounding_from_label",
+]
+
+SHEETS = {
+    "info": "Thông tin",
+    "grid": "Phụ lục",
+    "extras": "Chỉ tiêu",
+    "catalogue": "Danh mục",
+    "summary": "Tổng hợp",
+    "narrative": "Báo cáo",
+}
+
+# Defined name -> what it holds (for developers and outside tools; single cells unless stated).
+NAMES: dict[str, str] = {
+    "TTHC_UNIT_KIND": "unit kind: xã, phường or đặc khu",
+    "TTHC_UNIT_NAME": "unit name, e.g. Bình Giang",
+    "TTHC_PARENT_BODY": "parent body, e.g. UBND xã Bình Giang (blank: derived)",
+    "TTHC_ISSUING_BODY": "issuing body, full name (blank: derived)",
+    "TTHC_ISSUING_BODY_SHORT": "issuing body as printed in the header block",
+    "TTHC_PLACE": "place name of the date line (blank: the unit name)",
+    "TTHC_PERIOD_START": "first day of the period (a date)",
+    "TTHC_PERIOD_END": "last day of the period (a date)",
+    "TTHC_DOC_NUMBER": "report number (blank until registered)",
+    "TTHC_DOC_SYMBOL": "report symbol, e.g. BC-TTPVHCC",
+    "TTHC_DOC_DATE": "report date (blank: the day after the period)",
+    "TTHC_SIGNER_AUTHORITY": "signing authority line, e.g. KT. GIÁM ĐỐC",
+    "TTHC_SIGNER_TITLE": "signer's title, e.g. PHÓ GIÁM ĐỐC",
+    "TTHC_SIGNER_NAME": "signer's name",
+    "TTHC_SETTINGS": "4 cells: convention, strict 2.1 (Có/Không), zero padding, rounding",
+    "TTHC_CONVENTION": "the convention cell (first cell of TTHC_SETTINGS)",
+    "TTHC_TARGETS": "targets table: code, title, comparison (≥ = ≤ or blank), percent",
+    "TTHC_RECIPIENTS": "recipients (nơi nhận), one per cell",
+    "TTHC_SHORTCOMINGS": "section 3 paragraphs, one per cell",
+    "TTHC_GRID": "field rows of the appendix: column (2) field, (3)…(16), department",
+    "TTHC_GRID_TOTAL": "the Tổng cộng row: (2) label, (3)…(16)",
+    "TTHC_GRID_CHECK": "per-row check column (✓, blank, or what is broken)",
+    "TTHC_EXTRAS": "inputs of 1.2–1.6: one row per department, then the unit row",
+    "TTHC_CATALOGUE": "catalogue: field, department",
+    "TTHC_CATALOGUE_FIELDS": "catalogue field column",
+    "TTHC_CATALOGUE_DEPARTMENTS": "catalogue department column",
+    "TTHC_SUMMARY": (
+        "summary: code, title, scope, numerator, denominator, rate, target, verdict, "
+        "text as in the report"
+    ),
+    "TTHC_NARRATIVE": "first cell of the narrative sheet",
+}
+
+# TTHC_GRID: column (2) field, (3)…(16), then the department (looked up in Danh mục).
+GRID_COLUMNS: tuple[str, ...] = ("field", *(str(n) for n in range(3, 17)), "department")
+
+# TTHC_EXTRAS: department name, then inputs and the denominators computed by formulas.
+EXTRA_COLUMNS: tuple[str, ...] = (
+    "department",
+    "with_fee",
+    "paid_online",
+    "denominator_1_3",
+    "updated",
+    "denominator_1_4",
+    "digitised",
+    "denominator_1_5",
+    "reused",
+    "feedback_received",
+    "feedback_handled",
+)
+
+# TTHC_TARGETS: one row per indicator code.
+TARGET_COLUMNS: tuple[str, ...] = ("code", "title", "comparison", "percent")
+
+YES, NO = "Có", "Không"
+CONVENTION_LABELS = {Convention.MAU: "Theo mẫu", Convention.QD766: "Theo QĐ 766"}
+ROUNDING_LABELS = {RateRounding.TRUNCATE: "Cắt bớt", RateRounding.HALF_UP: "Làm tròn"}
+
+
+def convention_from_label(label: object) -> Convention | None:
+    """'Theo QĐ 766' or 'qd766' -> Convention.QD766; None when not recognised."""
+    text = str(label or "").strip().casefold()
+    for convention, shown in CONVENTION_LABELS.items():
+        if text in (shown.casefold(), convention.value):
+            return convention
+    return None
+
+
+def rounding_from_label(label: object) -> RateRounding | None:
+    text = str(label or "").strip().casefold()
+    for rounding, shown in ROUNDING_LABELS.items():
+        if text in (shown.casefold(), rounding.value):
+            return rounding
+    return None

@@ -1,0 +1,95 @@
+"""Traceability sheets: which dossiers make each figure of a grid filled from a dossier list.
+
+A reviewer who doubts "Đất đai, (15) = 1" must find the dossier behind it in
+one click: each row names a grid cell (with a link to it) and the codes of the
+dossiers counted there; dossiers left out of the period are listed too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from openpyxl.styles import Alignment, Font
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.hyperlink import Hyperlink
+
+from tthc.core.catalogue import field_key
+from tthc.core.dossier_model import Dossier
+from tthc.core.grid import column_by_number
+from tthc.core.vn_format import format_date_short
+from tthc.workbook.layout import SHEETS
+from tthc.workbook.style import FONT_NAME, set_text, style_header
+
+__all__ = ["OUTSIDE_SHEET", "TRACE_SHEET", "add_trace_sheets"]
+
+TRACE_SHEET = "Nguồn hồ sơ"
+OUTSIDE_SHEET = "Hồ sơ ngoài kỳ"
+
+
+def _grid_cells(workbook: Workbook) -> dict[tuple[str, int], str]:
+    """(field key, column number) -> cell address on Phụ lục, through TTHC_GRID."""
+    ((title, ref),) = list(workbook.defined_names["TTHC_GRID"].destinations)
+    cells = workbook[title][ref.replace("$", "")]
+    found: dict[tuple[str, int], str] = {}
+    for row in cells:
+        name = row[0].value
+        if not isinstance(name, str) or not name.strip():
+            continue
+        for offset, cell in enumerate(row[1:15]):
+            found[(field_key(name), 3 + offset)] = cell.coordinate
+    return found
+
+
+def add_trace_sheets(
+    workbook: Workbook,
+    trace: Mapping[tuple[str, int], Sequence[str]],
+    outside: Sequence[Dossier],
+) -> None:
+    """Append the Nguồn hồ sơ and Hồ sơ ngoài kỳ sheets to a filled workbook."""
+    grid_title = SHEETS["grid"]
+    cells = _grid_cells(workbook)
+    sheet = workbook.create_sheet(TRACE_SHEET)
+    headers = ("Lĩnh vực", "Cột", "Ô trên Phụ lục", "Số hồ sơ", "Mã hồ sơ")
+    for column, text in enumerate(headers, 1):
+        style_header(sheet.cell(1, column, text))
+    row = 2
+    order = {key: index for index, key in enumerate(cells)}
+
+    def position(item: tuple[tuple[str, int], Sequence[str]]) -> tuple[int, int]:
+        (field, number), _codes = item
+        return order.get((field_key(field), number), len(order)), number
+
+    for (field, number), codes in sorted(trace.items(), key=position):
+        if not codes:
+            continue
+        column = column_by_number(number)
+        set_text(sheet.cell(row, 1), field)
+        sheet.cell(row, 2, f"({number}) {column.label}")
+        address = cells.get((field_key(field), number))
+        if address is not None:
+            link = sheet.cell(row, 3, f"{grid_title}!{address}")
+            # An internal link (location), not a URL: Excel jumps to the grid cell.
+            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{grid_title}'!{address}")
+            link.font = Font(name=FONT_NAME, color="0563C1", underline="single")
+        sheet.cell(row, 4, len(codes))
+        set_text(sheet.cell(row, 5), ", ".join(codes))
+        sheet.cell(row, 5).alignment = Alignment(wrap_text=True, vertical="top")
+        row += 1
+    for letter, width in zip("ABCDE", (24, 30, 16, 10, 90), strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:E{max(row - 1, 1)}"
+
+    left_out = workbook.create_sheet(OUTSIDE_SHEET)
+    headers = ("Mã hồ sơ", "Lĩnh vực", "Ngày tiếp nhận", "Ngày kết thúc", "Dòng trong danh sách")
+    for column, text in enumerate(headers, 1):
+        style_header(left_out.cell(1, column, text))
+    for index, dossier in enumerate(outside, 2):
+        set_text(left_out.cell(index, 1), dossier.code)
+        set_text(left_out.cell(index, 2), dossier.field)
+        left_out.cell(index, 3, format_date_short(dossier.received))
+        finished = format_date_short(dossier.finished) if dossier.finished else ""
+        left_out.cell(index, 4, finished)
+        left_out.cell(index, 5, dossier.row)
+    for letter, width in zip("ABCDE", (22, 24, 16, 16, 20), strict=True):
+        left_out.column_dimensions[letter].width = width
