@@ -8,6 +8,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from tthc.app.inputs import read_report_file
 from tthc.core.catalogue import Catalogue, Department, default_catalogue
 from tthc.core.findings import Finding, Location, Severity
 from tthc.core.grid import Counts
@@ -16,7 +17,7 @@ from tthc.core.model import Convention, ReportInput, Settings
 from tthc.core.narrative import Narrative, build_narrative
 from tthc.core.pipeline import PipelineResult, run_pipeline
 from tthc.core.plaintext import render_text
-from tthc.core.report_data import LoadResult, dump_report, load_report, read_report_file
+from tthc.core.report_data import LoadResult, dump_report, load_report
 
 
 def main() -> None:

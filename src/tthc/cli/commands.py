@@ -23,7 +23,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from tthc import __version__
-from tthc.app.inputs import load_input, load_sample, sample_text
+from tthc.app.inputs import load_input, load_sample, read_report_file, sample_text
 from tthc.app.outputs import output_stem, report_targets, write_report_outputs
 from tthc.cli import i18n as cli_i18n
 from tthc.core.compare import continuity_findings
@@ -31,7 +31,7 @@ from tthc.core.findings import Finding, Severity
 from tthc.core.model import Convention, ReportInput, UnitKind
 from tthc.core.new_month import blank_report, next_month_report, parse_month
 from tthc.core.pipeline import PipelineResult, run_pipeline
-from tthc.core.report_data import LoadResult, dump_report, read_report_file
+from tthc.core.report_data import LoadResult, dump_report
 from tthc.infra.libreoffice import OfficeUnavailable, find_soffice
 from tthc.infra.os_messages import os_reason
 from tthc.infra.own_inputs import OutputIsInput, refuse_own_inputs

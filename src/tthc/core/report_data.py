@@ -41,8 +41,6 @@ from tthc.core.model import (
 )
 from tthc.core.parsing import parse_count, parse_date, parse_optional_count
 from tthc.core.vn_format import RateRounding, nfc
-from tthc.infra.os_messages import os_reason
-from tthc.infra.package_guard import Refused, read_limited
 
 __all__ = [
     "FORMAT_NAME",
@@ -50,7 +48,6 @@ __all__ = [
     "LoadResult",
     "dump_report",
     "load_report",
-    "read_report_file",
     "schema_path",
     "write_report_file",
 ]
@@ -61,7 +58,6 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 # A month's data file is about 20 kB; a year of a large commune's catalogue with notes
 # stays far below this.
-MAX_DATA_FILE_BYTES = 20 * 1024 * 1024
 FORMAT_NAME = "tthc-report"
 FORMAT_VERSION = 1
 TOTAL_LABEL = "Tổng cộng"
@@ -558,35 +554,6 @@ def dump_report(report: ReportInput) -> dict[str, Any]:
         },
         "shortcomings": list(report.shortcomings),
     }
-
-
-def read_report_file(path: Path) -> LoadResult:
-    """Read a data file; an unreadable or non-JSON file is a finding, not an exception."""
-    try:
-        text = read_limited(path, MAX_DATA_FILE_BYTES, "một tệp số liệu").decode("utf-8-sig")
-    except Refused as refused:  # a FIFO or device, too large, no right to read
-        return _file_problem(path, str(refused))
-    except FileNotFoundError:
-        return _file_problem(path, "Không tìm thấy tệp.")
-    except IsADirectoryError:
-        return _file_problem(path, "Đây là một thư mục, không phải tệp.")
-    except UnicodeDecodeError:
-        return _file_problem(path, "Tệp không phải văn bản UTF-8 (JSON).")
-    except OSError as problem:
-        return _file_problem(path, f"Không đọc được tệp ({os_reason(problem)}).")
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as problem:
-        return _file_problem(
-            path,
-            f"Tệp không đúng định dạng JSON (dòng {problem.lineno}, cột {problem.colno}).",
-        )
-    return load_report(data)
-
-
-def _file_problem(path: Path, message: str) -> LoadResult:
-    finding = Finding(Severity.ERROR, "file.unreadable", message, Location(key=path.name))
-    return LoadResult(None, (finding,))
 
 
 def write_report_file(report: ReportInput) -> str:
