@@ -95,6 +95,7 @@ from openpyxl.workbook.workbook import Workbook
 from helpers import sample_data
 from tthc.cli import commands as cli
 from tthc.core.catalogue import Catalogue, default_catalogue, field_key
+from tthc.core.entries import CONVENTION_LABELS, NO, ROUNDING_LABELS, YES
 from tthc.core.findings import Finding, Severity
 from tthc.core.grid import INPUT_COLUMNS, Counts
 from tthc.core.indicators import compute_indicators
@@ -119,15 +120,7 @@ from tthc.core.pipeline import PipelineResult, run_pipeline
 from tthc.core.report_data import LoadResult, load_report
 from tthc.core.vn_format import RateRounding
 from tthc.workbook.calamine_source import read_workbook_fast
-from tthc.workbook.layout import (
-    CONVENTION_LABELS,
-    EXTRA_COLUMNS,
-    GRID_COLUMNS,
-    NO,
-    ROUNDING_LABELS,
-    TARGET_COLUMNS,
-    YES,
-)
+from tthc.workbook.layout import EXTRA_COLUMNS, GRID_COLUMNS, TARGET_COLUMNS
 from tthc.workbook.reader import read_workbook
 from tthc.workbook.template import build_workbook
 
@@ -592,8 +585,7 @@ KINDS = {k.value for k in UnitKind}
 COMPARISONS = {"≥", ">=", "=", "≤", "<="}
 CONVENTIONS = {"theo mẫu", "mau", "theo qđ 766", "qd766"}
 ROUNDINGS = {"cắt bớt", "truncate", "làm tròn", "half_up"}
-# «có»/«KHÔNG» are refused (the flag cells compare exactly) while the other labels ignore
-# case; they are left out rather than pinned either way.
+# Every label ignores case (core.entries), «có» and «KHÔNG» as much as «theo mẫu».
 FLAGS = {YES.casefold(), NO.casefold()}
 
 slips_by_kind: dict[str, st.SearchStrategy[Slip]] = {

@@ -30,6 +30,7 @@ from tthc.core.vn_format import nfc
 
 __all__ = [
     "ParsedCount",
+    "cell_text",
     "excel_error",
     "is_blank",
     "parse_count",
@@ -58,6 +59,19 @@ def excel_error(value: object) -> str | None:
         if text in _EXCEL_ERRORS:
             return text
     return None
+
+
+def cell_text(value: object) -> str:
+    """A cell's content as the text a label is compared with: NFC, trimmed, 5.0 as «5».
+
+    A label pasted in decomposed Unicode looks exactly like the list's and must match it;
+    a code typed into a number cell (Excel keeps 2 as 2.0) must read as «2».
+    """
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return nfc(str(value)).strip()
 
 
 def is_blank(value: object) -> bool:

@@ -49,6 +49,8 @@ __all__ = [
     "dump_report",
     "load_report",
     "schema_path",
+    "settings_section",
+    "targets_section",
     "write_report_file",
 ]
 
@@ -309,6 +311,22 @@ def _read_document(reader: _Reader, data: dict, period: Period | None) -> Docume
         symbol=reader.text(data, "symbol", "document", DocumentInfo.symbol) or DocumentInfo.symbol,
         recipients=reader.texts(data, "recipients", "document"),
     )
+
+
+def settings_section(section: Mapping[str, Any]) -> tuple[Settings, tuple[Finding, ...]]:
+    """The `settings` section judged alone, as a worksheet function given TTHC_SETTINGS needs."""
+    reader = _Reader()
+    settings = _read_settings(reader, dict(section))
+    return settings, tuple(reader.findings)
+
+
+def targets_section(
+    section: Mapping[str, Any],
+) -> tuple[dict[str, Target | None], tuple[Finding, ...]]:
+    """The `targets` section judged alone, as a worksheet function given TTHC_TARGETS needs."""
+    reader = _Reader()
+    targets = _read_targets(reader, dict(section))
+    return targets, tuple(reader.findings)
 
 
 def _read_settings(reader: _Reader, data: dict) -> Settings:

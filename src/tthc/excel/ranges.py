@@ -11,13 +11,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from fractions import Fraction
+from typing import Any
 
 from tthc.core.catalogue import Catalogue, Department, field_key
+from tthc.core.entries import SETTINGS, settings_from_cells, target_entry
+from tthc.core.findings import Finding, Location, Severity
 from tthc.core.grid import INPUT_COLUMNS, Counts
 from tthc.core.model import (
     INDICATOR_CODES,
-    Comparison,
     DocumentInfo,
     ExtraInputs,
     ExtraValues,
@@ -31,14 +32,9 @@ from tthc.core.model import (
     UnitKind,
     default_targets,
 )
-from tthc.core.parsing import is_blank
-from tthc.workbook.layout import (
-    EXTRA_COLUMNS,
-    NO,
-    YES,
-    convention_from_label,
-    rounding_from_label,
-)
+from tthc.core.parsing import ParsedCount, cell_text, is_blank, parse_count, parse_optional_count
+from tthc.core.report_data import settings_section, targets_section
+from tthc.workbook.layout import EXTRA_COLUMNS
 
 __all__ = [
     "RangeError",
@@ -73,56 +69,60 @@ def flat_cells(values: object) -> list[object]:
     return [cell for row in as_rows(values) for cell in row]
 
 
-def _count(value: object, where: str) -> int:
-    if is_blank(value):
-        return 0
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise RangeError(f"{where}: «{value}» không phải là số.")
-    if value < 0 or float(value) != int(value):
-        raise RangeError(f"{where}: {value} không phải số nguyên không âm.")
-    return int(value)
+def _count(value: object, where: Location) -> int:
+    """A grid count by the readers' rule (`parse_count`): blank is 0, text numbers read."""
+    return _checked(parse_count(value, where))
 
 
-def _optional_count(value: object, where: str) -> int | None:
-    return None if is_blank(value) else _count(value, where)
+def _optional_count(value: object, where: Location) -> int | None:
+    return _checked(parse_optional_count(value, where))
+
+
+def _checked(parsed: ParsedCount) -> Any:
+    for finding in parsed.findings:
+        if finding.severity is Severity.ERROR:
+            raise RangeError(_capitalised(f"{finding.location.describe()}: {finding.message}"))
+    return parsed.value
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def read_settings(values: object) -> Settings:
-    """The TTHC_SETTINGS cells (convention, strict 2.1, zero padding, rounding) or one label."""
-    cells = flat_cells(values)
-    convention = convention_from_label(cells[0]) if cells else None
-    if cells and not is_blank(cells[0]) and convention is None:
-        raise RangeError(f"Cách tính «{cells[0]}» không hợp lệ (Theo mẫu hoặc Theo QĐ 766).")
-    settings = Settings()
-    if convention is not None:
-        settings = Settings(convention=convention)
-    if len(cells) >= 4:
-        rounding = rounding_from_label(cells[3]) or settings.rate_rounding
-        settings = Settings(
-            convention=settings.convention,
-            strict_on_time=str(cells[1]).strip() == YES,
-            zero_pad=str(cells[2]).strip() != NO,
-            rate_rounding=rounding,
-        )
+    """The TTHC_SETTINGS cells (convention, strict 2.1, zero padding, rounding) or one label.
+
+    The cells go through the same rules as in `tthc check` (`entries`, then the data
+    file's), so an entry the check refuses is an error here too, in the same words.
+    """
+    section, problems = settings_from_cells(flat_cells(values))
+    for problem in problems:
+        raise RangeError(f"{SETTINGS[problem.index].title}: {problem.message}")
+    settings, findings = settings_section(section)
+    _raise_first(findings)
     return settings
 
 
 def read_targets(values: object) -> dict[str, Target | None]:
     """The TTHC_TARGETS table: code, title, comparison, percent; a blank comparison = none."""
-    targets = default_targets()
+    section: dict[str, object] = {}
     for row in as_rows(values):
-        if len(row) < 4 or str(row[0]).strip() not in INDICATOR_CODES:
-            continue
-        code = str(row[0]).strip()
-        comparison, percent = row[2], row[3]
-        if is_blank(comparison):
-            targets[code] = None
-            continue
-        sign = {">=": "≥", "<=": "≤"}.get(str(comparison).strip(), str(comparison).strip())
-        if sign not in {c.value for c in Comparison} or not isinstance(percent, int | float):
-            raise RangeError(f"Chỉ tiêu giao của {code} không hợp lệ.")
-        targets[code] = Target(Comparison(sign), Fraction(str(percent)))
+        code = cell_text(row[0]) if row else ""
+        if len(row) >= 4 and code in INDICATOR_CODES:
+            section[code] = target_entry(row[2], row[3])
+    targets, findings = targets_section(section)
+    _raise_first(findings)
     return targets
+
+
+def _raise_first(findings: Sequence[Finding]) -> None:
+    """The first error of a section, named as the data file names it (e.g. chỉ tiêu 2.1)."""
+    for finding in findings:
+        if finding.severity is Severity.ERROR:
+            key = finding.location.key or ""
+            code = key.split(".")[1] if key.startswith("targets.") else None
+            where = f"Chỉ tiêu giao {code}" if code else "Thiết lập"
+            raise RangeError(f"{where}: {finding.message}")
 
 
 def _grid(values: object) -> tuple[list[FieldRow], dict[str, str | None]]:
@@ -133,7 +133,7 @@ def _grid(values: object) -> tuple[list[FieldRow], dict[str, str | None]]:
         cells = [*cells, *[None] * (16 - len(cells))]
         field = "" if is_blank(cells[0]) else str(cells[0]).strip()
         counts = {
-            c.key: _count(cells[c.number - 2], f"Lĩnh vực «{field}», cột ({c.number})")
+            c.key: _count(cells[c.number - 2], Location(field=field, column=c.number))
             for c in INPUT_COLUMNS
         }
         if not field and not any(counts.values()):
@@ -154,7 +154,7 @@ def _extras(values: object) -> tuple[ExtraValues, dict[str, ExtraValues], list[s
     for row in rows:
         name = str(row[0]).strip()
         cells = dict(zip(EXTRA_COLUMNS, [*row, *[None] * len(EXTRA_COLUMNS)], strict=False))
-        values_ = {k: _optional_count(cells[k], f"Chỉ tiêu, «{name}»") for k in keys}
+        values_ = {k: _optional_count(cells[k], Location(department=name)) for k in keys}
         parsed.append((name, ExtraValues(**values_)))
     unit = ExtraValues()
     departments: dict[str, ExtraValues] = {}

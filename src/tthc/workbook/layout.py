@@ -8,21 +8,12 @@ without breaking anything. The README lists the names for outside users.
 
 from __future__ import annotations
 
-from tthc.core.model import Convention
-from tthc.core.vn_format import RateRounding
-
 __all__ = [
-    "CONVENTION_LABELS",
     "EXTRA_COLUMNS",
     "GRID_COLUMNS",
     "NAMES",
-    "NO",
-    "ROUNDING_LABELS",
     "SHEETS",
     "TARGET_COLUMNS",
-    "YES",
-    "convention_from_label",
-    "rounding_from_label",
 ]
 
 SHEETS = {
@@ -89,24 +80,3 @@ EXTRA_COLUMNS: tuple[str, ...] = (
 
 # TTHC_TARGETS: one row per indicator code.
 TARGET_COLUMNS: tuple[str, ...] = ("code", "title", "comparison", "percent")
-
-YES, NO = "Có", "Không"
-CONVENTION_LABELS = {Convention.MAU: "Theo mẫu", Convention.QD766: "Theo QĐ 766"}
-ROUNDING_LABELS = {RateRounding.TRUNCATE: "Cắt bớt", RateRounding.HALF_UP: "Làm tròn"}
-
-
-def convention_from_label(label: object) -> Convention | None:
-    """'Theo QĐ 766' or 'qd766' -> Convention.QD766; None when not recognised."""
-    text = str(label or "").strip().casefold()
-    for convention, shown in CONVENTION_LABELS.items():
-        if text in (shown.casefold(), convention.value):
-            return convention
-    return None
-
-
-def rounding_from_label(label: object) -> RateRounding | None:
-    text = str(label or "").strip().casefold()
-    for rounding, shown in ROUNDING_LABELS.items():
-        if text in (shown.casefold(), rounding.value):
-            return rounding
-    return None

@@ -21,22 +21,16 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from tthc.core.catalogue import field_key
+from tthc.core.entries import settings_from_cells, target_entry
 from tthc.core.findings import Finding, Location, Severity
 from tthc.core.grid import INPUT_COLUMNS, column_by_number
 from tthc.core.model import INDICATOR_CODES
-from tthc.core.parsing import excel_error, is_blank, parse_date
+from tthc.core.parsing import cell_text, excel_error, is_blank, parse_date
 from tthc.core.report_data import LoadResult, load_report
-from tthc.core.vn_format import format_date_long, format_integer, nfc
+from tthc.core.vn_format import format_date_long, format_integer
 from tthc.infra.package_guard import TEMPLATE, Refused, check_workbook
 from tthc.workbook.blocks import Block, BlockSource, Cell, OpenpyxlSource
-from tthc.workbook.layout import (
-    EXTRA_COLUMNS,
-    NO,
-    SHEETS,
-    YES,
-    convention_from_label,
-    rounding_from_label,
-)
+from tthc.workbook.layout import EXTRA_COLUMNS, SHEETS
 from tthc.workbook.notices import file_notices
 from tthc.workbook.stray_cells import stray_cells, template_areas
 
@@ -310,14 +304,6 @@ def _cell(book: BlockSource, name: str) -> tuple[object, str, str] | None:
     return block.first.value, block.sheet, block.first.coordinate
 
 
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return nfc(str(value)).strip()
-
-
 def _error_cell(value: object, sheet: str, coordinate: str) -> Finding | None:
     """A text cell showing #REF!, #N/A…: an error, never a unit or field called '#REF!'."""
     shown = excel_error(value)
@@ -341,7 +327,7 @@ def _read_info(book: BlockSource, raw: dict, cells: _Cells, findings: list[Findi
         if error is not None:
             findings.append(error)
             value = None  # reported; the loader then says what is missing, if anything
-        raw[section][key] = _text(value)
+        raw[section][key] = cell_text(value)
         cells.by_key[f"{section}.{key}"] = (sheet, coordinate)
     for name, (section, key) in _INFO_DATES.items():
         found = _cell(book, name)
@@ -369,7 +355,7 @@ def _read_info(book: BlockSource, raw: dict, cells: _Cells, findings: list[Findi
         block = book.block(name)
         if block is None:
             continue
-        items = [_text(row[0].value) for row in block.rows if not is_blank(row[0].value)]
+        items = [cell_text(row[0].value) for row in block.rows if not is_blank(row[0].value)]
         if len(target) == 2:
             raw[target[0]][target[1]] = items
         else:
@@ -403,41 +389,17 @@ def _read_settings(book: BlockSource, raw: dict, findings: list[Finding]) -> Non
     block = book.block("TTHC_SETTINGS")
     if block is None:
         return
-    values = [row[0] for row in block.rows]
-    settings: dict[str, Any] = {}
-
-    def bad(cell: Any, allowed: str) -> None:
-        findings.append(
-            Finding(
-                Severity.ERROR,
-                "settings.invalid",
-                f"Giá trị «{cell.value}» không hợp lệ; chọn {allowed}.",
-                Location(sheet=block.sheet, cell=cell.coordinate),
-            )
+    cells = [row[0] for row in block.rows]
+    raw["settings"], problems = settings_from_cells([cell.value for cell in cells])
+    findings.extend(
+        Finding(
+            Severity.ERROR,
+            "settings.invalid",
+            problem.message,
+            Location(sheet=block.sheet, cell=cells[problem.index].coordinate),
         )
-
-    # Labels go through _text (NFC, trimmed): a choice pasted in decomposed Unicode
-    # looks exactly like the list's and must match it.
-    if len(values) >= 1 and not is_blank(values[0].value):
-        convention = convention_from_label(_text(values[0].value))
-        if convention is None:
-            bad(values[0], "«Theo mẫu» hoặc «Theo QĐ 766»")
-        else:
-            settings["convention"] = convention.value
-    for index, key in ((1, "strict_on_time"), (2, "zero_pad")):
-        if len(values) > index and not is_blank(values[index].value):
-            text = _text(values[index].value)
-            if text in (YES, NO):
-                settings[key] = text == YES
-            else:
-                bad(values[index], f"«{YES}» hoặc «{NO}»")
-    if len(values) >= 4 and not is_blank(values[3].value):
-        rounding = rounding_from_label(_text(values[3].value))
-        if rounding is None:
-            bad(values[3], "«Cắt bớt» hoặc «Làm tròn»")
-        else:
-            settings["rate_rounding"] = rounding.value
-    raw["settings"] = settings
+        for problem in problems
+    )
 
 
 def _read_targets(book: BlockSource, raw: dict, cells: _Cells) -> None:
@@ -447,17 +409,14 @@ def _read_targets(book: BlockSource, raw: dict, cells: _Cells) -> None:
     sheet = block.sheet
     targets: dict[str, Any] = {}
     for row in block.rows:
-        code = _text(row[0].value)
+        code = cell_text(row[0].value)
         if code not in INDICATOR_CODES or len(row) < 4:
             continue
         comparison, percent = row[2], row[3]
         cells.by_key[f"targets.{code}"] = (sheet, comparison.coordinate)
         cells.by_key[f"targets.{code}.comparison"] = (sheet, comparison.coordinate)
         cells.by_key[f"targets.{code}.percent"] = (sheet, percent.coordinate)
-        if is_blank(comparison.value):
-            targets[code] = None
-        else:
-            targets[code] = {"comparison": _text(comparison.value), "percent": percent.value}
+        targets[code] = target_entry(comparison.value, percent.value)
     raw["targets"] = targets
 
 
@@ -490,7 +449,7 @@ def _read_grid(
         named = 0
         for cells_of_row in block.rows:
             name_cell = cells_of_row[0]
-            name = _text(name_cell.value)
+            name = cell_text(name_cell.value)
             if field_key(name) == total_key:
                 findings.append(_total_inside_grid(block, name_cell))
                 continue  # its figures are the sums of the rows above, not a field's
@@ -542,7 +501,7 @@ def _read_grid(
     if total is not None:
         label_cell = total.rows[0][0]
         cells.total_row = (total.sheet, label_cell.row)
-        if field_key(_text(label_cell.value)) != field_key(TOTAL_LABEL):
+        if field_key(cell_text(label_cell.value)) != field_key(TOTAL_LABEL):
             findings.append(_total_misplaced(total.sheet, label_cell))
             return kept  # whatever that row holds, it is not the stated total
         stated: dict[str, Any] = {}
@@ -605,7 +564,7 @@ def _total_inside_grid(block: Block, name_cell: Cell) -> Finding:
 
 
 def _total_misplaced(sheet: str, label_cell: Cell) -> Finding:
-    shown = _text(label_cell.value)
+    shown = cell_text(label_cell.value)
     what = f"ghi «{shown}»" if shown else "để trống"
     return Finding(
         Severity.ERROR,
@@ -691,7 +650,7 @@ def _read_extras(book: BlockSource, raw: dict, cells: _Cells) -> None:
     unit: dict[str, Any] = {}
     departments: dict[str, dict[str, Any]] = {}
     for row in rows:
-        label = _text(row[0].value)
+        label = cell_text(row[0].value)
         if not label:
             continue
         by_key = dict(zip(EXTRA_COLUMNS, row, strict=False))
@@ -732,7 +691,7 @@ def _read_catalogue(book: BlockSource, raw: dict, cells: _Cells, findings: list[
         if errors:  # not a field or department called "#REF!"
             findings.extend(errors)
             continue
-        name, department = _text(field_cell.value), _text(department_cell.value)
+        name, department = cell_text(field_cell.value), cell_text(department_cell.value)
         if not name and not department:
             continue
         if not name or not department:

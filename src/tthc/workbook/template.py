@@ -25,6 +25,7 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tthc.core.catalogue import Catalogue, default_catalogue
+from tthc.core.entries import CONVENTION_LABELS, NO, ROUNDING_LABELS, YES
 from tthc.core.grid import COUNT_COLUMNS, INPUT_COLUMNS
 from tthc.core.labels import TITLES
 from tthc.core.model import (
@@ -40,14 +41,7 @@ from tthc.core.model import (
     default_targets,
 )
 from tthc.core.summary import summary_scopes
-from tthc.workbook.layout import (
-    CONVENTION_LABELS,
-    EXTRA_COLUMNS,
-    NO,
-    ROUNDING_LABELS,
-    SHEETS,
-    YES,
-)
+from tthc.workbook.layout import EXTRA_COLUMNS, SHEETS
 from tthc.workbook.style import (
     FONT_NAME,
     set_text,
