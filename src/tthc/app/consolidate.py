@@ -55,7 +55,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from tthc.core.catalogue import field_key
 from tthc.core.findings import Finding, Severity
-from tthc.core.grid import COUNT_COLUMNS, Counts
+from tthc.core.grid import COUNT_COLUMNS, TOTAL_LABEL, Counts
 from tthc.core.indicators import indicator_parts, unit_extras
 from tthc.core.labels import MISSING_TEXT, NONE_AROSE_TEXT, TITLES
 from tthc.core.model import EXTRA_INPUTS, ExtraValues, FieldRow, Period
@@ -935,7 +935,7 @@ def _grid_sheet(workbook: Workbook, c: Consolidation) -> None:
             style_computed(sheet.cell(row, col), number_format=COUNT_FORMAT)
         row += 1
     total = c.total
-    sheet.cell(row, 2, "Tổng cộng")
+    sheet.cell(row, 2, TOTAL_LABEL)
     for column in COUNT_COLUMNS:
         sheet.cell(row, column.number, total.value(column.number))
     for col in range(1, 17):

@@ -15,11 +15,14 @@ __all__ = [
     "COUNT_COLUMNS",
     "DERIVED_COLUMNS",
     "INPUT_COLUMNS",
+    "TOTAL_LABEL",
     "Column",
     "Counts",
     "column_by_key",
     "column_by_number",
 ]
+
+TOTAL_LABEL = "Tổng cộng"  # the label of the grid's total row, in the form and every message
 
 
 @dataclass(frozen=True)

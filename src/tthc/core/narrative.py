@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from tthc.core.compare import Comparison, change_sentence
-from tthc.core.grid import Counts
+from tthc.core.grid import TOTAL_LABEL, Counts
 from tthc.core.indicators import IndicatorResult, IndicatorSet, Outcome, department_counts
 from tthc.core.labels import MISSING_INPUTS, TITLES, indicator_labels
 from tthc.core.model import Convention, ReportInput, Target
@@ -401,7 +401,7 @@ def _appendix(report: ReportInput) -> AppendixTable:
         rows=tuple(
             AppendixRow(str(i), row.field, values(row.counts)) for i, row in enumerate(rows, 1)
         ),
-        total=AppendixRow("", "Tổng cộng", values(report.total)),
+        total=AppendixRow("", TOTAL_LABEL, values(report.total)),
     )
 
 

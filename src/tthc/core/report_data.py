@@ -20,7 +20,7 @@ from typing import Any
 
 from tthc.core.catalogue import Catalogue, default_catalogue
 from tthc.core.findings import Finding, Location, Severity
-from tthc.core.grid import DERIVED_COLUMNS, INPUT_COLUMNS, Counts, column_by_key
+from tthc.core.grid import DERIVED_COLUMNS, INPUT_COLUMNS, TOTAL_LABEL, Counts, column_by_key
 from tthc.core.model import (
     EXTRA_INPUTS,
     INDICATOR_CODES,
@@ -62,7 +62,6 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # stays far below this.
 FORMAT_NAME = "tthc-report"
 FORMAT_VERSION = 1
-TOTAL_LABEL = "Tổng cộng"
 _EXTRA_KEYS = tuple(key for key, _ in EXTRA_INPUTS)
 _COMPARISONS = {"≥": "≥", ">=": "≥", "=": "=", "≤": "≤", "<=": "≤"}
 

@@ -54,7 +54,7 @@ from pathlib import Path
 from openpyxl.utils import get_column_letter
 
 from tthc.core.findings import Finding, Location, Severity, has_errors
-from tthc.core.grid import Counts
+from tthc.core.grid import TOTAL_LABEL, Counts
 from tthc.core.model import FieldRow, Period, ReportInput, UnitKind
 from tthc.core.new_month import blank_report
 from tthc.core.parsing import is_blank, parse_count
@@ -63,8 +63,6 @@ from tthc.infra.package_guard import FORM_EXPORT, Refused, check_workbook
 from tthc.workbook.notices import file_notices
 
 __all__ = ["ImportResult", "import_grid", "import_report"]
-
-TOTAL_LABEL = "Tổng cộng"
 
 
 # --- the two layouts ---------------------------------------------------------------------

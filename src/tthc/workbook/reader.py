@@ -23,7 +23,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from tthc.core.catalogue import field_key
 from tthc.core.entries import settings_from_cells, target_entry
 from tthc.core.findings import Finding, Location, Severity
-from tthc.core.grid import INPUT_COLUMNS, column_by_number
+from tthc.core.grid import INPUT_COLUMNS, TOTAL_LABEL, column_by_number
 from tthc.core.model import INDICATOR_CODES
 from tthc.core.parsing import cell_text, excel_error, is_blank, parse_date
 from tthc.core.report_data import LoadResult, load_report
@@ -65,7 +65,6 @@ _INFO_DATES = {
 _EXTRA_INPUT_KEYS = tuple(
     k for k in EXTRA_COLUMNS if k != "department" and not k.startswith("denominator")
 )
-TOTAL_LABEL = "Tổng cộng"
 # Every name the reader reads, and the data keys its cells give. All of them are in every
 # template since the first, so once a workbook is recognised as one (it has some of the
 # required names), a missing or broken one is damage to report, never a reason to fall

@@ -26,7 +26,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from tthc.core.catalogue import Catalogue, default_catalogue
 from tthc.core.entries import CONVENTION_LABELS, NO, ROUNDING_LABELS, YES
-from tthc.core.grid import COUNT_COLUMNS, INPUT_COLUMNS
+from tthc.core.grid import COUNT_COLUMNS, INPUT_COLUMNS, TOTAL_LABEL
 from tthc.core.labels import TITLES
 from tthc.core.model import (
     INDICATOR_CODES,
@@ -485,7 +485,7 @@ def _grid_sheet(
         sheet[f"R{r}"] = _check_formula(r, used)
         style_computed(sheet[f"R{r}"])
     sheet.cell(total, 1, "")
-    sheet.cell(total, 2, "Tổng cộng")
+    sheet.cell(total, 2, TOTAL_LABEL)
     for column in range(1, 19):
         style_computed(sheet.cell(total, column), number_format=COUNT_FORMAT, bold=True)
     for column in range(3, 17):
