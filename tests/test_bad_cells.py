@@ -1,4 +1,4 @@
-"""Bad cells, as staff really make them (issue 7 §1): a catalogue of kinds, each proven.
+"""Bad cells, as staff really make them: a catalogue of kinds, each proven.
 
 Every case builds the workbook of the bundled sample (`build_workbook`), spoils it
 the way staff (or a program they ran) do, and reads it through both readers: the

@@ -1,4 +1,4 @@
-"""Fuzzing the data-entry workbook (issue 7 §5): random months through the template, random slips.
+"""Fuzzing the data-entry workbook: random months through the template, random slips.
 
 Why: the workbook is where staff type, so it is where unexpected values arrive. The core's
 property tests (`test_properties.py`) build a `ReportInput` directly; these go the whole way a
@@ -206,7 +206,7 @@ def row_counts(draw: st.DrawFn) -> Counts:
 
 
 def _grid_denominators(counts: Counts, convention: Convention) -> dict[str, int]:
-    """Denominators of 1.3, 1.4, 1.5 (domain brief §3): their numerators may not exceed them."""
+    """Denominators of 1.3, 1.4, 1.5: their numerators may not exceed them."""
     mau = convention is Convention.MAU
     return {
         "updated": counts.received if mau else counts.received_in_period,

@@ -1,6 +1,6 @@
 """Clerk edits made inside LibreOffice itself, read by both readers and by the CLI.
 
-The defects of issue 12 came from what LibreOffice writes, not from what openpyxl
+Defects of this kind come from what LibreOffice writes, not from what openpyxl
 writes: after a deleted row it adds an empty `<row r="1048576">` (which the row
 guard once counted, refusing the file), it shrinks or keeps names its own way, and
 it saves the results of every formula. So the sample's workbook is edited here

@@ -1,4 +1,4 @@
-"""Outputs written as a set, debris cleaned, short names, quiet broken pipes (issue 12).
+"""Outputs written as a set, debris cleaned, short names, quiet broken pipes.
 
 - Item 7: two runs into one folder never leave a mixed set. A run holds the
   folder's `.tthc.lock` while it writes; the other refuses with a Vietnamese

@@ -1,4 +1,4 @@
-"""No command ever writes over one of its own inputs, even with --force (issue 12, item 1).
+"""No command ever writes over one of its own inputs, even with --force.
 
 For every command that reads a file of the user's, each input in turn is made to
 be one of the files the command would write: named by the same path, by a

@@ -1,4 +1,4 @@
-"""The pre-flight check of workbook files (issue 7): real bytes in, real outcomes out.
+"""The pre-flight check of workbook files: real bytes in, real outcomes out.
 
 Every file here is built byte by byte or by the programs that write them
 (openpyxl, the template, msoffcrypto for a password): an OLE header, a zip whose

@@ -118,7 +118,7 @@ def _up_to(draw: st.DrawFn, upper: int, *, optional: bool = True) -> int | None:
 
 
 def _denominators(counts: Counts, convention: Convention) -> dict[str, int]:
-    """Grid denominators of the extras 1.3, 1.4 and 1.5 (domain brief §3)."""
+    """Grid denominators of the extras 1.3, 1.4 and 1.5."""
     mau = convention is Convention.MAU
     return {
         "updated": counts.received if mau else counts.received_in_period,
@@ -521,7 +521,7 @@ def _spacing_defects(text: str) -> list[str]:
 @PROPERTY_SETTINGS
 @given(reports())
 def test_body_spacing_and_punctuation(report: ReportInput) -> None:
-    """5b. No stray spaces or doubled/empty punctuation; NFC text (domain brief §4).
+    """5b. No stray spaces or doubled/empty punctuation; NFC text.
 
     Restricted to reports that name at least one department; the report that names
     none is the known defect of the test below.

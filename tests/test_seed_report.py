@@ -1,7 +1,8 @@
 """The March 2026 Bình Giang report rebuilt from its appendix.
 
-Every expected figure below was worked out by hand from the seed's appendix
-(shared/seeds/000_…txt, "PHỤ LỤC") and the formulas of the domain brief §3;
+Every expected figure below was worked out by hand from the reference report's
+appendix («PHỤ LỤC», reproduced in src/tthc/data/binh_giang_2026_03.json) and the
+indicator formulas of the report form;
 the comment beside each says where it comes from. The department split is
 Văn phòng HĐND-UBND = Hộ tịch + Chứng thực, Phòng Kinh tế = Đất đai + Hộ kinh
 doanh, Phòng Văn hóa - Xã hội = Người có công + Bảo trợ xã hội + Giáo dục.
@@ -253,7 +254,7 @@ def seed_departments(report: ReportInput) -> list[tuple[str, object]]:
 
 
 class TestOtherConventions:
-    """The same data under QĐ 766 and under the strict reading of 2.1 (domain brief §3)."""
+    """The same data under QĐ 766 and under the strict reading of 2.1."""
 
     def test_qd766_refuses_inputs_counted_for_the_other_denominator(
         self, seed_report: ReportInput

@@ -1,4 +1,4 @@
-"""Files that are no files of data, and files the user may not read (issue 12, items 9 and 11).
+"""Files that are no files of data, and files the user may not read.
 
 Opening a FIFO for reading waits for a writer forever, and a device never ends:
 before this, `tthc check rong.xlsx` on a FIFO hung every command. Each command

@@ -1,4 +1,4 @@
-"""Text that must stay text (issue 7 §3): no formula injection in anything the tool writes.
+"""Text that must stay text: no formula injection in anything the tool writes.
 
 A unit name, a "Tồn tại, hạn chế" paragraph, a field or department name, a
 signer, a dossier code… is text someone typed. When it starts with "=", "+",

@@ -1,4 +1,4 @@
-"""Untrusted files (issue 7, part 2): what communes send must never crash or hang a reader.
+"""Untrusted files: what communes send must never crash or hang a reader.
 
 Every hostile file is built here, small on disk: a zip bomb, an XML entity bomb,
 a sheet of a million rows, an external link, a macro-enabled workbook, a
@@ -497,7 +497,7 @@ def test_in_process_readers_on_small_hostile_files(hostile: Path) -> None:
         assert time.monotonic() - start < BUDGET
 
 
-# --- what staff are told of a file read all the same (issue 12, items 6 and 10) ------------------
+# --- what staff are told of a file read all the same ------------------
 
 NOTICES = {
     "external_link": ("file.external_links", "có liên kết tới 1 tệp khác («secret.xlsx»)"),

@@ -1,4 +1,4 @@
-"""Vietnamese writing conventions (domain brief §4), checked against hand-written values."""
+"""Vietnamese writing conventions, checked against hand-written values."""
 
 from datetime import date
 from fractions import Fraction

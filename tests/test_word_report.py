@@ -1,7 +1,7 @@
 """The Word report read back with python-docx: content, layout and the template.
 
 The text must be the narrative's, in order, and the reviewed golden text must
-all be there; the layout is the one Nghị định 30/2020 sets (domain brief §5);
+all be there; the layout is the one Nghị định 30/2020 sets;
 the committed template must be exactly what `build_word_template()` makes.
 """
 

@@ -2,7 +2,7 @@
 
 Each field of procedures belongs to one specialised department of the commune
 (Nghị định 150/2025). Provinces differ at the edges, so the catalogue is data
-the user may edit; the defaults follow the domain brief. Department order in
+the user may edit; the defaults are the usual departments of a commune. Department order in
 the catalogue is the order every section of the report uses.
 """
 
@@ -155,7 +155,7 @@ class Catalogue:
 
 
 def default_catalogue(unit_kind: str) -> Catalogue:
-    """The usual catalogue for a xã, phường or đặc khu (domain brief §2).
+    """The usual catalogue for a xã, phường or đặc khu.
 
     A phường's economic department is 'Phòng Kinh tế, Hạ tầng và Đô thị'; the
     fields are the same.

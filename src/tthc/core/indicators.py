@@ -1,6 +1,6 @@
 """The indicators of sections 1.1–1.6 and 2.1–2.2, for the unit and each department.
 
-Formulas are those of the domain brief §3 under both conventions. A result
+Formulas are those of the report form and of Quyết định 766/QĐ-TTg (the two conventions). A result
 keeps its numerator and denominator (the text always shows them so a reader
 can check), and its verdict compares exact fractions with the target.
 """

@@ -48,7 +48,7 @@ class UnitKind(StrEnum):
 
 
 class Convention(StrEnum):
-    """Which denominators the indicators use (domain brief §3).
+    """Which denominators the indicators use: the report form's (mẫu) or Quyết định 766/QĐ-TTg's.
 
     'mau' reproduces the reference report; 'qd766' is the national scoring rule
     of Quyết định 766/QĐ-TTg.

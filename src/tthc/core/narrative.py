@@ -1,7 +1,7 @@
 """The report's text, written once and shown in three places (text file, Excel, Word).
 
 The structure follows the reference report (sections 1.1–1.6, 2.1–2.2, 3) with
-its defects corrected (domain brief §6): one canonical name per department,
+its defects corrected: one canonical name per department,
 catalogue order everywhere, one sentence shape per indicator, complete
 punctuation, every rate with its numerator and denominator, and plain words
 when something is missing, did not arise, or missed its target.

@@ -4,7 +4,7 @@ Staff write the quarterly and yearly reports from the monthly ones. Doing it by
 hand is where the classic mistake happens: summing every column, so that the
 dossiers pending at the end of January are counted again as "from the previous
 period" in February and the quarter receives more dossiers than ever arrived.
-The grid's columns are of two kinds (domain brief §3):
+The grid's columns are of two kinds:
 
 - flows — received in the period (4), (5) and resolved (8)–(12) — happen once
   each, so they add up over the months;

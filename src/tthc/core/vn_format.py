@@ -1,6 +1,6 @@
 """Vietnamese writing conventions for numbers, rates and dates.
 
-Administrative documents follow fixed habits (domain brief §4): '.' groups
+Administrative documents follow fixed habits: '.' groups
 thousands, ',' marks decimals, percent signs carry no space, small counts in
 running text are zero-padded ("02 hồ sơ"), and dates follow Nghị định 30/2020
 ("ngày 01 tháng 4 năm 2026"). Every piece of generated text goes through this

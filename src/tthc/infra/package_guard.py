@@ -1,4 +1,4 @@
-"""Checking a workbook file before a spreadsheet engine is let near it (issue 7).
+"""Checking a workbook file before a spreadsheet engine is let near it.
 
 Communes send files by e-mail, chat and USB stick; any of them may be damaged,
 mislabelled or built to hurt. The engines trust the file:

@@ -1,7 +1,7 @@
 """The Word template of the report, generated entirely by code (python-docx).
 
 `build_word_template()` gives `templates/BaoCaoTTHC.docx`: a docxtpl (Jinja2)
-template laid out as Nghị định 30/2020/NĐ-CP, Phụ lục I asks (domain brief §5).
+template laid out as Nghị định 30/2020/NĐ-CP, Phụ lục I asks.
 A commune restyles it in Word without Python: fonts, sizes, spacing, a logo in
 the header block, the wording of fixed text. What it must keep is the
 placeholders (`{{ subject }}`, `{{p body }}`, …, listed in

@@ -425,7 +425,7 @@ class FastSource(BlockSource):
             raise WorkbookUnreadable(NOT_FOUND)
         if path.is_dir():
             raise WorkbookUnreadable(IS_FOLDER)
-        try:  # the same checks, caps and messages as `workbook_reader` (issue 12)
+        try:  # the same checks, caps and messages as `workbook.reader`
             checked = check_workbook(path, TEMPLATE, CANNOT_OPEN)
         except Refused as refused:
             raise WorkbookUnreadable(str(refused)) from None

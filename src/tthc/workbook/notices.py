@@ -1,4 +1,4 @@
-"""What staff should know about a workbook that is read all the same (issue 12, items 6, 10).
+"""What staff should know about a workbook that is read all the same: external links and macros.
 
 `package_guard` lets through a workbook that links to other files or carries
 macros: links are common (a sheet copied from another workbook keeps them) and a
