@@ -61,7 +61,7 @@ from tthc.core.labels import MISSING_TEXT, NONE_AROSE_TEXT, TITLES
 from tthc.core.model import EXTRA_INPUTS, ExtraValues, FieldRow, Period
 from tthc.core.report_data import LoadResult
 from tthc.core.validation import canonicalise_fields, validate
-from tthc.core.vn_format import RateRounding, _hundredths, format_period_label
+from tthc.core.vn_format import RateRounding, format_period_label, rate_hundredths
 from tthc.infra.os_messages import os_reason
 from tthc.infra.package_guard import special_kind
 from tthc.workbook.calamine_source import read_workbook_fast
@@ -818,7 +818,7 @@ def _shown_rate(indicator: KeyIndicator, rounding: RateRounding) -> object:
     """The rate as the unit's report shows it (cut to hundredths of a percent), or the words."""
     if indicator.rate is None:
         return indicator.text
-    return _hundredths(indicator.rate, rounding) / 10000
+    return rate_hundredths(indicator.rate, rounding) / 10000
 
 
 def _print_setup(sheet: Worksheet, title_rows: str) -> None:

@@ -25,6 +25,7 @@ __all__ = [
     "format_period_label",
     "format_rate",
     "nfc",
+    "rate_hundredths",
 ]
 
 
@@ -67,8 +68,12 @@ def format_fraction(numerator: int, denominator: int, *, zero_pad: bool = True) 
     )
 
 
-def _hundredths(value: Fraction, rounding: RateRounding) -> int:
-    """The rate in hundredths of a percent, cut per the rounding rule."""
+def rate_hundredths(value: Fraction, rounding: RateRounding) -> int:
+    """The rate in hundredths of a percent, cut per the rounding rule.
+
+    Public because a consolidation workbook stores the shown rate as a number: the same
+    cut as the text, so a cell and its sentence never disagree.
+    """
     scaled = value * 100 * 100
     if rounding is RateRounding.TRUNCATE:
         return scaled.numerator // scaled.denominator
@@ -80,7 +85,7 @@ def _hundredths(value: Fraction, rounding: RateRounding) -> int:
 
 def format_percent_value(percent: Fraction | int, rounding: RateRounding) -> str:
     """A percentage (already ×100) as '99,38%', at most two decimals, no trailing zeros."""
-    hundredths = _hundredths(Fraction(percent) / 100, rounding)
+    hundredths = rate_hundredths(Fraction(percent) / 100, rounding)
     whole, decimals = divmod(abs(hundredths), 100)
     sign = "-" if hundredths < 0 else ""
     text = sign + format_integer(whole)
