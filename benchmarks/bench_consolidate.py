@@ -15,7 +15,7 @@ Run from the project root with the package installed (no pytest needed):
    unusual parts; a process pool of --workers processes), in a fresh Python process so
    nothing of the generation lingers in it, and checks that every unit was accepted.
 3. In the same run, a baseline: the same files read with plain openpyxl
-   (`workbook_reader.read_workbook`, which opens each file twice: formulas and
+   (`workbook.reader.read_workbook`, which opens each file twice: formulas and
    cached values) and the same checks, in one process. For N above
    --baseline-sample it times an evenly spread sample of that many files and
    extrapolates per file (it says so). The fast reader is timed on the same

@@ -1,6 +1,6 @@
 """A province's consolidation: the workbooks of many communes read, checked and summed.
 
-Each file is read with the fast reader (python-calamine, `fast_source`) and
+Each file is read with the fast reader (python-calamine, `workbook.calamine_source`) and
 checked by the same rules as a single report; only units whose data has no
 error are summed. Nothing aborts the batch: a file that cannot be read, is not
 the template, has errors, belongs to another period or repeats a unit already

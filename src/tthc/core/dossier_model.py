@@ -1,7 +1,7 @@
 """One dossier as the provincial one-stop system lists it, after reading.
 
 The reader (`dossier_list`) turns vendor-specific columns into these records;
-the classifier (`dossier_grid`) turns records into the grid. Keeping the
+the classifier (`core.dossier_classification`) turns records into the grid. Keeping the
 record small and typed lets each side be tested alone.
 """
 

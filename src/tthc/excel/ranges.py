@@ -2,7 +2,7 @@
 
 Worksheet functions receive ranges as 2-D lists (Excel numbers are floats,
 blanks are None or ""); this module reads them with the block layouts of
-`workbook_layout`, so a function is a pure function of the ranges passed in and
+`workbook.layout`, so a function is a pure function of the ranges passed in and
 Excel's recalculation stays right.
 """
 

@@ -120,7 +120,7 @@ and "Trực tuyến" are the same.
   once: a WARNING when both rows are identical, an ERROR otherwise.
 
 Dates are not checked against each other here (finished before received…):
-the classifier (`dossier_grid`) does that with the period in hand.
+the classifier (`core.dossier_classification`) does that with the period in hand.
 """
 
 from __future__ import annotations

@@ -104,7 +104,7 @@ TEMPLATE = Limits(
 FORM_EXPORT = Limits(
     what="một sổ tính phụ lục",
     file_bytes=20 * _MB,
-    unpacked_bytes=200 * _MB,  # as fast_source.MAX_UNPACKED_BYTES
+    unpacked_bytes=200 * _MB,  # as calamine_source.MAX_UNPACKED_BYTES
     part_bytes=64 * _MB,
     parts=2_000,
     rows=50_000,
@@ -753,7 +753,7 @@ def _has_macros(path: Path, data: bytes, infos: list[zipfile.ZipInfo]) -> bool:
     """Whether the workbook is macro-enabled: by its name, its VBA part or its content types.
 
     Nothing reads or runs the macros; staff are told, since a file from outside
-    with macros is how harm comes (`workbook_notices`).
+    with macros is how harm comes (`workbook.notices`).
     """
     if path.suffix.lower() in _MACRO_SUFFIXES:
         return True

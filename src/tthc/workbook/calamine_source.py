@@ -4,7 +4,7 @@ A province consolidates the workbooks of its communes: thousands of files
 where openpyxl needs tens of milliseconds each. This source reads the defined
 names from `xl/workbook.xml` (a small part, size-capped, parsed with the standard
 library: expat resolves no external entity and refuses entity expansion bombs)
-and each sheet's cell values with `sheet_xml` (python-calamine for a part of
+and each sheet's cell values with `infra.xlsx_parts` (python-calamine for a part of
 unusual shape), and hands the same `read_blocks` the same `Block`s as openpyxl
 would.
 
@@ -416,7 +416,7 @@ class FastSource(BlockSource):
         self._dates: frozenset[int] | None = None
         self._strings = _LazyStrings(package, contents.strings)
         self._calamine: python_calamine.CalamineWorkbook | None = None
-        self.notices: tuple[Finding, ...] = ()  # links, macros: `workbook_notices`
+        self.notices: tuple[Finding, ...] = ()  # links, macros: `workbook.notices`
 
     @classmethod
     def open(cls, path: Path) -> FastSource:
@@ -581,7 +581,7 @@ class FastSource(BlockSource):
 
 
 def read_workbook_fast(path: Path) -> LoadResult:
-    """`workbook_reader.read_workbook` through python-calamine; never raises on a bad file."""
+    """`workbook.reader.read_workbook` through python-calamine; never raises on a bad file."""
     try:
         source = FastSource.open(path)
         return with_notices(read_blocks(source, path.name), source.notices)

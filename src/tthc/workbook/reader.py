@@ -1,7 +1,7 @@
 """Reading a filled workbook through its defined names (openpyxl).
 
 The reader turns the workbook into the same raw structure as the data file,
-so one loader (`datafile.load_report`) applies the same rules and messages to
+so one loader (`core.report_data.load_report`) applies the same rules and messages to
 both; it keeps a map from every data key and grid coordinate to its cell, so
 each finding names the sheet and cell staff must look at. Derived cells are
 never trusted: a formula is recomputed, a number typed over a formula is
