@@ -25,7 +25,7 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tthc.core.catalogue import Catalogue, default_catalogue
-from tthc.core.entries import CONVENTION_LABELS, NO, ROUNDING_LABELS, YES
+from tthc.core.entries import CONVENTION_LABELS, NO, ROUNDING_LABELS, SETTINGS, YES
 from tthc.core.grid import COUNT_COLUMNS, INPUT_COLUMNS, TOTAL_LABEL
 from tthc.core.labels import TITLES
 from tthc.core.model import (
@@ -235,31 +235,23 @@ def _info_sheet(workbook: Workbook, report: ReportInput | None, kind: UnitKind) 
     sheet.cell(row, 1, "THIẾT LẬP")
     style_label(sheet.cell(row, 1), bold=True)
     row += 1
+    # Titles and choices come from core.entries, which every reader matches them against.
+    shown = {
+        "convention": CONVENTION_LABELS[settings.convention],
+        "strict_on_time": YES if settings.strict_on_time else NO,
+        "zero_pad": YES if settings.zero_pad else NO,
+        "rate_rounding": ROUNDING_LABELS[settings.rate_rounding],
+    }
+    prompts = {
+        "convention": "Theo mẫu: như báo cáo mẫu. Theo QĐ 766: cách chấm điểm của Quyết định "
+        "766/QĐ-TTg.",
+        "strict_on_time": "Có: không tính hồ sơ từ chối, hồ sơ rút là đúng hạn.",
+        "zero_pad": "Có: «02 hồ sơ» theo thói quen địa phương.",
+        "rate_rounding": "Cắt bớt: 99,999% ghi 99,99% (khuyên dùng). Làm tròn: lên hoặc xuống.",
+    }
     settings_rows = [
-        (
-            "Cách tính chỉ tiêu",
-            CONVENTION_LABELS[settings.convention],
-            '"Theo mẫu,Theo QĐ 766"',
-            "Theo mẫu: như báo cáo mẫu. Theo QĐ 766: cách chấm điểm của Quyết định 766/QĐ-TTg.",
-        ),
-        (
-            "Chỉ tiêu 2.1 chỉ tính hồ sơ trước hạn, đúng hạn",
-            YES if settings.strict_on_time else NO,
-            f'"{YES},{NO}"',
-            "Có: không tính hồ sơ từ chối, hồ sơ rút là đúng hạn.",
-        ),
-        (
-            "Ghi số 1–9 thành 01–09 trong báo cáo",
-            YES if settings.zero_pad else NO,
-            f'"{YES},{NO}"',
-            "Có: «02 hồ sơ» theo thói quen địa phương.",
-        ),
-        (
-            "Làm tròn tỷ lệ",
-            ROUNDING_LABELS[settings.rate_rounding],
-            '"Cắt bớt,Làm tròn"',
-            "Cắt bớt: 99,999% ghi 99,99% (khuyên dùng). Làm tròn: lên hoặc xuống.",
-        ),
+        (s.title, shown[s.key], '"' + ",".join(s.choices.values()) + '"', prompts[s.key])
+        for s in SETTINGS
     ]
     first_setting = row
     for label, value, options, prompt in settings_rows:
