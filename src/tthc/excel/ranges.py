@@ -96,8 +96,9 @@ def read_settings(values: object) -> Settings:
     file's), so an entry the check refuses is an error here too, in the same words.
     """
     section, problems = settings_from_cells(flat_cells(values))
-    for problem in problems:
-        raise RangeError(f"{SETTINGS[problem.index].title}: {problem.message}")
+    if problems:
+        first = problems[0]
+        raise RangeError(f"{SETTINGS[first.index].title}: {first.message}")
     settings, findings = settings_section(section)
     _raise_first(findings)
     return settings
