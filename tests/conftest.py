@@ -1,14 +1,31 @@
-"""Fixtures: the bundled sample (the reference report's appendix) as data and as a report."""
+"""Fixtures (the bundled sample as data and as a report) and the Hypothesis profiles.
+
+Profiles: `quick` (loaded by default: every property runs, with a modest number of
+examples, so the README's test command stays within minutes) and `thorough` (for long
+runs before a release: `python -m pytest --hypothesis-profile=thorough`). A property's
+own count is a share of the profile's `max_examples` (see `strategies.examples`).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from helpers import sample_data
 from tthc.core.model import ReportInput
 from tthc.core.report_data import load_report
+
+_COMMON = {
+    "deadline": None,  # workbooks are written and read: timings vary with the machine
+    "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large],
+    "print_blob": True,  # a failure prints the blob that reproduces it
+}
+settings.register_profile("quick", max_examples=50, **_COMMON)
+settings.register_profile("thorough", max_examples=1000, **_COMMON)
+# `--hypothesis-profile NAME` is applied after this file is imported, so it wins.
+settings.load_profile("quick")
 
 
 @pytest.fixture

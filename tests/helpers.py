@@ -30,8 +30,8 @@ def run_report(report: ReportInput, **settings: Any) -> PipelineResult:
 
 
 def body_text(result: PipelineResult) -> list[str]:
-    assert result.narrative is not None, [f.describe() for f in result.findings]
-    return [p.text for p in result.narrative.body]
+    assert result.ready is not None, [f.describe() for f in result.findings]
+    return [p.text for p in result.ready.narrative.body]
 
 
 def _sent_by_excel(cell: Any) -> object:

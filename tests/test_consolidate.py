@@ -262,7 +262,7 @@ def test_units_and_their_indicators(done: Consolidation) -> None:
     assert [(u.errors, u.warnings) for u in done.units] == [(0, 0), (0, 0), (0, 1)]
     # The same figures as the unit's own report.
     for unit, item in zip(done.units, (UNIT_A, UNIT_B, UNIT_C), strict=True):
-        own = run_report(item).indicators
+        own = run_report(item).ready.indicators
         assert own is not None
         for code, figure in unit.indicators.items():
             mine = own.unit[code]

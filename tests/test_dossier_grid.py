@@ -361,7 +361,7 @@ def test_seed_grid_round_trip(seed_report: ReportInput) -> None:
 
 
 def _indicator(result, code: str, department: str | None = None) -> tuple[int | None, ...]:
-    indicators = result.indicators
+    indicators = result.ready.indicators
     found = (
         indicators.unit[code] if department is None else indicators.departments[department][code]
     )
@@ -397,9 +397,9 @@ def test_seed_extras_with_every_flag_true(seed_report: ReportInput) -> None:
     assert _indicator(run, "1.4", KT) == (72, 72)
     assert _indicator(run, "1.4", VHXH) == (38, 38)
     for code in ("1.2", "1.3", "1.4", "1.5"):
-        assert run.indicators.unit[code].rate == 1, code
+        assert run.ready.indicators.unit[code].rate == 1, code
     assert _indicator(run, "1.5") == (1130, 1130)
-    text = "\n".join(p.text for p in run.narrative.body)
+    text = "\n".join(p.text for p in run.ready.narrative.body)
     assert "1.014/1.014" in text
 
 
@@ -409,4 +409,4 @@ def test_seed_without_flags_is_missing_not_full(seed_report: ReportInput) -> Non
     run = run_pipeline(LoadResult(replace(seed_report, rows=result.rows, extras=result.extras), ()))
     assert run.ok
     for code in ("1.2", "1.3", "1.4", "1.5"):
-        assert run.indicators.unit[code].outcome is Outcome.MISSING, code
+        assert run.ready.indicators.unit[code].outcome is Outcome.MISSING, code

@@ -223,10 +223,10 @@ def test_import_report_gives_the_seed_totals(tmp_path: Path) -> None:
     assert total.resolved == 1131
     assert total.early == 1124
     assert (total.refused, total.withdrawn, total.pending, total.late) == (5, 2, 1, 0)
-    assert result.indicators is not None and result.narrative is not None
-    on_time = result.indicators.unit["2.1"]
+    assert result.ready is not None
+    on_time = result.ready.indicators.unit["2.1"]
     assert (on_time.numerator, on_time.denominator) == (1131, 1131)
-    online = result.indicators.unit["1.1"]
+    online = result.ready.indicators.unit["1.1"]
     assert (online.numerator, online.denominator) == (1132, 1132)
 
 

@@ -256,9 +256,9 @@ def test_quarter_validates_and_names_the_quarter() -> None:
     result = run_pipeline(LoadResult(quarter, ()))
     errors = [f.describe() for f in result.findings if f.severity is Severity.ERROR]
     assert errors == []
-    assert result.narrative is not None
-    assert "QUÝ I NĂM 2026" in result.narrative.appendix.title
-    assert result.narrative.subject.endswith("(từ ngày 01/01/2026 đến ngày 31/3/2026)")
+    assert result.ready is not None
+    assert "QUÝ I NĂM 2026" in result.ready.narrative.appendix.title
+    assert result.ready.narrative.subject.endswith("(từ ngày 01/01/2026 đến ngày 31/3/2026)")
     # The only warning: 1.6 has no figures, because February gave none.
     assert codes(result.findings) == ["extras.missing"]
     assert "1.6" in result.findings[0].message

@@ -151,7 +151,7 @@ def test_section_2_resolution(seed_report: ReportInput) -> None:
 
 
 def test_header_signature_and_appendix(seed_report: ReportInput) -> None:
-    narrative = run_report(seed_report).narrative
+    narrative = run_report(seed_report).ready.narrative
     assert narrative is not None
     assert narrative.header.parent_body == "UBND XÃ BÌNH GIANG"
     assert narrative.header.issuing_body == "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG"
@@ -217,8 +217,8 @@ def test_opening_and_closing_fix_the_seed_slips(seed_report: ReportInput) -> Non
 )
 def test_none_of_the_seed_defects(seed_report: ReportInput, slip: str) -> None:
     result = run_report(seed_report)
-    assert result.narrative is not None
-    assert slip not in render_text(result.narrative)
+    assert result.ready is not None
+    assert slip not in render_text(result.ready.narrative)
 
 
 def test_golden_text_file(seed_report: ReportInput) -> None:
@@ -229,8 +229,8 @@ def test_golden_text_file(seed_report: ReportInput) -> None:
     import os
 
     result = run_report(seed_report)
-    assert result.narrative is not None
-    text = render_text(result.narrative)
+    assert result.ready is not None
+    text = render_text(result.ready.narrative)
     if os.environ.get("TTHC_UPDATE_GOLDEN"):
         GOLDEN.write_text(text, encoding="utf-8")
     assert text == GOLDEN.read_text(encoding="utf-8")
@@ -270,8 +270,8 @@ class TestOtherConventions:
 
     def test_qd766(self, seed_report: ReportInput) -> None:
         result = run_report(_for_qd766(seed_report), convention=Convention.QD766)
-        assert result.indicators is not None
-        unit = result.indicators.unit
+        assert result.ready is not None
+        unit = result.ready.indicators.unit
         # 1.1 = (4)/((4)+(5)) = 1.130/1.130.
         assert (unit["1.1"].numerator, unit["1.1"].denominator) == (1130, 1130)
         # 1.4 = digitised 1.124 / (4)+(5) = 1.130: 99,4690…%, truncated to 99,46%.
@@ -298,9 +298,9 @@ class TestOtherConventions:
 
     def test_strict_on_time(self, seed_report: ReportInput) -> None:
         result = run_report(seed_report, strict_on_time=True)
-        assert result.indicators is not None
+        assert result.ready is not None
         # (8)+(9) = 1.124 over (7) = 1.131: 99,3810…% -> 99,38%.
-        unit = result.indicators.unit["2.1"]
+        unit = result.ready.indicators.unit["2.1"]
         assert (unit.numerator, unit.denominator) == (1124, 1131)
         lines = _section(body_text(result), "2.1.")
         assert "đạt 99,38% (" in lines[0]

@@ -294,8 +294,8 @@ def _report(tmp_path: Path, payload: str) -> tuple[Path, Narrative]:
     args = ["report", str(current), "--compare", str(previous), "-o", str(folder)]
     assert run(args) == 0
     result = run_pipeline(load_report(april), previous=load_report(march).report)
-    assert result.narrative is not None
-    return folder, result.narrative
+    assert result.ready is not None
+    return folder, result.ready.narrative
 
 
 def shortcoming(narrative: Narrative) -> str:
@@ -463,10 +463,12 @@ def test_the_button(payload: str, monkeypatch: pytest.MonkeyPatch) -> None:
     assert workbook.sheetnames[report["sheet_position"]] == SHEETS["narrative"]
     written = [row[0] for row in report["values"]]
     result = run_pipeline(loaded)
-    assert result.narrative is not None
-    assert written == [f"'{line}" if line else "" for line in narrative_lines(result)]
+    assert result.ready is not None
+    assert written == [
+        f"'{line}" if line else "" for line in narrative_lines(result.ready.narrative)
+    ]
     assert f"'{payload}" in written  # the signer's name: Excel keeps "'" as the prefix only
-    assert f"'{shortcoming(result.narrative)}" in written
+    assert f"'{shortcoming(result.ready.narrative)}" in written
     assert all(line == "" or line.startswith("'") for line in written)
     summary = [row[0] for row in writes[0]["values"]]
     assert not any(payload in text for text in summary)  # column I: figures only

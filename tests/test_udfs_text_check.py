@@ -182,8 +182,8 @@ def ranges(seed: ReportInput) -> Ranges:
 @pytest.fixture(scope="module")
 def narrative(seed: ReportInput) -> Narrative:
     result = run_pipeline(LoadResult(seed, ()))
-    assert result.narrative is not None
-    return result.narrative
+    assert result.ready is not None
+    return result.ready.narrative
 
 
 def test_module_seed_is_the_conftest_seed(seed: ReportInput, seed_report: ReportInput) -> None:

@@ -48,10 +48,10 @@ def test_unit_figure_is_used_when_departments_are_silent() -> None:
     data["extra_inputs"]["unit"].update(updated=1132, digitised=1124)
     result = run_data(data)
     assert result.ok
-    assert result.indicators is not None
-    assert result.indicators.unit["1.4"].numerator == 1124
+    assert result.ready is not None
+    assert result.ready.indicators.unit["1.4"].numerator == 1124
     # The department lines then say plainly that their figures are missing.
-    assert result.indicators.departments["Phòng Kinh tế"]["1.4"].numerator is None
+    assert result.ready.indicators.departments["Phòng Kinh tế"]["1.4"].numerator is None
 
 
 def test_extra_inputs_of_an_unknown_department() -> None:
@@ -111,8 +111,8 @@ def test_custom_catalogue_and_targets() -> None:
     }
     data["targets"] = {"1.1": {"comparison": ">=", "percent": 99.5}}
     result = run_data(data)
-    assert result.ok and result.narrative is not None
-    lines = [p.text for p in result.narrative.body]
+    assert result.ok and result.ready is not None
+    lines = [p.text for p in result.ready.narrative.body]
     assert "1.1. Tỷ lệ nộp hồ sơ trực tuyến (chỉ tiêu giao ≥ 99,5%)" in lines
     # Department order follows the edited catalogue: VHXH now before KT.
     opening = lines[0]

@@ -41,7 +41,7 @@ EXPECTED_PAGES = 5  # 4 portrait pages of report, 1 landscape page of appendix
 def pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
     loaded = load_report(sample_data())
     assert loaded.report is not None
-    narrative = run_pipeline(LoadResult(loaded.report, ())).narrative
+    narrative = run_pipeline(LoadResult(loaded.report, ())).ready.narrative
     assert narrative is not None
     folder = tmp_path_factory.mktemp("word_pdf")
     source = folder / "BaoCaoTTHC_2026_03.docx"

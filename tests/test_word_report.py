@@ -58,8 +58,8 @@ def _narrative(**report_changes: object) -> Narrative:
     assert loaded.report is not None
     report = replace(loaded.report, **report_changes) if report_changes else loaded.report
     result = run_pipeline(LoadResult(report, ()))
-    assert result.narrative is not None, [f.describe() for f in result.findings]
-    return result.narrative
+    assert result.ready is not None, [f.describe() for f in result.findings]
+    return result.ready.narrative
 
 
 def _open(data: bytes) -> DocumentObject:

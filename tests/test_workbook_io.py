@@ -222,8 +222,8 @@ def test_report_writes_an_output_workbook_with_values(
         for i in range(1, sheet.max_row + 1)
     ]
     result = run_pipeline(read_workbook(filled))
-    assert result.narrative is not None
-    expected = [(left, right) for _style, left, right in narrative_rows(result.narrative)]
+    assert result.ready is not None
+    expected = [(left, right) for _style, left, right in narrative_rows(result.ready.narrative)]
     assert cells[: len(expected)] == expected
     assert set(cells[len(expected) :]) <= {("", "")}  # nothing after the signature
     texts = [left for left, _right in cells]

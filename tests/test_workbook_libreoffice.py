@@ -133,13 +133,13 @@ def saved(tmp_path_factory: pytest.TempPathFactory, report: ReportInput) -> dict
     broken = build_workbook(report)
     _break(broken)
     result = run_pipeline(LoadResult(report, ()))
-    assert result.indicators is not None and result.narrative is not None
+    assert result.ready is not None
     workbooks = {
         "empty": build_workbook(),
         "filled": build_workbook(report),
         "qd766": build_workbook(_qd766(report)),
         "broken": broken,
-        "output": build_output_workbook(report, result.indicators, result.narrative),
+        "output": build_output_workbook(report, result.ready.indicators, result.ready.narrative),
     }
     paths = {}
     for variant, workbook in workbooks.items():

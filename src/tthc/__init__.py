@@ -15,7 +15,7 @@ from tthc.core.grid import Counts
 from tthc.core.indicators import IndicatorResult, IndicatorSet, compute_indicators, indicator_parts
 from tthc.core.model import Convention, ReportInput, Settings
 from tthc.core.narrative import Narrative, build_narrative
-from tthc.core.pipeline import PipelineResult, run_pipeline
+from tthc.core.pipeline import PipelineResult, ReadyReport, run_pipeline
 from tthc.core.plaintext import render_text
 from tthc.core.report_data import LoadResult, dump_report, load_report
 
@@ -42,6 +42,7 @@ __all__ = [
     "Location",
     "Narrative",
     "PipelineResult",
+    "ReadyReport",
     "ReportInput",
     "Settings",
     "Severity",

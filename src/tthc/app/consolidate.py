@@ -67,6 +67,8 @@ from tthc.infra.package_guard import special_kind
 from tthc.workbook.calamine_source import read_workbook_fast
 from tthc.workbook.style import (
     FONT_NAME,
+    CellValue,
+    print_setup,
     set_text,
     style_computed,
     style_header,
@@ -814,21 +816,11 @@ RATE_FORMAT = "0.00%"
 COUNT_FORMAT = "#,##0"
 
 
-def _shown_rate(indicator: KeyIndicator, rounding: RateRounding) -> object:
+def _shown_rate(indicator: KeyIndicator, rounding: RateRounding) -> float | str:
     """The rate as the unit's report shows it (cut to hundredths of a percent), or the words."""
     if indicator.rate is None:
         return indicator.text
     return rate_hundredths(indicator.rate, rounding) / 10000
-
-
-def _print_setup(sheet: Worksheet, title_rows: str) -> None:
-    """A4 landscape, one page wide, the header repeated on every page."""
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_title_rows = title_rows
 
 
 def _verdict(indicator: KeyIndicator) -> str:
@@ -842,7 +834,7 @@ _BODY_ALIGNMENT = Alignment(vertical="center")
 
 
 def _write_row(
-    sheet: Worksheet, row: int, values: Sequence[object], formats: Mapping[int, str]
+    sheet: Worksheet, row: int, values: Sequence[CellValue], formats: Mapping[int, str]
 ) -> None:
     """One table row: text stays text, numbers get their format; styles shared, not rebuilt."""
     for column, value in enumerate(values, 1):
@@ -876,13 +868,10 @@ def _units_sheet(workbook: Workbook, c: Consolidation) -> None:
     for column, text in enumerate(headers, 1):
         style_header(sheet.cell(1, column, text))
     for index, unit in enumerate(c.units, 1):
-        values: list[object] = [index, unit.unit, _period(unit.period)]
+        values: list[CellValue] = [index, unit.unit, _period(unit.period)]
         for code in KEY_INDICATORS:
             indicator = unit.indicators[code]
-            verdict = (
-                "" if indicator.verdict is None else "Đạt" if indicator.verdict else "Không đạt"
-            )
-            values += [_shown_rate(indicator, unit.rate_rounding), verdict]
+            values += [_shown_rate(indicator, unit.rate_rounding), _verdict(indicator)]
         values += [unit.late, unit.pending_overdue, unit.errors, unit.warnings, _shown(unit.path)]
         _write_row(sheet, index + 1, values, formats)
     last = max(1, len(c.units)) + 1
@@ -892,7 +881,7 @@ def _units_sheet(workbook: Workbook, c: Consolidation) -> None:
     widths = [6, 28, 20, *([16, 11] * len(KEY_INDICATORS)), 14, 14, 8, 10, 50]
     for column, width in enumerate(widths, 1):
         sheet.column_dimensions[get_column_letter(column)].width = width
-    _print_setup(sheet, "1:1")
+    print_setup(sheet, "landscape", title_rows="1:1")
 
 
 def _grid_sheet(workbook: Workbook, c: Consolidation) -> None:
@@ -923,8 +912,8 @@ def _grid_sheet(workbook: Workbook, c: Consolidation) -> None:
     for column in COUNT_COLUMNS:
         set_text(sheet.cell(6, column.number), column.number_label)
     for row in (4, 5, 6):
-        for column in range(1, 17):
-            style_header(sheet.cell(row, column))
+        for number in range(1, 17):
+            style_header(sheet.cell(row, number))
     row = 7
     for index, item in enumerate(c.rows, 1):
         sheet.cell(row, 1, index)
@@ -958,14 +947,14 @@ def _grid_sheet(workbook: Workbook, c: Consolidation) -> None:
         cell.font = Font(name=FONT_NAME, size=11, bold=value is not None)
     sheet.column_dimensions["A"].width = 5
     sheet.column_dimensions["B"].width = 26
-    for column in range(3, 17):
-        sheet.column_dimensions[get_column_letter(column)].width = 11
+    for number in range(3, 17):
+        sheet.column_dimensions[get_column_letter(number)].width = 11
     sheet.row_dimensions[5].height = 45
     sheet.row_dimensions[6].height = 30
     for cell in sheet[6]:
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     sheet.freeze_panes = "C7"
-    _print_setup(sheet, "4:6")
+    print_setup(sheet, "landscape", title_rows="4:6")
 
 
 def _set_aside_sheet(workbook: Workbook, c: Consolidation) -> None:
@@ -990,7 +979,7 @@ def _set_aside_sheet(workbook: Workbook, c: Consolidation) -> None:
     sheet.freeze_panes = "A2"
     for letter, width in zip("ABCDE", (6, 50, 10, 70, 90), strict=True):
         sheet.column_dimensions[letter].width = width
-    _print_setup(sheet, "1:1")
+    print_setup(sheet, "landscape", title_rows="1:1")
 
 
 def _shown(path: Path) -> str:
@@ -1002,7 +991,7 @@ def _shown(path: Path) -> str:
 def consolidation_workbook(c: Consolidation) -> Workbook:
     """Các đơn vị (sortable), Phụ lục tổng hợp (the summed grid), Tệp bị bỏ qua."""
     workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook.remove(workbook.worksheets[0])
     _units_sheet(workbook, c)
     _grid_sheet(workbook, c)
     _set_aside_sheet(workbook, c)

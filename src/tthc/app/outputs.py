@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from tthc.core.model import ReportInput
-from tthc.core.pipeline import PipelineResult
+from tthc.core.pipeline import ReadyReport
 from tthc.core.plaintext import render_text
 from tthc.infra.libreoffice import OfficeUnavailable, convert, find_soffice
 from tthc.infra.own_inputs import OutputIsInput, refuse_own_inputs
@@ -96,7 +96,7 @@ def report_targets(report: ReportInput, folder: Path, *, pdf: bool = False) -> l
 
 
 def write_report_outputs(
-    result: PipelineResult,
+    ready: ReadyReport,
     folder: Path,
     *,
     overwrite: bool,
@@ -111,9 +111,7 @@ def write_report_outputs(
     `OutputIsInput`, whatever `overwrite` says). The set is written under the
     folder's lock (`FolderBusy` if another run holds it).
     """
-    assert result.report is not None and result.narrative is not None
-    assert result.indicators is not None
-    targets = report_targets(result.report, folder, pdf=pdf)
+    targets = report_targets(ready.report, folder, pdf=pdf)
     text_path, workbook_path, word_path = targets[:3]
     refuse_own_inputs(targets, [*sources, *([word_template] if word_template else [])])
     for path in targets:
@@ -122,14 +120,14 @@ def write_report_outputs(
     if pdf and find_soffice() is None:
         raise OfficeUnavailable()
     workbook = build_output_workbook(
-        result.report, result.indicators, result.narrative, result.comparison
+        ready.report, ready.indicators, ready.narrative, ready.comparison
     )
     payload = workbook_bytes(workbook)
-    document = render_docx(result.narrative, word_template)
+    document = render_docx(ready.narrative, word_template)
     with folder_lock(folder):
         write_many_atomic(
             [
-                (text_path, render_text(result.narrative).encode("utf-8")),
+                (text_path, render_text(ready.narrative).encode("utf-8")),
                 (workbook_path, payload),
                 (word_path, document),
             ],

@@ -219,12 +219,12 @@ def _report_and_write(
 ) -> int:
     if result.findings:
         _print_findings(result.findings)
-    if not result.ok:
+    if result.ready is None:
         _err("Chưa tạo báo cáo vì còn lỗi; hãy sửa các ô nêu trên rồi chạy lại.")
         return _exit_code(result)
     try:
         written = write_report_outputs(
-            result,
+            result.ready,
             folder,
             overwrite=overwrite,
             sources=[Path(source) for _role, source in inputs if source],
@@ -498,6 +498,7 @@ def cmd_dossiers(args: argparse.Namespace) -> int:
             (ALIASES_INPUT, args.aliases),
         ],
     )
+    previous = None
     if args.previous:
         previous = _valid_report(Path(args.previous))
         if previous is None:
@@ -511,7 +512,7 @@ def cmd_dossiers(args: argparse.Namespace) -> int:
     listed = read_dossiers(Path(args.input), aliases)
     classified = classify(listed.records, period, base.catalogue)
     findings = (*listed.findings, *classified.findings)
-    if args.previous:
+    if previous is not None:
         findings = (*findings, *continuity_findings(replace(base, rows=classified.rows), previous))
     if findings:
         _print_findings(findings)
@@ -871,11 +872,11 @@ def run(argv: list[str] | None = None) -> int:
         _err(str(busy))
         return EXIT_UNUSABLE
     except (_OutputStreamFailed, BrokenPipeError) as failed:
-        problem = failed.problem if isinstance(failed, _OutputStreamFailed) else failed
+        cause = failed.problem if isinstance(failed, _OutputStreamFailed) else failed
         _drop_standard_output()
-        if isinstance(problem, BrokenPipeError):
+        if isinstance(cause, BrokenPipeError):
             return EXIT_BROKEN_PIPE
-        _err(f"Không ghi được kết quả ra màn hình hoặc tệp: {os_reason(problem)}.")
+        _err(f"Không ghi được kết quả ra màn hình hoặc tệp: {os_reason(cause)}.")
         return EXIT_UNUSABLE
     except KeyboardInterrupt:
         _err("Đã dừng theo yêu cầu.")

@@ -128,18 +128,18 @@ def change_sentence(change: Change, reference: str, current: ReportInput) -> str
     def docs(value: int) -> str:
         return f"{format_count(value, zero_pad=settings.zero_pad)} hồ sơ"
 
-    difference = now_count - then_count
-    if difference == 0:
+    count_difference = now_count - then_count
+    if count_difference == 0:
         return f"{change.label} {docs(now_count)}, không đổi so với {reference}."
-    verb = "tăng" if difference > 0 else "giảm"
+    count_verb = "tăng" if count_difference > 0 else "giảm"
     relative = (
-        f" ({format_rate(abs(difference), then_count, settings.rate_rounding)})"
+        f" ({format_rate(abs(count_difference), then_count, settings.rate_rounding)})"
         if then_count
         else ""
     )
     return (
-        f"{change.label} {docs(now_count)}, {verb} {docs(abs(difference))}{relative} so với "
-        f"{reference} ({docs(then_count)})."
+        f"{change.label} {docs(now_count)}, {count_verb} {docs(abs(count_difference))}"
+        f"{relative} so với {reference} ({docs(then_count)})."
     )
 
 

@@ -106,6 +106,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import overload
 
 from tthc.core.catalogue import Catalogue, field_key
 from tthc.core.dossier_model import Channel, Dossier, Status
@@ -157,6 +158,12 @@ class Classification:
     rejected: tuple[Dossier, ...] = ()  # belong to the period but cannot be classified
 
 
+@overload
+def _day(value: date) -> date: ...
+@overload
+def _day(value: None) -> None: ...
+@overload
+def _day(value: date | None) -> date | None: ...
 def _day(value: date | None) -> date | None:
     """The calendar day of a date or datetime (a datetime never equals a date)."""
     if isinstance(value, datetime):

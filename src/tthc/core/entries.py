@@ -10,9 +10,9 @@ case: «có» is «Có», as «theo mẫu» already was «Theo mẫu».
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from tthc.core.model import Convention
 from tthc.core.parsing import cell_text, is_blank
@@ -32,13 +32,15 @@ __all__ = [
     "target_entry",
 ]
 
+_Choice = TypeVar("_Choice")
+
 YES, NO = "Có", "Không"
 CONVENTION_LABELS = {Convention.MAU: "Theo mẫu", Convention.QD766: "Theo QĐ 766"}
 ROUNDING_LABELS = {RateRounding.TRUNCATE: "Cắt bớt", RateRounding.HALF_UP: "Làm tròn"}
 _FLAG_LABELS = {True: YES, False: NO}
 
 
-def _match(label: object, choices: dict[Any, str]) -> Any:
+def _match(label: object, choices: Mapping[_Choice, str]) -> _Choice | None:
     """The value whose label (or the data file's own spelling of it) the cell holds."""
     text = cell_text(label).casefold()
     for value, shown in choices.items():

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from typing import Any
 
 __all__ = ["Finding", "Location", "Severity", "has_errors"]
 
@@ -59,7 +60,7 @@ class Finding:
     message: str  # plain Vietnamese sentence, ending with a full stop
     location: Location = Location()
 
-    def at(self, **changes: object) -> Finding:
+    def at(self, **changes: Any) -> Finding:
         """The same finding with its location refined (sheet, cell, …)."""
         return replace(self, location=replace(self.location, **changes))
 

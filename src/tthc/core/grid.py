@@ -131,7 +131,8 @@ class Counts:
 
     def value(self, number: int) -> int:
         """The value of column (number), derived or typed in."""
-        return getattr(self, column_by_number(number).key)
+        value: int = getattr(self, column_by_number(number).key)
+        return value
 
     def is_empty(self) -> bool:
         return all(getattr(self, name) == 0 for name in _COUNT_FIELDS)

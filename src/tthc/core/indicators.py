@@ -57,20 +57,32 @@ class IndicatorResult:
         return Outcome.RATE
 
     @property
+    def parts(self) -> tuple[int, int] | None:
+        """(numerator, denominator) when there is a rate (outcome RATE), else None."""
+        if self.numerator is None or self.denominator is None or self.denominator == 0:
+            return None
+        return self.numerator, self.denominator
+
+    def rate_parts(self) -> tuple[int, int]:
+        """(numerator, denominator) of a result the caller knows is a RATE."""
+        parts = self.parts
+        if parts is None:
+            raise ValueError(f"indicator {self.code} has no rate ({self.outcome})")
+        return parts
+
+    @property
     def rate(self) -> Fraction | None:
         """The exact rate as a fraction in [0, 1], or None when there is none."""
-        if self.outcome is not Outcome.RATE:
-            return None
-        assert self.numerator is not None and self.denominator is not None
-        return Fraction(self.numerator, self.denominator)
+        parts = self.parts
+        return None if parts is None else Fraction(*parts)
 
     @property
     def verdict(self) -> bool | None:
         """True/False against the target; None without a target or a rate."""
-        if self.target is None or self.outcome is not Outcome.RATE:
+        parts = self.parts
+        if self.target is None or parts is None:
             return None
-        assert self.numerator is not None and self.denominator is not None
-        return self.target.is_met(self.numerator, self.denominator)
+        return self.target.is_met(*parts)
 
 
 def indicator_parts(

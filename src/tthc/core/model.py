@@ -8,8 +8,9 @@ typed into these types and report what they could not.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 from fractions import Fraction
@@ -177,7 +178,7 @@ class FieldRow:
 
     field: str
     counts: Counts
-    stated: Mapping[int, int] = field(default_factory=dict)
+    stated: Mapping[int, int] = dataclasses.field(default_factory=dict)
 
 
 EXTRA_INPUTS: tuple[tuple[str, str], ...] = (
@@ -204,7 +205,8 @@ class ExtraValues:
     feedback_handled: int | None = None  # 1.6 numerator
 
     def get(self, key: str) -> int | None:
-        return getattr(self, key)
+        value: int | None = getattr(self, key)
+        return value
 
     def is_empty(self) -> bool:
         return all(self.get(key) is None for key, _ in EXTRA_INPUTS)
@@ -215,7 +217,7 @@ class ExtraInputs:
     """Unit-wide values and, where the report breaks them down, per-department ones."""
 
     unit: ExtraValues = ExtraValues()
-    departments: Mapping[str, ExtraValues] = field(default_factory=dict)
+    departments: Mapping[str, ExtraValues] = dataclasses.field(default_factory=dict)
 
     def for_department(self, department: str) -> ExtraValues:
         return self.departments.get(department, ExtraValues())
@@ -240,10 +242,12 @@ class ReportInput:
     rows: tuple[FieldRow, ...]
     catalogue: Catalogue
     extras: ExtraInputs = ExtraInputs()
-    targets: Mapping[str, Target | None] = field(default_factory=default_targets)
+    targets: Mapping[str, Target | None] = dataclasses.field(default_factory=default_targets)
     settings: Settings = Settings()
     shortcomings: tuple[str, ...] = ()  # section 3 "Tồn tại, hạn chế", one paragraph each
-    stated_total: Mapping[int, int] = field(default_factory=dict)  # the source's Tổng cộng row
+    stated_total: Mapping[int, int] = dataclasses.field(
+        default_factory=dict
+    )  # the source's Tổng cộng row
 
     @cached_property
     def total(self) -> Counts:

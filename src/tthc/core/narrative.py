@@ -116,14 +116,10 @@ class _Writer:
         return f"{name} {self.kind}"
 
     def rate(self, result: IndicatorResult) -> str:
-        assert result.numerator is not None and result.denominator is not None
-        return format_rate(result.numerator, result.denominator, self.settings.rate_rounding)
+        return format_rate(*result.rate_parts(), self.settings.rate_rounding)
 
     def fraction(self, result: IndicatorResult) -> str:
-        assert result.numerator is not None and result.denominator is not None
-        return format_fraction(
-            result.numerator, result.denominator, zero_pad=self.settings.zero_pad
-        )
+        return format_fraction(*result.rate_parts(), zero_pad=self.settings.zero_pad)
 
     def target_text(self, target: Target | None) -> str:
         if target is None:
@@ -252,11 +248,10 @@ def _section_1(w: _Writer) -> list[Paragraph]:
 
     out.append(w.heading("1.6"))
     result = unit["1.6"]
-    if result.outcome is Outcome.RATE:
-        assert result.denominator is not None
-        text = (
-            f"Trong kỳ tiếp nhận {w.n(result.denominator)} phản ánh, kiến nghị. "
-            + w.unit_sentence(result, noun="phản ánh, kiến nghị")
+    parts = result.parts
+    if parts is not None:
+        text = f"Trong kỳ tiếp nhận {w.n(parts[1])} phản ánh, kiến nghị. " + w.unit_sentence(
+            result, noun="phản ánh, kiến nghị"
         )
     else:
         text = w.unit_sentence(result)

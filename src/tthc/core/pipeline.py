@@ -16,20 +16,34 @@ from tthc.core.narrative import Narrative, build_narrative
 from tthc.core.report_data import LoadResult
 from tthc.core.validation import canonicalise_fields, validate
 
-__all__ = ["PipelineResult", "run_pipeline"]
+__all__ = ["PipelineResult", "ReadyReport", "run_pipeline"]
+
+
+@dataclass(frozen=True)
+class ReadyReport:
+    """A report no error blocks: the checked input, its figures and its text, all there."""
+
+    report: ReportInput
+    indicators: IndicatorSet
+    narrative: Narrative
+    comparison: Comparison | None = None  # only when an earlier report was given
 
 
 @dataclass(frozen=True)
 class PipelineResult:
+    """What the pipeline found; `ready` is present exactly when nothing blocks the report.
+
+    `report` is the input as read (None when it could not be read at all), so a
+    caller can still name the unit in a refusal.
+    """
+
     report: ReportInput | None
     findings: tuple[Finding, ...]
-    indicators: IndicatorSet | None = None
-    narrative: Narrative | None = None  # only when no finding is an error
-    comparison: Comparison | None = None
+    ready: ReadyReport | None = None
 
     @property
     def ok(self) -> bool:
-        return self.report is not None and not has_errors(self.findings)
+        return self.ready is not None
 
 
 def run_pipeline(loaded: LoadResult, previous: ReportInput | None = None) -> PipelineResult:
@@ -53,4 +67,4 @@ def run_pipeline(loaded: LoadResult, previous: ReportInput | None = None) -> Pip
         return PipelineResult(report, findings)
     indicators = compute_indicators(report)
     narrative = build_narrative(report, indicators, comparison)
-    return PipelineResult(report, findings, indicators, narrative, comparison)
+    return PipelineResult(report, findings, ReadyReport(report, indicators, narrative, comparison))

@@ -93,7 +93,9 @@ class _Reader:
     def error(self, key: str, message: str, code: str = "file.structure") -> None:
         self.findings.append(Finding(Severity.ERROR, code, message, Location(key=key)))
 
-    def section(self, data: Mapping[str, Any], key: str, *, required: bool = True) -> dict:
+    def section(
+        self, data: Mapping[str, Any], key: str, *, required: bool = True
+    ) -> dict[str, Any]:
         value = data.get(key)
         if value is None:
             if required:
@@ -255,7 +257,7 @@ def load_report(data: object) -> LoadResult:
     return LoadResult(report, tuple(reader.findings))
 
 
-def _read_unit(reader: _Reader, data: dict) -> Unit | None:
+def _read_unit(reader: _Reader, data: dict[str, Any]) -> Unit | None:
     reader.unknown_keys(
         data, ("kind", "name", "parent_body", "issuing_body", "issuing_body_short", "place"), "unit"
     )
@@ -278,7 +280,7 @@ def _read_unit(reader: _Reader, data: dict) -> Unit | None:
     )
 
 
-def _read_period(reader: _Reader, data: dict) -> Period | None:
+def _read_period(reader: _Reader, data: dict[str, Any]) -> Period | None:
     if "period" in reader.reported:
         return None
     reader.unknown_keys(data, ("start", "end"), "period")
@@ -296,7 +298,9 @@ def _read_period(reader: _Reader, data: dict) -> Period | None:
     return Period(start, end)
 
 
-def _read_document(reader: _Reader, data: dict, period: Period | None) -> DocumentInfo | None:
+def _read_document(
+    reader: _Reader, data: dict[str, Any], period: Period | None
+) -> DocumentInfo | None:
     reader.unknown_keys(data, ("number", "symbol", "date", "recipients"), "document")
     if "date" in data:
         day = reader.day(data.get("date"), "document.date")
@@ -328,7 +332,7 @@ def targets_section(
     return targets, tuple(reader.findings)
 
 
-def _read_settings(reader: _Reader, data: dict) -> Settings:
+def _read_settings(reader: _Reader, data: dict[str, Any]) -> Settings:
     reader.unknown_keys(
         data, ("convention", "strict_on_time", "zero_pad", "rate_rounding"), "settings"
     )
@@ -350,7 +354,7 @@ def _read_settings(reader: _Reader, data: dict) -> Settings:
     )
 
 
-def _read_targets(reader: _Reader, data: dict) -> dict[str, Target | None]:
+def _read_targets(reader: _Reader, data: dict[str, Any]) -> dict[str, Target | None]:
     targets = default_targets()
     reader.unknown_keys(data, INDICATOR_CODES, "targets")
     for code in INDICATOR_CODES:
@@ -399,7 +403,7 @@ def _read_catalogue(reader: _Reader, raw: object, unit: Unit | None) -> Catalogu
 
 
 def _read_counts(
-    reader: _Reader, data: dict, key: str, field: str | None
+    reader: _Reader, data: dict[str, Any], key: str, field: str | None
 ) -> tuple[Counts, dict[int, int]]:
     allowed = ("field", *(c.key for c in INPUT_COLUMNS), *(c.key for c in DERIVED_COLUMNS))
     reader.unknown_keys(data, allowed, key)
@@ -425,7 +429,9 @@ def _read_counts(
     return Counts(**values), stated
 
 
-def _read_appendix(reader: _Reader, data: dict) -> tuple[tuple[FieldRow, ...], dict[int, int]]:
+def _read_appendix(
+    reader: _Reader, data: dict[str, Any]
+) -> tuple[tuple[FieldRow, ...], dict[int, int]]:
     reader.unknown_keys(data, ("rows", "total"), "appendix")
     raw_rows = data.get("rows", [])
     if not isinstance(raw_rows, list):
@@ -491,7 +497,7 @@ def _read_extra_values(
     return ExtraValues(**values)
 
 
-def _read_extras(reader: _Reader, data: dict) -> ExtraInputs:
+def _read_extras(reader: _Reader, data: dict[str, Any]) -> ExtraInputs:
     reader.unknown_keys(data, ("unit", "departments"), "extra_inputs")
     unit = _read_extra_values(reader, data.get("unit", {}), "extra_inputs.unit", None)
     departments: dict[str, ExtraValues] = {}

@@ -27,9 +27,9 @@ __all__ = ["SummaryRow", "summary_rows", "summary_scopes"]
 class SummaryRow:
     code: str
     scope: str  # "Toàn xã" or a department
-    numerator: object  # int, or MISSING_TEXT
-    denominator: object
-    rate: object  # float in [0, 1], MISSING_TEXT or NONE_AROSE_TEXT
+    numerator: int | str  # int, or MISSING_TEXT
+    denominator: int | str
+    rate: float | str  # float in [0, 1], MISSING_TEXT or NONE_AROSE_TEXT
     target: str  # "≥ 60%", or "" without a target
     verdict: str  # "Đạt", "Không đạt" or ""
     text: str  # as the report writes it: "100% (1.018/1.018 hồ sơ)"
@@ -40,7 +40,9 @@ def summary_scopes(catalogue: Catalogue, kind: UnitKind) -> list[str]:
     return [f"Toàn {kind.value}", *catalogue.department_names]
 
 
-def _result(report: ReportInput, indicators: IndicatorSet, code: str, scope: str | None):
+def _result(
+    report: ReportInput, indicators: IndicatorSet, code: str, scope: str | None
+) -> IndicatorResult:
     if scope is None:
         return indicators.unit[code]
     if scope in indicators.departments:
@@ -57,11 +59,11 @@ def _text(result: IndicatorResult, report: ReportInput) -> str:
         return MISSING_TEXT
     if result.outcome is Outcome.NONE_AROSE:
         return NONE_AROSE_TEXT
-    assert result.numerator is not None and result.denominator is not None
+    numerator, denominator = result.rate_parts()
     settings = report.settings
     noun = "phản ánh, kiến nghị" if result.code == "1.6" else "hồ sơ"
-    rate = format_rate(result.numerator, result.denominator, settings.rate_rounding)
-    fraction = format_fraction(result.numerator, result.denominator, zero_pad=settings.zero_pad)
+    rate = format_rate(numerator, denominator, settings.rate_rounding)
+    fraction = format_fraction(numerator, denominator, zero_pad=settings.zero_pad)
     return f"{rate} ({fraction} {noun})"
 
 
@@ -80,7 +82,7 @@ def summary_rows(report: ReportInput, indicators: IndicatorSet) -> list[SummaryR
         for index, scope in enumerate(scopes):
             result = _result(report, indicators, code, None if index == 0 else scope)
             if result.outcome is Outcome.MISSING:
-                rate: object = MISSING_TEXT
+                rate: float | str = MISSING_TEXT
             elif result.outcome is Outcome.NONE_AROSE:
                 rate = NONE_AROSE_TEXT
             else:

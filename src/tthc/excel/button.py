@@ -15,7 +15,8 @@ from typing import Any
 from tthc.app.outputs import output_stem
 from tthc.core.cell_text import split_for_cells
 from tthc.core.findings import Finding, Severity
-from tthc.core.pipeline import PipelineResult, run_pipeline
+from tthc.core.narrative import Narrative
+from tthc.core.pipeline import run_pipeline
 from tthc.core.summary import summary_rows
 from tthc.infra.safe_write import free_name, write_bytes_atomic
 from tthc.word.report import render_docx
@@ -68,10 +69,8 @@ class XlwingsSource(BlockSource):
         return Block(target.sheet.name, rows)
 
 
-def narrative_lines(result: PipelineResult) -> list[str]:
+def narrative_lines(n: Narrative) -> list[str]:
     """The report as one column of lines, each short enough for a cell."""
-    assert result.narrative is not None
-    n = result.narrative
     h = n.header
     lines = [h.parent_body, h.issuing_body, h.number_line, h.nation, h.motto, h.place_date, ""]
     lines += [n.title, n.subject, ""]
@@ -104,28 +103,27 @@ def generate_report(book: Any) -> str:
     """Validate the workbook, fill Tổng hợp and Báo cáo, write the report file; the message."""
     source = XlwingsSource(book)
     result = run_pipeline(read_blocks(source, book.name))
-    if not result.ok:
+    ready = result.ready
+    if ready is None:
         message = _error_message(result.findings)
         book.app.alert(message, title=TITLE)
         return message
-    assert result.report is not None and result.indicators is not None
-    rows = summary_rows(result.report, result.indicators)
+    rows = summary_rows(ready.report, ready.indicators)
     summary = book.names["TTHC_SUMMARY"].refers_to_range
     text_column = summary.resize(len(rows), summary.columns.count).columns[-1]
     text_column.value = [[row.text] for row in rows]
     anchor = book.names["TTHC_NARRATIVE"].refers_to_range
     sheet = anchor.sheet
     sheet.range(NARRATIVE_CLEAR).clear_contents()
-    lines = narrative_lines(result)
+    lines = narrative_lines(ready.narrative)
     # Excel parses what it is given like typed input: "- Văn phòng …" or a shortcoming
     # "=HYPERLINK(…)" would become a formula. The text prefix keeps every line text.
     anchor.resize(len(lines), 1).value = [[typed_text(line)] for line in lines]
     written = [f"trang «{summary.sheet.name}» (cột «Ghi trong báo cáo»)", f"trang «{sheet.name}»"]
     folder = _book_folder(book)
     if folder is not None:
-        assert result.narrative is not None
-        target = free_name(folder / f"{output_stem(result.report)}.docx")
-        write_bytes_atomic(target, render_docx(result.narrative))
+        target = free_name(folder / f"{output_stem(ready.report)}.docx")
+        write_bytes_atomic(target, render_docx(ready.narrative))
         written.append(f"báo cáo Word {target}")
     warnings = sum(f.severity is Severity.WARNING for f in result.findings)
     note = f"\nCó {warnings} cảnh báo; chạy «tthc check» để xem." if warnings else ""

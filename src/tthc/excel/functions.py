@@ -148,8 +148,8 @@ def TTHC_RATE(
         return MISSING_TEXT
     if result.outcome is Outcome.NONE_AROSE:
         return NONE_AROSE_TEXT
-    assert result.rate is not None
-    return float(result.rate)
+    numerator, denominator = result.rate_parts()
+    return numerator / denominator
 
 
 @_safe

@@ -134,6 +134,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import TypeVar, cast
 
 from tthc.core.dossier_model import Channel, Dossier, Status
 from tthc.core.findings import Finding, Location, Severity
@@ -214,6 +215,7 @@ HEADER_SCAN_ROWS = 30  # the header row must lie within the first rows of a shee
 MIN_HEADER_MATCHES = 2  # a row naming fewer of our columns is not taken for the header
 MAX_FINDINGS_PER_KIND = 20  # then one finding counts the rest of the same problem
 MAX_ALIASES_FILE_BYTES = 1024 * 1024
+_Result = TypeVar("_Result")
 _CSV_DELIMITERS = (",", ";", "\t")
 _EXCEL_EPOCH = date(1899, 12, 30)
 _SERIAL_MIN, _SERIAL_MAX = 36526, 73050  # 1/1/2000 … 31/12/2099
@@ -581,11 +583,11 @@ class _Reporter:
         return self.findings
 
 
-def _cached(function: Callable[[object], object]) -> Callable[[object], object]:
+def _cached(function: Callable[[object], _Result]) -> Callable[[object], _Result]:
     """Memoise on the value and its type (1 and True must not share an entry)."""
-    cache: dict[tuple[type, object], object] = {}
+    cache: dict[tuple[type, object], _Result] = {}
 
-    def lookup(value: object) -> object:
+    def lookup(value: object) -> _Result:
         try:
             marker = (value.__class__, value)
             return cache[marker]
@@ -606,8 +608,7 @@ def _read_rows(
 ) -> list[Dossier]:
     """Dossiers from the rows below the header; `row_offset` + index = the shown row number."""
     columns = header.columns
-    labels = {key: rows[header.row][position] for key, position in columns.items()}
-    labels = {key: _shown(text) for key, text in labels.items()}
+    labels = {key: _shown(rows[header.row][position]) for key, position in columns.items()}
     code_at = columns["code"]
     field_at = columns["field"]
     channel_at = columns["channel"]
@@ -709,10 +710,11 @@ def _read_rows(
                     )
                 continue
             kind = raw.__class__
+            value: date | None
             if kind is datetime:  # what a date-time cell gives: no need to look further
-                value, message = raw.date(), None
+                value, message = cast(datetime, raw).date(), None
             elif kind is date:
-                value, message = raw, None
+                value, message = cast(date, raw), None
             else:
                 value, message = date_of(raw)
             dates[key] = value
@@ -723,7 +725,7 @@ def _read_rows(
         flag_values: dict[str, bool | None] = {}
         for key, position in flags:
             raw = row[position]
-            value, readable = (fee_of if key == "has_fee" else flag_of)(raw)
+            flag, readable = (fee_of if key == "has_fee" else flag_of)(raw)
             if not readable:
                 problem(
                     key,
@@ -731,7 +733,7 @@ def _read_rows(
                     f"{who}: giá trị «{_shown(raw)}» ở cột «{labels[key]}» không nhận ra; "
                     f"dùng {_FLAG_HELP}.",
                 )
-            flag_values[key] = value
+            flag_values[key] = flag
 
         if problems:
             continue
@@ -946,7 +948,7 @@ def _read_csv(
         if header is None:
             top = list(csv.reader(io.StringIO(text[:65536])))
             return DossierList((), (*earlier, _no_header(path.name, top)))
-        rows = []
+        rows: list[list[str]] = []
         for row in csv.reader(io.StringIO(text), delimiter=delimiter):
             if len(rows) >= DOSSIER_LIST.rows:  # the cap of a sheet holds for a CSV list too
                 return _failure(path, too_many_rows(path.name, None, DOSSIER_LIST), earlier)

@@ -29,6 +29,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import cast
 
 from docx import Document
 from docx.document import Document as DocumentObject
@@ -150,9 +151,9 @@ def _prefixed(element: BaseOxmlElement) -> str:
 
 def set_child(parent: BaseOxmlElement, tag: str, **attributes: str) -> BaseOxmlElement:
     """The child `tag` of `parent` (inserted in schema order if absent), `w:` attributes set."""
-    child = parent.find(qn(tag))
-    if child is None:
-        child = OxmlElement(tag)
+    found = parent.find(qn(tag))
+    child = cast(BaseOxmlElement, OxmlElement(tag) if found is None else found)
+    if found is None:
         order = _CHILD_ORDER.get(_prefixed(parent), ())
         later = {qn(t) for t in order[order.index(tag) + 1 :]} if tag in order else set()
         successor = next((c for c in parent if c.tag in later), None)
@@ -169,7 +170,8 @@ def _times(rpr: BaseOxmlElement) -> None:
     """Times New Roman for every script, no theme font overriding it."""
     fonts = set_child(rpr, "w:rFonts")
     for theme in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
-        fonts.attrib.pop(qn(f"w:{theme}"), None)
+        if qn(f"w:{theme}") in fonts.attrib:
+            del fonts.attrib[qn(f"w:{theme}")]
     for attribute in ("ascii", "hAnsi", "eastAsia", "cs"):
         fonts.set(qn(f"w:{attribute}"), FONT_NAME)
 

@@ -270,7 +270,9 @@ def _blank_row(coordinates: tuple[str, ...]) -> tuple[Cell, ...]:
     return tuple(Cell(coordinate, None, UNKNOWN) for coordinate in coordinates)
 
 
-def _calamine_values(rows: list[list[object]], errors: dict[str, str]) -> tuple[SheetValues, int]:
+def _calamine_values(
+    rows: Sequence[Sequence[object]], errors: dict[str, str]
+) -> tuple[SheetValues, int]:
     """calamine's rows (from A1) as the valued cells by address, errors put back."""
     values: SheetValues = {}
     for row_index, row in enumerate(rows, 1):
@@ -310,7 +312,7 @@ class _LazyStrings(Sequence[str]):
     def __len__(self) -> int:
         return len(self._table())
 
-    def __getitem__(self, index):  # type: ignore[no-untyped-def]
+    def __getitem__(self, index: int) -> str:  # type: ignore[override]
         return self._table()[index]
 
 

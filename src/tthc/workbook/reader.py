@@ -273,24 +273,24 @@ def _structure_findings(book: BlockSource, names: set[str], cells: _Cells) -> li
     found += book.findings
     located: list[Finding] = []
     for finding in found:
-        name = finding.location.key
+        defined = finding.location.key
         home = None
-        if finding.code in ("workbook.name_missing", "workbook.name_broken") and name:
-            home = _home(name, cells)
-        if name is None or home is None:
+        if finding.code in ("workbook.name_missing", "workbook.name_broken") and defined:
+            home = _home(defined, cells)
+        if defined is None or home is None:
             located.append(finding)
             continue
         sheet, cell = home
         message = finding.message
         if finding.code == "workbook.name_broken":
-            message += f" Theo mẫu, vùng của {name} bắt đầu ở ô này."
+            message += f" Theo mẫu, vùng của {defined} bắt đầu ở ô này."
         if titles is not None and sheet not in titles and foreign:
             shown = ", ".join(f"«{title}»" for title in foreign)
             message += (
                 f" Sổ tính có trang {shown} không có trong mẫu: nếu đó là trang «{sheet}» "
                 f"đã bị đổi tên, hãy đặt lại tên «{sheet}»."
             )
-        for key in _NAME_KEYS.get(name, ()):
+        for key in _NAME_KEYS.get(defined, ()):
             cells.by_key.setdefault(key, (sheet, cell))
         located.append(replace(finding, message=message).at(sheet=sheet, cell=cell))
     return located

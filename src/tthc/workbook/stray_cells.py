@@ -63,7 +63,7 @@ def _template() -> _Template:
     named: dict[str, Area] = {}
     for name, defined in workbook.defined_names.items():
         ((title, ref),) = list(defined.destinations)
-        named[name] = Area(title, *range_boundaries(ref.replace("$", "")))  # type: ignore[arg-type]
+        named[name] = Area(title, *range_boundaries(ref.replace("$", "")))
     cells: dict[str, dict[tuple[int, int], object]] = {}
     for title in _INPUT_SHEETS:
         areas = [area for area in named.values() if area.sheet == title]

@@ -7,12 +7,25 @@ still lift the protection when they need to.
 
 from __future__ import annotations
 
-from openpyxl.cell.cell import Cell
+from typing import Literal
+
+from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
+
+# A cell as `Worksheet.cell()` hands it out: the stubs cannot tell that the cells
+# we style are never the covered part of a merged range.
+AnyCell = Cell | MergedCell
+# What the tool writes into a cell.
+CellValue = str | int | float | None
 
 __all__ = [
     "FONT_NAME",
     "INPUT_FILL",
+    "AnyCell",
+    "CellValue",
+    "print_setup",
     "set_text",
     "style_computed",
     "style_header",
@@ -30,7 +43,7 @@ _THIN = Side(style="thin", color="808080")
 BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 
 
-def set_text(cell: Cell, value: str) -> None:
+def set_text(cell: AnyCell, value: str) -> None:
     """Write text that must stay text, whatever it starts with (openpyxl workbooks).
 
     openpyxl stores a str starting with "=" as a formula and one such as "#N/A"
@@ -57,7 +70,7 @@ def typed_text(value: str) -> str:
     return f"'{value}" if value else ""
 
 
-def style_input(cell: Cell, *, number_format: str | None = None, wrap: bool = False) -> None:
+def style_input(cell: AnyCell, *, number_format: str | None = None, wrap: bool = False) -> None:
     cell.fill = INPUT_FILL
     cell.protection = Protection(locked=False)
     cell.border = BORDER
@@ -67,7 +80,7 @@ def style_input(cell: Cell, *, number_format: str | None = None, wrap: bool = Fa
         cell.number_format = number_format
 
 
-def style_computed(cell: Cell, *, number_format: str | None = None, bold: bool = False) -> None:
+def style_computed(cell: AnyCell, *, number_format: str | None = None, bold: bool = False) -> None:
     cell.fill = COMPUTED_FILL
     cell.border = BORDER
     cell.font = Font(name=FONT_NAME, size=11, bold=bold)
@@ -76,18 +89,34 @@ def style_computed(cell: Cell, *, number_format: str | None = None, bold: bool =
         cell.number_format = number_format
 
 
-def style_header(cell: Cell) -> None:
+def style_header(cell: AnyCell) -> None:
     cell.fill = HEADER_FILL
     cell.border = BORDER
     cell.font = Font(name=FONT_NAME, size=11, bold=True)
     cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
-def style_label(cell: Cell, *, bold: bool = False, wrap: bool = True) -> None:
+def style_label(cell: AnyCell, *, bold: bool = False, wrap: bool = True) -> None:
     cell.font = Font(name=FONT_NAME, size=11, bold=bold)
     cell.alignment = Alignment(vertical="center", wrap_text=wrap)
 
 
-def style_title(cell: Cell, *, size: int = 13, italic: bool = False) -> None:
+def style_title(cell: AnyCell, *, size: int = 13, italic: bool = False) -> None:
     cell.font = Font(name=FONT_NAME, size=size, bold=not italic, italic=italic)
     cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+
+def print_setup(
+    sheet: Worksheet,
+    orientation: Literal["portrait", "landscape"],
+    *,
+    title_rows: str | None = None,
+) -> None:
+    """A4, one page wide, as many pages tall as needed; `title_rows` repeat on every page."""
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = orientation
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    if title_rows is not None:
+        sheet.print_title_rows = title_rows

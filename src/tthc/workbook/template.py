@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
+from typing import Literal
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
@@ -44,6 +45,7 @@ from tthc.core.summary import summary_scopes
 from tthc.workbook.layout import EXTRA_COLUMNS, SHEETS
 from tthc.workbook.style import (
     FONT_NAME,
+    print_setup,
     set_text,
     style_computed,
     style_header,
@@ -75,11 +77,11 @@ def _define(workbook: Workbook, name: str, sheet: Worksheet, ref: str) -> None:
 
 def _validation(
     sheet: Worksheet,
-    kind: str,
+    kind: Literal["whole", "decimal", "list", "date", "custom"],
     ref: str,
     *,
     formula: str | None = None,
-    operator: str | None = None,
+    operator: Literal["between", "greaterThan", "greaterThanOrEqual"] | None = None,
     minimum: str | None = None,
     maximum: str | None = None,
     prompt: str,
@@ -114,15 +116,6 @@ def _heading(sheet: Worksheet, title: str, note: str, last_column: str) -> None:
     style_label(sheet["A2"])
     sheet.merge_cells(f"A2:{last_column}2")
     sheet.row_dimensions[2].height = 32
-
-
-def _print_setup(sheet: Worksheet, orientation: str) -> None:
-    """A4, one page wide, as many pages tall as needed."""
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.orientation = orientation
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 def _protect(sheet: Worksheet) -> None:
@@ -337,7 +330,7 @@ def _info_sheet(workbook: Workbook, report: ReportInput | None, kind: UnitKind) 
         height=60,
     )
     sheet.freeze_panes = "A4"
-    _print_setup(sheet, "portrait")
+    print_setup(sheet, "portrait")
     _protect(sheet)
 
 
@@ -478,11 +471,11 @@ def _grid_sheet(
         style_computed(sheet[f"R{r}"])
     sheet.cell(total, 1, "")
     sheet.cell(total, 2, TOTAL_LABEL)
-    for column in range(1, 19):
-        style_computed(sheet.cell(total, column), number_format=COUNT_FORMAT, bold=True)
-    for column in range(3, 17):
-        letter = get_column_letter(column)
-        sheet.cell(total, column, f"=SUM({letter}{first}:{letter}{last})")
+    for number in range(1, 19):
+        style_computed(sheet.cell(total, number), number_format=COUNT_FORMAT, bold=True)
+    for number in range(3, 17):
+        letter = get_column_letter(number)
+        sheet.cell(total, number, f"=SUM({letter}{first}:{letter}{last})")
     sheet[f"R{total}"] = (
         f'=IF(N(C{total})<>N(G{total})+N(M{total}),"(3)≠(7)+(13).",'
         f'IF(SUMPRODUCT((LEN(R{first}:R{last})>0)*(R{first}:R{last}<>"{CHECK_OK}"))>0,'
@@ -519,14 +512,14 @@ def _grid_sheet(
         warn_only=True,
     )
     widths = {"A": 5, "B": 24, "Q": 22, "R": 26}
-    for column in range(1, 19):
-        letter = get_column_letter(column)
+    for number in range(1, 19):
+        letter = get_column_letter(number)
         sheet.column_dimensions[letter].width = widths.get(letter, 9.5)
     sheet.row_dimensions[6].height = 45
     sheet.row_dimensions[7].height = 36
     sheet.freeze_panes = f"C{first}"
     sheet.print_title_rows = "4:7"
-    _print_setup(sheet, "landscape")
+    print_setup(sheet, "landscape")
     _protect(sheet)
     return first, last
 
@@ -673,7 +666,7 @@ def _extras_sheet(
     for column in range(2, 12):
         sheet.column_dimensions[get_column_letter(column)].width = 13
     sheet.freeze_panes = "B6"
-    _print_setup(sheet, "landscape")
+    print_setup(sheet, "landscape")
     _protect(sheet)
 
 
@@ -709,7 +702,7 @@ def _catalogue_sheet(workbook: Workbook, catalogue: Catalogue) -> None:
     sheet.column_dimensions["B"].width = 40
     sheet.freeze_panes = "A5"
     sheet.print_title_rows = "4:4"
-    _print_setup(sheet, "portrait")
+    print_setup(sheet, "portrait")
     _protect(sheet)
 
 
@@ -776,7 +769,7 @@ def _summary_sheet(workbook: Workbook, catalogue: Catalogue, kind: UnitKind) -> 
         sheet.column_dimensions[letter].width = width
     _chart_block(sheet, scopes, row + 1)
     sheet.freeze_panes = "A5"
-    _print_setup(sheet, "landscape")
+    print_setup(sheet, "landscape")
     _protect(sheet)
 
 
@@ -865,7 +858,7 @@ def _narrative_sheet(workbook: Workbook) -> Worksheet:
     sheet["A1"] = NARRATIVE_PLACEHOLDER
     sheet["A1"].font = Font(name=FONT_NAME, size=12, italic=True)
     _define(workbook, "TTHC_NARRATIVE", sheet, "A1")
-    _print_setup(sheet, "portrait")
+    print_setup(sheet, "portrait")
     return sheet
 
 
@@ -895,7 +888,7 @@ def build_workbook(
     if report is not None:
         kind = report.unit.kind
     workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook.remove(workbook.worksheets[0])
     catalogue = report.catalogue if report else default_catalogue(kind.value)
     _info_sheet(workbook, report, kind)
     grid_rows = _grid_sheet(workbook, report, catalogue, carried)

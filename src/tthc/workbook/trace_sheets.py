@@ -62,9 +62,9 @@ def add_trace_sheets(
     for (field, number), codes in sorted(trace.items(), key=position):
         if not codes:
             continue
-        column = column_by_number(number)
+        grid_column = column_by_number(number)
         set_text(sheet.cell(row, 1), field)
-        sheet.cell(row, 2, f"({number}) {column.label}")
+        sheet.cell(row, 2, f"({number}) {grid_column.label}")
         address = cells.get((field_key(field), number))
         if address is not None:
             link = sheet.cell(row, 3, f"{grid_title}!{address}")
