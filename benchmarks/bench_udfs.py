@@ -31,7 +31,7 @@ from tthc.core.labels import MISSING_TEXT
 from tthc.core.model import INDICATOR_CODES, ReportInput
 from tthc.core.report_data import load_report
 from tthc.udfs import TTHC_PART, TTHC_RATE, TTHC_VERDICT
-from tthc.workbook.blocks import stored_values
+from tthc.workbook.openpyxl_source import stored_values
 from tthc.workbook.template import build_workbook, summary_scopes
 
 CALLS_PER_ROW = 4  # PART numerator, PART denominator, RATE, VERDICT

@@ -31,7 +31,7 @@ from tthc.core.pipeline import run_pipeline
 from tthc.core.report_data import LoadResult, load_report
 from tthc.excel.grid_checks import grid_findings
 from tthc.udfs import TTHC_CHECK, TTHC_NUMBER, TTHC_TEXT
-from tthc.workbook.blocks import stored_values
+from tthc.workbook.openpyxl_source import stored_values
 from tthc.workbook.template import build_workbook
 
 VP = "Văn phòng HĐND-UBND"

@@ -149,6 +149,7 @@ from tthc.infra.package_guard import (
     read_limited,
     too_many_rows,
 )
+from tthc.infra.xlsx_parts import column_letters, is_calamine_panic
 
 __all__ = [
     "COLUMN_LABELS",
@@ -262,15 +263,6 @@ def _shown(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return _SPACES.sub(" ", nfc(str(value))).strip()
-
-
-def _column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
 
 
 # --- aliases -------------------------------------------------------------------------------
@@ -563,7 +555,7 @@ class _Reporter:
             return
         where = Location()
         if self.sheet is not None:
-            cell = f"{_column_letter(column)}{row}" if column is not None else None
+            cell = f"{column_letters(column + 1)}{row}" if column is not None else None
             where = Location(sheet=self.sheet, cell=cell)
         self.findings.append(Finding(severity, code, message, where))
 
@@ -786,8 +778,8 @@ def _check_header(
             Finding(
                 Severity.WARNING,
                 "dossiers.duplicate_column",
-                f"Có hai cột «{COLUMN_LABELS[key]}» (cột {_column_letter(kept)} và cột "
-                f"{_column_letter(ignored)}); dùng cột {_column_letter(kept)}.",
+                f"Có hai cột «{COLUMN_LABELS[key]}» (cột {column_letters(kept + 1)} và cột "
+                f"{column_letters(ignored + 1)}); dùng cột {column_letters(kept + 1)}.",
                 where,
             )
         )
@@ -888,10 +880,8 @@ def _read_workbook(
                     chosen = (name, header, top)
         finally:
             book.close()
-    except BaseException as problem:
-        # A Rust panic inside calamine reaches Python as pyo3's PanicException, a
-        # BaseException: a bad file, not a reason to stop.
-        if not isinstance(problem, Exception) and type(problem).__name__ != "PanicException":
+    except BaseException as problem:  # any engine error on a foreign file is a finding
+        if not isinstance(problem, Exception) and not is_calamine_panic(problem):
             raise
         return _failure(path, cannot_open, earlier)
     if chosen is None:

@@ -51,8 +51,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from openpyxl.utils import get_column_letter
-
 from tthc.core.findings import Finding, Location, Severity, has_errors
 from tthc.core.grid import TOTAL_LABEL, Counts
 from tthc.core.model import FieldRow, Period, ReportInput, UnitKind
@@ -60,6 +58,7 @@ from tthc.core.new_month import blank_report
 from tthc.core.parsing import is_blank, parse_count
 from tthc.core.vn_format import format_integer, nfc
 from tthc.infra.package_guard import FORM_EXPORT, Refused, check_workbook
+from tthc.infra.xlsx_parts import column_letters, is_calamine_panic
 from tthc.workbook.notices import file_notices
 
 __all__ = ["ImportResult", "import_grid", "import_report"]
@@ -389,7 +388,7 @@ def _looks_numeric(value: object) -> bool:
 
 
 def _coordinate(row: int, column: int) -> str:
-    return f"{get_column_letter(column + 1)}{row + 1}"
+    return f"{column_letters(column + 1)}{row + 1}"
 
 
 # --- locating the grid -------------------------------------------------------------------
@@ -825,9 +824,7 @@ def import_grid(path: Path) -> ImportResult:
     try:
         sheets = _read_sheets(path)
     except BaseException as problem:  # any engine error on a foreign file is a finding
-        # A Rust panic inside calamine reaches Python as pyo3's PanicException, a
-        # BaseException: a bad file, not a reason to stop.
-        if not isinstance(problem, Exception) and type(problem).__name__ != "PanicException":
+        if not isinstance(problem, Exception) and not is_calamine_panic(problem):
             raise
         return _failure("import.unreadable", _CANNOT_OPEN, where)
     number_rows = [

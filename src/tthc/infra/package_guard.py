@@ -49,6 +49,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from tthc.core.vn_format import format_integer
+from tthc.infra.xlsx_parts import column_letters, column_number
 
 __all__ = [
     "DOSSIER_LIST",
@@ -467,25 +468,9 @@ def _last_row_tag(text: bytes, end: int) -> int | None:
     return None
 
 
-def _column(letters: bytes) -> int:
-    """b'A' -> 1, b'XFD' -> 16384; b'' (a row's address) -> 0."""
-    number = 0
-    for char in letters.upper():
-        number = number * 26 + char - 64
-    return number
-
-
 def _highest(numbers: set[bytes]) -> int:
     """The largest of row numbers written in digits (leading zeros allowed)."""
     return max((int(number) for number in numbers), default=0)
-
-
-def _letters(column: int) -> str:
-    out = ""
-    while column:
-        column, rest = divmod(column - 1, 26)
-        out = chr(65 + rest) + out
-    return out
 
 
 class _Scan:
@@ -556,7 +541,9 @@ class _Scan:
 
     def _reach(self, letters: set[bytes], row: int) -> None:
         self.far_row = max(self.far_row, row)
-        self.far_column = max(self.far_column, *(_column(text) for text in letters))
+        self.far_column = max(
+            self.far_column, *(column_number(text.decode("ascii")) for text in letters)
+        )
 
     def exceeded(self, limits: Limits) -> bool:
         """Whether the sheet has more rows than `limits` take (inflating can stop there)."""
@@ -566,7 +553,7 @@ class _Scan:
         """The farthest corner's address when the grid from A1 to it is beyond `limits`."""
         column = max(self.far_column, 1)
         if self.far_row * column > limits.cells:
-            return f"{_letters(column)}{self.far_row}"
+            return f"{column_letters(column)}{self.far_row}"
         return None
 
 

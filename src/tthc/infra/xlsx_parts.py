@@ -28,14 +28,83 @@ from functools import lru_cache
 from xml.etree import ElementTree
 
 __all__ = [
+    "MAX_COLUMN",
+    "MAX_ROW",
     "HostileMarkup",
     "SheetValues",
+    "area_bounds",
+    "cell_position",
+    "column_letters",
+    "column_number",
     "date_styles",
+    "is_calamine_panic",
     "shared_strings",
     "sheet_cells",
     "sheet_values",
     "uncomputed_formulas",
 ]
+
+
+MAX_ROW, MAX_COLUMN = 1_048_576, 16_384  # the size of a sheet in every .xlsx program
+_A1 = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d+)")
+
+
+def column_number(letters: str) -> int:
+    """'A' -> 1, 'AB' -> 28, 'XFD' -> 16384; '' -> 0."""
+    number = 0
+    for char in letters.upper():
+        number = number * 26 + ord(char) - 64
+    return number
+
+
+@lru_cache(maxsize=MAX_COLUMN)
+def column_letters(number: int) -> str:
+    """1 -> 'A', 28 -> 'AB'; cached, as every cell address of a sheet asks again."""
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+@lru_cache(maxsize=16384)
+def cell_position(address: str) -> tuple[int, int]:
+    """'B8' or '$B$8' -> (8, 2): row, then column. ValueError for anything else."""
+    match = _A1.fullmatch(address)
+    if match is None:
+        raise ValueError(address)
+    return int(match.group(2)), column_number(match.group(1))
+
+
+@lru_cache(maxsize=1024)
+def area_bounds(ref: str) -> tuple[int, int, int, int] | None:
+    """'$B$8:$Q$49' -> (first column, first row, last column, last row), 1-based.
+
+    None for what no template names: a whole row or column, a reference outside
+    the sheet, anything that is not one cell or one rectangle.
+    """
+    corners = []
+    for part in ref.split(":"):
+        match = _A1.fullmatch(part)
+        if match is None:
+            return None
+        corners.append((column_number(match.group(1)), int(match.group(2))))
+    if len(corners) > 2:
+        return None
+    (col_a, row_a), (col_b, row_b) = corners[0], corners[-1]
+    area = (min(col_a, col_b), min(row_a, row_b), max(col_a, col_b), max(row_a, row_b))
+    if area[0] < 1 or area[1] < 1 or area[2] > MAX_COLUMN or area[3] > MAX_ROW:
+        return None
+    return area
+
+
+def is_calamine_panic(problem: BaseException) -> bool:
+    """A Rust panic inside calamine, which reaches Python as pyo3's PanicException.
+
+    It is a BaseException, not an Exception: a malformed file, not a reason to stop
+    the program, so every reader that hands a foreign file to calamine asks this.
+    """
+    return type(problem).__name__ == "PanicException"
 
 
 class HostileMarkup(Exception):

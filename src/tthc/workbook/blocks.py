@@ -1,24 +1,19 @@
 """Named blocks of a workbook, whatever engine reads them.
 
 The reader needs, for each defined name, the cells it covers: their address,
-what they show, and whether they hold a formula. openpyxl (the CLI) and
-xlwings (the Excel button) answer that differently; each gives `Block`s here
-so one reader serves both, and the macro reads every block with one call.
+what they show, and whether they hold a formula. openpyxl
+(`openpyxl_source`), calamine (`calamine_source`) and xlwings (the Excel button)
+answer that differently; each gives `Block`s here so one reader serves them all.
+This module imports no engine, so the fast reader does not load openpyxl.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import NamedTuple
 
-from openpyxl import load_workbook
-from openpyxl.cell.cell import MergedCell
-from openpyxl.utils import get_column_letter, range_boundaries
-from openpyxl.workbook.workbook import Workbook
-from openpyxl.worksheet.worksheet import Worksheet
-
 from tthc.core.findings import Finding, Location, Severity
+from tthc.infra.xlsx_parts import column_letters
 
 __all__ = [
     "UNKNOWN",
@@ -26,8 +21,7 @@ __all__ = [
     "Block",
     "BlockSource",
     "Cell",
-    "OpenpyxlSource",
-    "stored_values",
+    "coordinate",
 ]
 
 UNKNOWN = object()  # the engine cannot tell whether the cell holds a formula
@@ -86,7 +80,8 @@ class Area(NamedTuple):
 
 
 def coordinate(row: int, column: int) -> str:
-    return f"{get_column_letter(column)}{row}"
+    """(8, 2) -> 'B8'."""
+    return f"{column_letters(column)}{row}"
 
 
 @dataclass
@@ -142,114 +137,3 @@ class BlockSource:
                 Location(key=name),
             )
         )
-
-
-class OpenpyxlSource(BlockSource):
-    """A saved .xlsx opened twice: the formulas as written and the values last cached."""
-
-    def __init__(self, formulas: Workbook, cached: Workbook) -> None:
-        super().__init__()
-        self.formulas = formulas
-        self.cached = cached
-
-    @classmethod
-    def open(cls, path: Path) -> OpenpyxlSource:
-        return cls(load_workbook(path, data_only=False), load_workbook(path, data_only=True))
-
-    def names(self) -> set[str]:
-        return set(self.formulas.defined_names)
-
-    def sheet_titles(self) -> set[str] | None:
-        return set(self.formulas.sheetnames)
-
-    def _destination(self, name: str) -> tuple[str, str] | str | None:
-        """A name's sheet and range, or what is wrong with it (for `broken`); None if absent."""
-        defined = self.formulas.defined_names.get(name)
-        if defined is None:
-            return None
-        if "#REF!" in (defined.attr_text or ""):
-            # What Excel writes when the cells or sheet a name covered are deleted:
-            # "#REF!", "'Phụ lục'!#REF!" or "#REF!$B$50:$P$50".
-            return "trỏ tới vùng ô đã bị xóa (#REF!)"
-        destinations = list(defined.destinations)
-        if len(destinations) != 1:
-            return "không trỏ tới đúng một vùng ô"
-        title, ref = destinations[0]
-        if title not in self.formulas.sheetnames:
-            return f"trỏ tới trang «{title}» không còn trong sổ tính"
-        return title, ref
-
-    def area(self, name: str) -> Area | None:
-        destination = self._destination(name)
-        if not isinstance(destination, tuple):
-            return None
-        title, ref = destination
-        try:
-            first_column, first_row, last_column, last_row = range_boundaries(ref.replace("$", ""))
-        except (ValueError, TypeError):
-            return None
-        if None in (first_column, first_row, last_column, last_row):
-            return None  # a whole column or row: no spreadsheet template names one
-        return Area(title, first_column, first_row, last_column, last_row)  # type: ignore[arg-type]
-
-    def sheet_cells(self, title: str) -> dict[str, object] | None:
-        if title not in self.cached.sheetnames:
-            return None
-        return {
-            cell.coordinate: cell.value
-            for row in self.cached[title].iter_rows()
-            for cell in row
-            if cell.value is not None and cell.value != ""
-        }
-
-    def block(self, name: str) -> Block | None:
-        destination = self._destination(name)
-        if not isinstance(destination, tuple):
-            if destination is not None:
-                self.broken(name, destination)
-            return None
-        title, ref = destination
-        sheet, cached = self.formulas[title], self.cached[title]
-        try:
-            cells = sheet[ref.replace("$", "")]
-        except (ValueError, IndexError):  # openpyxl raises either for a malformed range
-            self.broken(name, f"trỏ tới vùng «{ref}» không hợp lệ")
-            return None
-        if not isinstance(cells, tuple):
-            cells = ((cells,),)
-        elif cells and not isinstance(cells[0], tuple):
-            cells = (cells,)
-        rows = []
-        for row in cells:
-            out = []
-            for cell in row:
-                if isinstance(cell, MergedCell):
-                    out.append(Cell(cell.coordinate, None, None, _merged_range(sheet, cell)))
-                    continue
-                written = cell.value
-                # By the cell's type, not its text: a name typed as text "=…" is text.
-                if cell.data_type == "f":
-                    out.append(Cell(cell.coordinate, cached[cell.coordinate].value, written))
-                else:
-                    out.append(Cell(cell.coordinate, written, None))
-            rows.append(out)
-        return Block(title, rows)
-
-
-def _merged_range(sheet: Worksheet, cell: MergedCell) -> str:
-    """The merged range that hides `cell` ("D8:E8"); only called for hidden cells."""
-    for merged in sheet.merged_cells.ranges:
-        if cell.coordinate in merged:
-            return merged.coord
-    return cell.coordinate  # openpyxl made it a MergedCell, so a range holds it
-
-
-def stored_values(workbook: Workbook, name: str) -> list[list[object]]:
-    """A defined name's cells as openpyxl holds them (formulas as their text)."""
-    ((title, ref),) = list(workbook.defined_names[name].destinations)
-    cells = workbook[title][ref.replace("$", "")]
-    if not isinstance(cells, tuple):
-        return [[cells.value]]
-    if cells and not isinstance(cells[0], tuple):
-        cells = (cells,)
-    return [[cell.value for cell in row] for row in cells]

@@ -39,7 +39,6 @@ from xml.etree import ElementTree
 from xml.sax.saxutils import unescape
 
 import python_calamine
-from openpyxl.utils import get_column_letter
 
 from tthc.core.findings import Finding, Location, Severity
 from tthc.core.report_data import LoadResult
@@ -47,7 +46,11 @@ from tthc.infra.package_guard import TEMPLATE, Refused, check_workbook
 from tthc.infra.xlsx_parts import (
     HostileMarkup,
     SheetValues,
+    area_bounds,
+    cell_position,
+    column_letters,
     date_styles,
+    is_calamine_panic,
     shared_strings,
     sheet_cells,
     uncomputed_formulas,
@@ -76,42 +79,16 @@ _REFERENCE = re.compile(
     r"(?:'(?P<quoted>(?:[^']|'')+)'|(?P<plain>[^'!,\s]+))!"
     r"(?P<cells>\$?[A-Za-z]{1,3}\$?\d+(?::\$?[A-Za-z]{1,3}\$?\d+)?)"
 )
-_CELL = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d+)")
 # A <c> element of a sheet part (any namespace prefix), self-closing or with a body.
 _XML_CELL = re.compile(rb"<(?:[\w.-]+:)?c\s([^>]*?)(?:/>|>(.*?)</(?:[\w.-]+:)?c>)", re.DOTALL)
 _ERROR_HINT = re.compile(rb"""t=["']e["']""")  # what spreadsheet programs write; fast to find
 _ERROR_TYPE = re.compile(rb"""(?:^|\s)t\s*=\s*["']e["']""")
 _XML_REF = re.compile(rb"""\br\s*=\s*["']([A-Za-z]{1,3}\d+)["']""")
 _XML_VALUE = re.compile(rb"<(?:[\w.-]+:)?v>([^<]*)</")
-_MAX_ROW, _MAX_COLUMN = 1_048_576, 16_384
 
 
 class WorkbookUnreadable(Exception):
     """The file cannot be read as a workbook; the message is for staff, in Vietnamese."""
-
-
-def _column_index(letters: str) -> int:
-    """'A' -> 1, 'AB' -> 28."""
-    number = 0
-    for char in letters.upper():
-        number = number * 26 + ord(char) - 64
-    return number
-
-
-@lru_cache(maxsize=1024)
-def _area(cells: str) -> tuple[int, int, int, int] | None:
-    """'$B$8:$Q$49' -> (first column, first row, last column, last row), 1-based."""
-    corners = []
-    for part in cells.split(":"):
-        match = _CELL.fullmatch(part)
-        if match is None:
-            return None
-        corners.append((_column_index(match.group(1)), int(match.group(2))))
-    (col_a, row_a), (col_b, row_b) = corners[0], corners[-1]
-    area = (min(col_a, col_b), min(row_a, row_b), max(col_a, col_b), max(row_a, row_b))
-    if area[0] < 1 or area[1] < 1 or area[2] > _MAX_COLUMN or area[3] > _MAX_ROW:
-        return None
-    return area
 
 
 @lru_cache(maxsize=256)
@@ -119,7 +96,7 @@ def _coordinates(
     first_col: int, first_row: int, last_col: int, last_row: int
 ) -> tuple[tuple[str, ...], ...]:
     """The cells' addresses, row by row; the same for every workbook of the template."""
-    letters = [get_column_letter(c) for c in range(first_col, last_col + 1)]
+    letters = [column_letters(c) for c in range(first_col, last_col + 1)]
     return tuple(
         tuple(f"{letter}{row}" for letter in letters) for row in range(first_row, last_row + 1)
     )
@@ -281,7 +258,7 @@ def _calamine_values(
                 continue
             if raw.__class__ is float and raw.is_integer():
                 raw = int(raw)
-            values[f"{get_column_letter(column_index)}{row_index}"] = raw
+            values[f"{column_letters(column_index)}{row_index}"] = raw
     for coordinate, text in errors.items():
         values.setdefault(coordinate, text)
     return values, len(rows)
@@ -331,20 +308,11 @@ class _Sheet(NamedTuple):
     formulas: frozenset[str] | None
 
 
-@lru_cache(maxsize=16384)
-def _row_and_column(coordinate: str) -> tuple[int, int]:
-    """'B8' -> (8, 2); cached, since every workbook of a template fills the same cells."""
-    match = _CELL.fullmatch(coordinate)
-    if match is None:
-        raise ValueError(coordinate)  # not from our parsers: the sheet is refused
-    return int(match.group(2)), _column_index(match.group(1))
-
-
 def _by_row(values: SheetValues) -> dict[int, list[tuple[int, str, object]]]:
     """The valued cells row by row, so a block visits only rows and cells that hold one."""
     rows: dict[int, list[tuple[int, str, object]]] = {}
     for coordinate, value in values.items():
-        row, column = _row_and_column(coordinate)
+        row, column = cell_position(coordinate)
         entries = rows.get(row)
         if entries is None:
             rows[row] = [(column, coordinate, value)]
@@ -372,7 +340,7 @@ def _parse_merges(section: bytes) -> tuple[tuple[int, int, int, int, str], ...]:
     found = []
     for match in _MERGE.finditer(section):
         text = match.group(1).decode("ascii").upper()
-        area = _area(text)
+        area = area_bounds(text)
         if area is not None:
             found.append((*area, text))
     return tuple(found)
@@ -531,7 +499,7 @@ class FastSource(BlockSource):
         title = quoted.replace("''", "'") if quoted is not None else match.group("plain")
         if title not in self.sheet_names:
             return f"trỏ tới trang «{title}» không còn trong sổ tính"
-        area = _area(match.group("cells"))
+        area = area_bounds(match.group("cells"))
         if area is None:
             return f"trỏ tới vùng «{match.group('cells')}» không hợp lệ"
         return Area(title, *area)
@@ -573,7 +541,7 @@ class FastSource(BlockSource):
                     )
             rows.append(row)
         for coordinate, formula in uncomputed.items():
-            row_number, column = _row_and_column(coordinate)
+            row_number, column = cell_position(coordinate)
             if first_row <= row_number <= last_row and first_col <= column <= last_col:
                 cells = rows[row_number - first_row]
                 cells[column - first_col] = Cell(coordinate, None, formula)
@@ -590,9 +558,7 @@ def read_workbook_fast(path: Path) -> LoadResult:
     except WorkbookUnreadable as problem:
         message = str(problem)
     except BaseException as problem:
-        # A Rust panic inside calamine on a malformed part reaches Python as pyo3's
-        # PanicException, a BaseException: one bad file, not a reason to stop.
-        if type(problem).__name__ != "PanicException":
+        if not is_calamine_panic(problem):
             raise
         message = CANNOT_OPEN
     finding = Finding(Severity.ERROR, "file.unreadable", message, Location(key=path.name))

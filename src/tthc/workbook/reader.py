@@ -15,10 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
-
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
+from typing import TYPE_CHECKING, Any
 
 from tthc.core.catalogue import field_key
 from tthc.core.entries import settings_from_cells, target_entry
@@ -29,10 +26,14 @@ from tthc.core.parsing import cell_text, excel_error, is_blank, parse_date
 from tthc.core.report_data import LoadResult, load_report
 from tthc.core.vn_format import format_date_long, format_integer
 from tthc.infra.package_guard import TEMPLATE, Refused, check_workbook
-from tthc.workbook.blocks import Block, BlockSource, Cell, OpenpyxlSource
+from tthc.infra.xlsx_parts import column_letters
+from tthc.workbook.blocks import Block, BlockSource, Cell
 from tthc.workbook.layout import EXTRA_COLUMNS, SHEETS
 from tthc.workbook.notices import file_notices
 from tthc.workbook.stray_cells import stray_cells, template_areas
+
+if TYPE_CHECKING:
+    from tthc.workbook.openpyxl_source import OpenpyxlSource
 
 __all__ = ["read_blocks", "read_workbook", "with_notices"]
 
@@ -146,7 +147,11 @@ def _open(path: Path) -> tuple[OpenpyxlSource, tuple[Finding, ...]] | LoadResult
     openpyxl trusts the file (it inflates every part whole, reads a million rows
     twice, makes a cell for every cell of a merged range), so `package_guard`
     looks at the bytes first, with the caps of one commune's report workbook.
+    openpyxl is imported here, so the calamine path never loads it.
     """
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    from tthc.workbook.openpyxl_source import OpenpyxlSource
 
     def problem(message: str) -> LoadResult:
         finding = Finding(Severity.ERROR, "file.unreadable", message, Location(key=path.name))
@@ -235,7 +240,7 @@ def _template_homes() -> dict[str, tuple[str, str]]:
     and only when a workbook needs it.
     """
     return {
-        name: (area.sheet, f"{get_column_letter(area.first_column)}{area.first_row}")
+        name: (area.sheet, f"{column_letters(area.first_column)}{area.first_row}")
         for name, area in template_areas().items()
     }
 

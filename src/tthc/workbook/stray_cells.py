@@ -26,10 +26,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 
-from openpyxl.utils import get_column_letter, range_boundaries
-from openpyxl.utils.cell import coordinate_to_tuple
-
 from tthc.core.findings import Finding, Location, Severity
+from tthc.infra.xlsx_parts import area_bounds, cell_position, column_letters
 from tthc.workbook.blocks import Area, BlockSource
 from tthc.workbook.layout import NAMES, SHEETS
 
@@ -63,7 +61,9 @@ def _template() -> _Template:
     named: dict[str, Area] = {}
     for name, defined in workbook.defined_names.items():
         ((title, ref),) = list(defined.destinations)
-        named[name] = Area(title, *range_boundaries(ref.replace("$", "")))
+        bounds = area_bounds(ref)
+        assert bounds is not None, ref  # the template's own names are rectangles
+        named[name] = Area(title, *bounds)
     cells: dict[str, dict[tuple[int, int], object]] = {}
     for title in _INPUT_SHEETS:
         areas = [area for area in named.values() if area.sheet == title]
@@ -142,7 +142,7 @@ def _inside(coordinate: str, areas: list[Area]) -> bool:
 @lru_cache(maxsize=4096)
 def _position(coordinate: str) -> tuple[int, int]:
     """'T8' -> (20, 8): column, then row."""
-    row, column = coordinate_to_tuple(coordinate)
+    row, column = cell_position(coordinate)
     return column, row
 
 
@@ -222,8 +222,8 @@ def _in_grid_rows(title: str, cells: list[tuple[str, object]], grid: Area | None
     where = ""
     if grid is not None:
         where = (
-            f" (hiện là {get_column_letter(grid.first_column)}{grid.first_row}:"
-            f"{get_column_letter(grid.last_column)}{grid.last_row})"
+            f" (hiện là {column_letters(grid.first_column)}{grid.first_row}:"
+            f"{column_letters(grid.last_column)}{grid.last_row})"
         )
     return Finding(
         Severity.ERROR,
