@@ -39,6 +39,7 @@ from xml.sax.saxutils import escape
 
 from tthc.infra.os_messages import os_reason
 from tthc.infra.safe_write import write_bytes_atomic
+from tthc.infra.xlsx_parts import shared_strings
 
 __all__ = [
     "ADDIN_FILE_NAME",
@@ -78,7 +79,6 @@ _SHARED_STRINGS_PART = "xl/sharedStrings.xml"
 _DISABLED_CONFIG_SHEET = "_" + CONFIG_SHEET_NAME
 _UDF_MODULES_KEY = "UDF Modules"
 _UDF_MODULES_ROW = 6
-_SPREADSHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _DLL_VERSION = re.compile(r"xlwings(?:32|64)-(\d+(?:\.\d+)+)\.dll", re.IGNORECASE)
 _VB_NAME = re.compile(r'^Attribute VB_Name = "([^"]+)"', re.MULTILINE)
 
@@ -191,13 +191,15 @@ def addin_bytes(interpreter: dict[str, str] | None = None) -> bytes:
         missing = {_CUSTOMUI_PART, _WORKBOOK_PART, _CONFIG_SHEET_PART, _SHARED_STRINGS_PART}
         if missing - names:
             raise _template_changed(template, f"thiếu {sorted(missing - names)}")
-        shared_strings = _shared_strings(source.read(_SHARED_STRINGS_PART))
+        shared = shared_strings(source.read(_SHARED_STRINGS_PART))
+        if shared is None:
+            raise _template_changed(template, "bảng chuỗi dùng chung có dạng lạ")
         replaced = {
             _CUSTOMUI_PART: ribbon,
             _WORKBOOK_PART: _enable_config_sheet(source.read(_WORKBOOK_PART), template),
             _CONFIG_SHEET_PART: _set_config_values(
                 source.read(_CONFIG_SHEET_PART),
-                shared_strings,
+                shared,
                 {_UDF_MODULES_KEY: UDF_MODULES, **(interpreter or {})},
                 template,
             ),
@@ -244,16 +246,8 @@ def _enable_config_sheet(workbook_xml: bytes, template: Path) -> bytes:
     return workbook_xml.replace(old, f'name="{CONFIG_SHEET_NAME}"'.encode())
 
 
-def _shared_strings(xml: bytes) -> list[str]:
-    root = ElementTree.fromstring(xml)
-    return [
-        "".join(text.text or "" for text in item.iter(f"{_SPREADSHEET_NS}t"))
-        for item in root.findall(f"{_SPREADSHEET_NS}si")
-    ]
-
-
 def _set_config_values(
-    sheet_xml: bytes, shared_strings: list[str], values: dict[str, str], template: Path
+    sheet_xml: bytes, strings: list[str], values: dict[str, str], template: Path
 ) -> bytes:
     """Put each value into column B next to its key in column A of the config sheet.
 
@@ -271,9 +265,9 @@ def _set_config_values(
             rf'<c r="A{number}"(?P<style> s="\d+")? t="s"><v>(?P<index>\d+)</v></c>',
             row["cells"],
         )
-        if key_cell is None or int(key_cell["index"]) >= len(shared_strings):
+        if key_cell is None or int(key_cell["index"]) >= len(strings):
             continue
-        key = shared_strings[int(key_cell["index"])]
+        key = strings[int(key_cell["index"])]
         if key not in values:
             continue
         found.add(key)

@@ -49,7 +49,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from tthc.core.vn_format import format_integer
-from tthc.infra.xlsx_parts import column_letters, column_number
+from tthc.infra.xlsx_parts import column_letters, column_number, member_span
 
 __all__ = [
     "DOSSIER_LIST",
@@ -572,15 +572,7 @@ def _inflate(data: bytes, info: zipfile.ZipInfo, limit: int, take: Callable[[byt
     them, and inflated whatever size the directory declares: past `limit`
     bytes `_Stop`, on a damaged part `ValueError` (or `zlib.error`).
     """
-    start = info.header_offset
-    header = data[start : start + 30]
-    if len(header) < 30 or header[:4] != b"PK\x03\x04":
-        raise ValueError("no local header")
-    name_length, extra_length = struct.unpack_from("<HH", header, 26)
-    begin = start + 30 + name_length + extra_length
-    end = begin + info.compress_size
-    if end > len(data):
-        raise ValueError("past the end of the file")
+    begin, end = member_span(data, info)
     view = memoryview(data)
     produced, crc = 0, 0
 

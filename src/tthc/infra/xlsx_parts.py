@@ -22,6 +22,9 @@ from __future__ import annotations
 
 import html
 import re
+import struct
+import zipfile
+import zlib
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -31,13 +34,16 @@ __all__ = [
     "MAX_COLUMN",
     "MAX_ROW",
     "HostileMarkup",
+    "PartTooLarge",
     "SheetValues",
     "area_bounds",
     "cell_position",
     "column_letters",
     "column_number",
     "date_styles",
+    "inflate_packed",
     "is_calamine_panic",
+    "member_span",
     "shared_strings",
     "sheet_cells",
     "sheet_values",
@@ -96,6 +102,48 @@ def area_bounds(ref: str) -> tuple[int, int, int, int] | None:
     if area[0] < 1 or area[1] < 1 or area[2] > MAX_COLUMN or area[3] > MAX_ROW:
         return None
     return area
+
+
+class PartTooLarge(Exception):
+    """A zip member unpacks to more bytes than the reader allows."""
+
+
+def member_span(data: bytes, info: zipfile.ZipInfo) -> tuple[int, int]:
+    """Where a member's compressed bytes lie in the file: (begin, end).
+
+    Found from the local header, as the spreadsheet engines find them (the
+    directory's copy of the name and extra field may differ). ValueError when
+    the header is missing or the member runs past the end of the file.
+    """
+    start = info.header_offset
+    header = data[start : start + 30]
+    if len(header) < 30 or header[:4] != b"PK\x03\x04":
+        raise ValueError("no local header")
+    name_length, extra_length = struct.unpack_from("<HH", header, 26)
+    begin = start + 30 + name_length + extra_length
+    end = begin + info.compress_size
+    if end > len(data):
+        raise ValueError("past the end of the file")
+    return begin, end
+
+
+def inflate_packed(packed: bytes, info: zipfile.ZipInfo, limit: int) -> bytes:
+    """A member's bytes unpacked in one go, never more than `limit` of them.
+
+    PartTooLarge past `limit` (the directory's size may lie, so the output is
+    capped, not trusted); ValueError for a compression method no .xlsx uses.
+    """
+    if info.file_size > limit:
+        raise PartTooLarge
+    if info.compress_type == zipfile.ZIP_STORED:
+        unpacked = packed
+    elif info.compress_type == zipfile.ZIP_DEFLATED:
+        unpacked = zlib.decompressobj(-zlib.MAX_WBITS).decompress(packed, limit + 1)
+    else:
+        raise ValueError("unknown compression")
+    if len(unpacked) > limit:
+        raise PartTooLarge
+    return unpacked
 
 
 def is_calamine_panic(problem: BaseException) -> bool:

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import posixpath
 import re
-import struct
 import zipfile
 import zlib
 from collections import OrderedDict
@@ -45,12 +44,15 @@ from tthc.core.report_data import LoadResult
 from tthc.infra.package_guard import TEMPLATE, Refused, check_workbook
 from tthc.infra.xlsx_parts import (
     HostileMarkup,
+    PartTooLarge,
     SheetValues,
     area_bounds,
     cell_position,
     column_letters,
     date_styles,
+    inflate_packed,
     is_calamine_panic,
+    member_span,
     shared_strings,
     sheet_cells,
     uncomputed_formulas,
@@ -121,13 +123,11 @@ class _Package:
         info = self.members.get(name)
         if info is None:
             raise WorkbookUnreadable(CANNOT_OPEN)
-        start = info.header_offset
-        header = self.data[start : start + 30]
-        if len(header) < 30 or header[:4] != b"PK\x03\x04":
-            raise WorkbookUnreadable(CANNOT_OPEN)
-        name_length, extra_length = struct.unpack("<HH", header[26:30])
-        begin = start + 30 + name_length + extra_length
-        return self.data[begin : begin + info.compress_size], info
+        try:
+            begin, end = member_span(self.data, info)
+        except ValueError:
+            raise WorkbookUnreadable(CANNOT_OPEN) from None
+        return self.data[begin:end], info
 
     def part(self, name: str, limit: int, too_large: str = CANNOT_OPEN) -> bytes:
         """One part, refused above `limit` bytes with `too_large` (its header's size may lie)."""
@@ -139,17 +139,12 @@ class _Package:
         packed: bytes, info: zipfile.ZipInfo, limit: int, too_large: str = CANNOT_OPEN
     ) -> bytes:
         """A part's bytes unpacked, refused above `limit` bytes."""
-        if info.file_size > limit:
-            raise WorkbookUnreadable(too_large)
-        if info.compress_type == zipfile.ZIP_STORED:
-            unpacked = packed
-        elif info.compress_type == zipfile.ZIP_DEFLATED:
-            unpacked = zlib.decompressobj(-zlib.MAX_WBITS).decompress(packed, limit + 1)
-        else:
-            raise WorkbookUnreadable(CANNOT_OPEN)
-        if len(unpacked) > limit:
-            raise WorkbookUnreadable(too_large)
-        return unpacked
+        try:
+            return inflate_packed(packed, info, limit)
+        except PartTooLarge:
+            raise WorkbookUnreadable(too_large) from None
+        except (ValueError, zlib.error):
+            raise WorkbookUnreadable(CANNOT_OPEN) from None
 
 
 def _xml(data: bytes) -> ElementTree.Element:
