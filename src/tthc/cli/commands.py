@@ -19,17 +19,16 @@ import sys
 import traceback
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager, suppress
-from dataclasses import replace
 from pathlib import Path
 
 from tthc import __version__
-from tthc.app.inputs import load_input, load_sample, read_report_file, sample_text
+from tthc.app.inputs import load_input, load_sample, sample_text
 from tthc.app.outputs import output_stem, report_targets, write_report_outputs
+from tthc.app.workflows import Stopped, checked_report, dossier_month, new_month, valid_report
 from tthc.cli import i18n as cli_i18n
-from tthc.core.compare import continuity_findings
 from tthc.core.findings import Finding, Severity
 from tthc.core.model import Convention, ReportInput, UnitKind
-from tthc.core.new_month import blank_report, next_month_report, parse_month
+from tthc.core.new_month import parse_month
 from tthc.core.pipeline import PipelineResult, run_pipeline
 from tthc.core.report_data import LoadResult, dump_report
 from tthc.infra.libreoffice import OfficeUnavailable, find_soffice
@@ -139,17 +138,6 @@ def _writing_into(folder: Path) -> Iterator[None]:
         yield
 
 
-def _apply_overrides(loaded: LoadResult, args: argparse.Namespace) -> LoadResult:
-    if loaded.report is None:
-        return loaded
-    settings = loaded.report.settings
-    if getattr(args, "convention", None):
-        settings = replace(settings, convention=Convention(args.convention))
-    if getattr(args, "strict_on_time", False):
-        settings = replace(settings, strict_on_time=True)
-    return replace(loaded, report=replace(loaded.report, settings=settings))
-
-
 def _print_findings(findings: tuple[Finding, ...]) -> None:
     ordered = sorted(findings, key=lambda f: f.severity is not Severity.ERROR)
     for finding in ordered:
@@ -169,22 +157,18 @@ def _exit_code(result: PipelineResult) -> int:
 
 
 def _run(path: Path, args: argparse.Namespace) -> PipelineResult:
-    previous = _previous_report(args)
-    return run_pipeline(_apply_overrides(load_input(path), args), previous)
-
-
-def _previous_report(args: argparse.Namespace) -> ReportInput | None:
-    """The report named by --compare, which must itself be usable and free of errors."""
-    name = getattr(args, "compare", None)
-    if not name:
-        return None
-    result = run_pipeline(load_input(Path(name)))
-    if not result.ok or result.report is None:
-        _print_findings(result.findings)
-        raise UsageProblem(
-            f"Không so sánh được với {name}: tệp kỳ trước không đọc được hoặc còn lỗi (xem trên)."
+    compare = getattr(args, "compare", None)
+    convention = getattr(args, "convention", None)
+    try:
+        return checked_report(
+            path,
+            compare=Path(compare) if compare else None,
+            convention=Convention(convention) if convention else None,
+            strict_on_time=getattr(args, "strict_on_time", False),
         )
-    return result.report
+    except Stopped as stopped:
+        _print_findings(stopped.findings)
+        raise UsageProblem(stopped.message) from None
 
 
 def _write(path: Path, data: bytes, *, overwrite: bool) -> None:
@@ -312,7 +296,9 @@ def cmd_template(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _report_for_new(args: argparse.Namespace) -> tuple[object, dict[str, int] | None] | int:
+def cmd_new(args: argparse.Namespace) -> int:
+    target = Path(args.out)
+    _refuse_own_inputs([target], [(PREVIOUS_INPUT, args.previous), (DATA_INPUT, args.data)])
     period = None
     if args.period:
         period = parse_month(args.period)
@@ -320,40 +306,27 @@ def _report_for_new(args: argparse.Namespace) -> tuple[object, dict[str, int] | 
             raise UsageProblem(
                 f"Tháng «{args.period}» không hợp lệ; ghi dạng 2026-04 hoặc 04/2026."
             )
-    if args.data:
-        loaded = read_report_file(Path(args.data))
-    elif args.previous:
-        loaded = read_workbook(Path(args.previous))
-    else:
-        if not args.name or period is None:
-            raise UsageProblem(
-                "Cần --data TỆP_SỐ_LIỆU, hoặc --from SỔ_TÍNH_THÁNG_TRƯỚC, hoặc cả --name và "
-                '--period (ví dụ: --kind xã --name "Bình Giang" --period 2026-04).'
-            )
-        return blank_report(UnitKind(args.kind), args.name, period), None
-    if loaded.report is None:
-        _print_findings(loaded.findings)
+    try:
+        made = new_month(
+            data=Path(args.data) if args.data else None,
+            previous=Path(args.previous) if args.previous else None,
+            kind=UnitKind(args.kind),
+            name=args.name,
+            period=period,
+        )
+    except ValueError:
+        raise UsageProblem(
+            "Cần --data TỆP_SỐ_LIỆU, hoặc --from SỔ_TÍNH_THÁNG_TRƯỚC, hoặc cả --name và "
+            '--period (ví dụ: --kind xã --name "Bình Giang" --period 2026-04).'
+        ) from None
+    except Stopped as stopped:
+        _print_findings(stopped.findings)
         return EXIT_UNUSABLE
-    if args.previous:
-        return next_month_report(loaded.report, period)
-    report = loaded.report
-    if period is not None:
-        report = replace(report, period=period)
-    return report, None
-
-
-def cmd_new(args: argparse.Namespace) -> int:
-    target = Path(args.out)
-    _refuse_own_inputs([target], [(PREVIOUS_INPUT, args.previous), (DATA_INPUT, args.data)])
-    made = _report_for_new(args)
-    if isinstance(made, int):
-        return made
-    report, carried = made
-    workbook = build_workbook(report, carried=carried)  # type: ignore[arg-type]
+    workbook = build_workbook(made.report, carried=made.carried)
     _write(target, workbook_bytes(workbook), overwrite=args.force)
     _out(f"Đã ghi: {target}")
-    if carried:
-        moved = ", ".join(f"{name} {count}" for name, count in carried.items())
+    if made.carried:
+        moved = ", ".join(f"{name} {count}" for name, count in made.carried.items())
         _out(f"Đã chuyển hồ sơ đang giải quyết cuối kỳ trước sang cột (6): {moved}.")
     return EXIT_OK
 
@@ -377,12 +350,12 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def _valid_report(path: Path) -> ReportInput | None:
     """A usable, error-free report from a file, or None after printing why not."""
-    result = run_pipeline(load_input(path))
-    if result.ok and result.report is not None:
-        return result.report
-    _out(f"Tệp {path}:")
-    _print_findings(tuple(f for f in result.findings if f.severity is Severity.ERROR))
-    return None
+    try:
+        return valid_report(path)
+    except Stopped as stopped:
+        _out(f"Tệp {path}:")
+        _print_findings(stopped.findings)
+        return None
 
 
 def cmd_rollup(args: argparse.Namespace) -> int:
@@ -482,8 +455,6 @@ def cmd_consolidate(args: argparse.Namespace) -> int:
 
 
 def cmd_dossiers(args: argparse.Namespace) -> int:
-    from tthc.core.dossier_classification import classify
-    from tthc.imports.dossier_list import read_dossiers
     from tthc.workbook.trace_sheets import add_trace_sheets
 
     period = parse_month(args.period)
@@ -498,32 +469,30 @@ def cmd_dossiers(args: argparse.Namespace) -> int:
             (ALIASES_INPUT, args.aliases),
         ],
     )
-    previous = None
-    if args.previous:
-        previous = _valid_report(Path(args.previous))
-        if previous is None:
-            return EXIT_FINDINGS
-        base, _carried = next_month_report(previous, period)
-    elif args.name:
-        base = blank_report(UnitKind(args.kind), args.name, period)
-    else:
+    if not args.previous and not args.name:
         raise UsageProblem("Cần --from SỔ_TÍNH_THÁNG_TRƯỚC hoặc --name TÊN_ĐƠN_VỊ (và --kind).")
-    aliases = Path(args.aliases) if args.aliases else None
-    listed = read_dossiers(Path(args.input), aliases)
-    classified = classify(listed.records, period, base.catalogue)
-    findings = (*listed.findings, *classified.findings)
-    if previous is not None:
-        findings = (*findings, *continuity_findings(replace(base, rows=classified.rows), previous))
-    if findings:
-        _print_findings(findings)
-    if any(f.severity is Severity.ERROR for f in findings):
-        _err("Chưa tạo sổ tính vì danh sách hồ sơ còn lỗi (xem trên).")
+    try:
+        month = dossier_month(
+            Path(args.input),
+            period,
+            previous=Path(args.previous) if args.previous else None,
+            kind=UnitKind(args.kind),
+            name=args.name,
+            aliases=Path(args.aliases) if args.aliases else None,
+        )
+    except Stopped as stopped:
+        if not stopped.message:  # last month's workbook: its errors, under its name
+            _out(f"Tệp {args.previous}:")
+        _print_findings(stopped.findings)
+        if stopped.message:
+            _err(stopped.message)
         return EXIT_FINDINGS
-    report = replace(base, rows=classified.rows, extras=classified.extras)
-    workbook = build_workbook(report)
-    add_trace_sheets(workbook, classified.trace, classified.outside)
+    if month.findings:
+        _print_findings(month.findings)
+    workbook = build_workbook(month.report)
+    add_trace_sheets(workbook, month.classified.trace, month.classified.outside)
     _write(target, workbook_bytes(workbook), overwrite=args.force)
-    _out(f"Đã đọc {len(listed.records)} hồ sơ; {len(classified.outside)} hồ sơ ngoài kỳ.")
+    _out(f"Đã đọc {month.records} hồ sơ; {len(month.classified.outside)} hồ sơ ngoài kỳ.")
     _out(f"Đã ghi: {target}")
     return EXIT_OK
 

@@ -1,0 +1,187 @@
+"""The workflows the command line runs, without its printing or its exit codes.
+
+Each function reads what a command names, runs the core, and returns what came
+of it (or raises `Stopped` with the findings that stop it); the CLI prints and
+chooses the exit code, the Excel button shows a dialog. Writing the outputs is
+`app.outputs`' job.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tthc.app.inputs import load_input, read_report_file
+from tthc.core.compare import continuity_findings
+from tthc.core.findings import Finding, Severity, has_errors
+from tthc.core.model import Convention, Period, ReportInput, UnitKind
+from tthc.core.new_month import blank_report, next_month_report
+from tthc.core.pipeline import PipelineResult, run_pipeline
+from tthc.core.report_data import LoadResult
+
+if TYPE_CHECKING:
+    from tthc.core.dossier_classification import Classification
+
+__all__ = [
+    "DossierMonth",
+    "NewMonth",
+    "Stopped",
+    "checked_report",
+    "dossier_month",
+    "new_month",
+    "valid_report",
+]
+
+
+class Stopped(Exception):
+    """A workflow cannot go on; `findings` say why, `unusable` if an input is no file at all.
+
+    `message` is the sentence for staff after the findings, or empty when the
+    findings say it all.
+    """
+
+    def __init__(
+        self, message: str, findings: tuple[Finding, ...] = (), *, unusable: bool = False
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.findings = findings
+        self.unusable = unusable
+
+
+def with_settings(
+    loaded: LoadResult, *, convention: Convention | None = None, strict_on_time: bool = False
+) -> LoadResult:
+    """The input with the settings a command line overrides (the file keeps its own)."""
+    if loaded.report is None:
+        return loaded
+    settings = loaded.report.settings
+    if convention is not None:
+        settings = replace(settings, convention=convention)
+    if strict_on_time:
+        settings = replace(settings, strict_on_time=True)
+    return replace(loaded, report=replace(loaded.report, settings=settings))
+
+
+def valid_report(path: Path) -> ReportInput:
+    """A usable, error-free report from a file; `Stopped` with its errors otherwise."""
+    result = run_pipeline(load_input(path))
+    if result.ready is None:
+        errors = tuple(f for f in result.findings if f.severity is Severity.ERROR)
+        raise Stopped("", errors, unusable=result.report is None)
+    return result.ready.report
+
+
+def checked_report(
+    path: Path,
+    *,
+    compare: Path | None = None,
+    convention: Convention | None = None,
+    strict_on_time: bool = False,
+) -> PipelineResult:
+    """The input checked (and, with `compare`, set beside the earlier report).
+
+    The earlier report must itself be usable and free of errors: `Stopped` with
+    its findings otherwise, before the input is read.
+    """
+    previous = None
+    if compare is not None:
+        result = run_pipeline(load_input(compare))
+        if result.ready is None:
+            raise Stopped(
+                f"Không so sánh được với {compare}: tệp kỳ trước không đọc được hoặc còn lỗi "
+                "(xem trên).",
+                result.findings,
+                unusable=True,
+            )
+        previous = result.ready.report
+    loaded = with_settings(load_input(path), convention=convention, strict_on_time=strict_on_time)
+    return run_pipeline(loaded, previous)
+
+
+@dataclass(frozen=True)
+class NewMonth:
+    """The report a new workbook starts from, and the pending dossiers carried into (6)."""
+
+    report: ReportInput
+    carried: dict[str, int] | None = None
+
+
+def new_month(
+    *,
+    data: Path | None = None,
+    previous: Path | None = None,
+    kind: UnitKind | None = None,
+    name: str | None = None,
+    period: Period | None = None,
+) -> NewMonth:
+    """What `tthc new` fills the template with: a data file, last month's workbook or a name.
+
+    `Stopped` (unusable) with the reader's findings when the file cannot be read;
+    ValueError when none of the three is given (the CLI says how to call it).
+    """
+    if data is not None:
+        loaded = read_report_file(data)
+    elif previous is not None:
+        from tthc.workbook.reader import read_workbook  # openpyxl: only on this path
+
+        loaded = read_workbook(previous)
+    elif kind is not None and name and period is not None:
+        return NewMonth(blank_report(kind, name, period))
+    else:
+        raise ValueError("a data file, last month's workbook, or kind, name and period")
+    if loaded.report is None:
+        raise Stopped("", loaded.findings, unusable=True)
+    if previous is not None:  # the month after the one read, its pending carried over
+        report, carried = next_month_report(loaded.report, period)
+        return NewMonth(report, carried)
+    report = loaded.report if period is None else replace(loaded.report, period=period)
+    return NewMonth(report)
+
+
+@dataclass(frozen=True)
+class DossierMonth:
+    """A month counted from a dossier list: its report, and where each figure came from."""
+
+    report: ReportInput
+    classified: Classification
+    records: int  # dossiers read from the list
+    findings: tuple[Finding, ...]  # warnings only: an error raises `Stopped`
+
+
+def dossier_month(
+    listing: Path,
+    period: Period,
+    *,
+    previous: Path | None = None,
+    kind: UnitKind | None = None,
+    name: str | None = None,
+    aliases: Path | None = None,
+) -> DossierMonth:
+    """The month's grid and extras counted from a dossier list, on last month's workbook
+    (carry-over checked against it) or on a blank report of the named unit.
+
+    `Stopped` with the errors of last month's file or of the list.
+    """
+    from tthc.core.dossier_classification import classify
+    from tthc.imports.dossier_list import read_dossiers
+
+    earlier: ReportInput | None = None
+    if previous is not None:
+        earlier = valid_report(previous)
+        base, _carried = next_month_report(earlier, period)
+    elif kind is not None and name:
+        base = blank_report(kind, name, period)
+    else:
+        raise ValueError("last month's workbook, or the unit's kind and name")
+    listed = read_dossiers(listing, aliases)
+    classified = classify(listed.records, period, base.catalogue)
+    findings = (*listed.findings, *classified.findings)
+    if earlier is not None:
+        counted = replace(base, rows=classified.rows)
+        findings = (*findings, *continuity_findings(counted, earlier))
+    if has_errors(findings):
+        raise Stopped("Chưa tạo sổ tính vì danh sách hồ sơ còn lỗi (xem trên).", findings)
+    report = replace(base, rows=classified.rows, extras=classified.extras)
+    return DossierMonth(report, classified, len(listed.records), findings)
