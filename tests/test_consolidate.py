@@ -14,14 +14,9 @@ from openpyxl import Workbook, load_workbook
 
 import tthc.app.consolidate as consolidation
 from helpers import run_report
-from tthc.app.consolidate import (
-    Consolidation,
-    KeyIndicator,
-    UnitResult,
-    consolidate,
-    consolidation_workbook,
-)
+from tthc.app.consolidate import consolidate
 from tthc.core.catalogue import default_catalogue
+from tthc.core.consolidation import Consolidation, KeyIndicator, UnitResult
 from tthc.core.grid import Counts
 from tthc.core.model import (
     DocumentInfo,
@@ -35,6 +30,7 @@ from tthc.core.model import (
     UnitKind,
 )
 from tthc.workbook.calamine_source import read_workbook_fast
+from tthc.workbook.consolidation_sheets import consolidation_workbook
 from tthc.workbook.output import workbook_bytes
 from tthc.workbook.reader import read_workbook
 from tthc.workbook.template import build_workbook

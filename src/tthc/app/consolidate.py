@@ -40,7 +40,7 @@ import sys
 import threading
 import time
 import zipfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -48,32 +48,29 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
-
 from tthc.core.catalogue import field_key
+from tthc.core.consolidation import (
+    KEY_INDICATORS,
+    Consolidation,
+    KeyIndicator,
+    SetAside,
+    UnitResult,
+)
 from tthc.core.findings import Finding, Severity
-from tthc.core.grid import COUNT_COLUMNS, TOTAL_LABEL, Counts
+from tthc.core.grid import Counts
 from tthc.core.indicators import indicator_parts, unit_extras
-from tthc.core.labels import MISSING_TEXT, NONE_AROSE_TEXT, TITLES
 from tthc.core.model import EXTRA_INPUTS, ExtraValues, FieldRow, Period
 from tthc.core.report_data import LoadResult
 from tthc.core.validation import canonicalise_fields, validate
-from tthc.core.vn_format import RateRounding, format_period_label, rate_hundredths
+from tthc.core.vn_format import format_period_label
 from tthc.infra.os_messages import os_reason
 from tthc.infra.package_guard import special_kind
 from tthc.workbook.calamine_source import read_workbook_fast
-from tthc.workbook.style import (
-    FONT_NAME,
-    CellValue,
-    print_setup,
-    set_text,
-    style_computed,
-    style_header,
-    style_label,
-    style_title,
+from tthc.workbook.consolidation_sheets import (
+    GRID_SHEET,
+    SET_ASIDE_SHEET,
+    UNITS_SHEET,
+    WORKBOOK_TITLE,
 )
 
 __all__ = [
@@ -85,12 +82,10 @@ __all__ = [
     "UnitResult",
     "accounting",
     "consolidate",
-    "consolidation_workbook",
     "expand_paths",
     "scan_inputs",
 ]
 
-KEY_INDICATORS: tuple[str, ...] = ("1.1", "1.3", "1.4", "2.1")
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 # A pool pays from about this many files (measured on 2 cores): forked workers start at
 # once, spawned ones (Windows, macOS) import the package first, about 0,3 s each.
@@ -149,69 +144,6 @@ MAX_DEPTH = 64
 # How often a worker looks whether its parent is still there (the portable fallback).
 WATCH_SECONDS = 0.5
 _PR_SET_PDEATHSIG = 1
-
-
-@dataclass(frozen=True)
-class KeyIndicator:
-    """One unit-wide indicator: numerator, denominator, exact rate, verdict against the target."""
-
-    numerator: int | None
-    denominator: int | None
-    rate: Fraction | None  # None when an input is missing or nothing arose
-    verdict: bool | None  # None without a target or a rate
-
-    @property
-    def text(self) -> str:
-        """What a cell shows when there is no rate."""
-        if self.denominator == 0:
-            return NONE_AROSE_TEXT
-        return MISSING_TEXT if self.rate is None else ""
-
-
-@dataclass(frozen=True)
-class UnitResult:
-    """A unit taken into the consolidation."""
-
-    path: Path
-    unit: str  # full name: "xã Bình Giang"
-    period: Period
-    indicators: Mapping[str, KeyIndicator]  # "1.1", "1.3", "1.4", "2.1"
-    late: int  # column (10): resolved after the deadline
-    pending_overdue: int  # column (15): still pending, past the deadline
-    errors: int
-    warnings: int
-    rate_rounding: RateRounding = RateRounding.TRUNCATE  # how the unit shows its rates
-
-
-@dataclass(frozen=True)
-class SetAside:
-    """A file left out: unreadable, not the template, errors, other period, repeated unit."""
-
-    path: Path
-    reason: str  # one Vietnamese sentence
-    details: tuple[str, ...] = ()  # the errors, as printed for a single report
-
-
-@dataclass(frozen=True)
-class Consolidation:
-    units: tuple[UnitResult, ...]
-    skipped: tuple[SetAside, ...]  # could not be used: unreadable, not ours, errors
-    refused: tuple[SetAside, ...]  # usable but not taken: another period, a repeated unit
-    rows: tuple[FieldRow, ...]  # per field, summed over the units, first-appearance order
-    extras: ExtraValues  # summed where every unit has the value, else None
-    period: Period | None  # the period of the consolidation (None without units)
-    not_read: tuple[SetAside, ...] = ()  # entries not read: an .xls, a subfolder, a lock file…
-    hidden: tuple[SetAside, ...] = ()  # hidden and system files, counted apart
-
-    @property
-    def total(self) -> Counts:
-        return Counts.total(row.counts for row in self.rows)
-
-    @property
-    def entries(self) -> int:
-        """Every entry looked at; each is a unit, skipped, refused, not read or hidden."""
-        parts = (self.units, self.skipped, self.refused, self.not_read, self.hidden)
-        return sum(len(part) for part in parts)
 
 
 @dataclass(frozen=True)
@@ -767,9 +699,11 @@ def consolidate(
             continue
         everyone = [*lost.units, *((index, result) for index, result, _ in lost.duplicates)]
         for index, result in everyone:
+            theirs = format_period_label(result.period.start, result.period.end)
+            ours = format_period_label(period.start, period.end)
             reason = (
-                f"{_capital(result.unit)} báo cáo {_period(result.period)}, khác kỳ tổng hợp "
-                f"{_period(period)}; tệp không được cộng."
+                f"{_capital(result.unit)} báo cáo {theirs}, khác kỳ tổng hợp {ours}; "
+                "tệp không được cộng."
             )
             refused.append((index, SetAside(result.path, reason)))
     return Consolidation(
@@ -800,202 +734,3 @@ def accounting(c: Consolidation) -> str:
 
 def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
-
-
-def _period(period: Period) -> str:
-    return format_period_label(period.start, period.end)
-
-
-# --- the consolidation workbook -----------------------------------------------------------
-
-UNITS_SHEET = "Các đơn vị"
-GRID_SHEET = "Phụ lục tổng hợp"
-SET_ASIDE_SHEET = "Tệp bị bỏ qua"
-WORKBOOK_TITLE = "Tổng hợp báo cáo kết quả giải quyết thủ tục hành chính"
-RATE_FORMAT = "0.00%"
-COUNT_FORMAT = "#,##0"
-
-
-def _shown_rate(indicator: KeyIndicator, rounding: RateRounding) -> float | str:
-    """The rate as the unit's report shows it (cut to hundredths of a percent), or the words."""
-    if indicator.rate is None:
-        return indicator.text
-    return rate_hundredths(indicator.rate, rounding) / 10000
-
-
-def _verdict(indicator: KeyIndicator) -> str:
-    if indicator.verdict is None:
-        return ""
-    return "Đạt" if indicator.verdict else "Không đạt"
-
-
-_BODY_FONT = Font(name=FONT_NAME, size=11)
-_BODY_ALIGNMENT = Alignment(vertical="center")
-
-
-def _write_row(
-    sheet: Worksheet, row: int, values: Sequence[CellValue], formats: Mapping[int, str]
-) -> None:
-    """One table row: text stays text, numbers get their format; styles shared, not rebuilt."""
-    for column, value in enumerate(values, 1):
-        cell = sheet.cell(row, column)
-        if isinstance(value, str):
-            set_text(cell, value)
-        else:
-            cell.value = value
-            if column in formats:
-                cell.number_format = formats[column]
-        cell.font = _BODY_FONT
-        cell.alignment = _BODY_ALIGNMENT
-
-
-def _units_sheet(workbook: Workbook, c: Consolidation) -> None:
-    sheet = workbook.create_sheet(UNITS_SHEET)
-    headers = ["STT", "Tên đơn vị", "Kỳ báo cáo"]
-    formats: dict[int, str] = {}
-    for code in KEY_INDICATORS:
-        headers += [f"{code}. {TITLES[code]}", f"{code}. Kết quả"]
-        formats[len(headers) - 1] = RATE_FORMAT
-    headers += [
-        "Số hồ sơ giải quyết quá hạn (10)",
-        "Số hồ sơ đang giải quyết quá hạn (15)",
-        "Số lỗi",
-        "Số cảnh báo",
-        "Tệp",
-    ]
-    for column in range(len(headers) - 4, len(headers)):
-        formats[column] = COUNT_FORMAT
-    for column, text in enumerate(headers, 1):
-        style_header(sheet.cell(1, column, text))
-    for index, unit in enumerate(c.units, 1):
-        values: list[CellValue] = [index, unit.unit, _period(unit.period)]
-        for code in KEY_INDICATORS:
-            indicator = unit.indicators[code]
-            values += [_shown_rate(indicator, unit.rate_rounding), _verdict(indicator)]
-        values += [unit.late, unit.pending_overdue, unit.errors, unit.warnings, _shown(unit.path)]
-        _write_row(sheet, index + 1, values, formats)
-    last = max(1, len(c.units)) + 1
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{last}"
-    sheet.freeze_panes = "C2"
-    sheet.row_dimensions[1].height = 75
-    widths = [6, 28, 20, *([16, 11] * len(KEY_INDICATORS)), 14, 14, 8, 10, 50]
-    for column, width in enumerate(widths, 1):
-        sheet.column_dimensions[get_column_letter(column)].width = width
-    print_setup(sheet, "landscape", title_rows="1:1")
-
-
-def _grid_sheet(workbook: Workbook, c: Consolidation) -> None:
-    sheet = workbook.create_sheet(GRID_SHEET)
-    last_letter = get_column_letter(16)
-    title = "PHỤ LỤC TỔNG HỢP KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH"
-    if c.period is not None:
-        title += f" {_period(c.period).upper()}"
-    sheet["A1"] = title
-    style_title(sheet["A1"])
-    sheet.merge_cells(f"A1:{last_letter}1")
-    set_text(sheet["A2"], f"Tổng hợp từ {len(c.units)} đơn vị (số liệu không có lỗi).")
-    style_title(sheet["A2"], size=11, italic=True)
-    sheet.merge_cells(f"A2:{last_letter}2")
-    # Rows 4-6: groups, column names, the form's numbering (1)…(16).
-    for ref, text in (("A4:A5", "STT"), ("B4:B5", "Lĩnh vực giải quyết")):
-        sheet[ref.split(":")[0]] = text
-        sheet.merge_cells(ref)
-    groups: dict[str, list[int]] = {}
-    for column in COUNT_COLUMNS:
-        groups.setdefault(column.group, []).append(column.number)
-        sheet.cell(5, column.number, column.label)
-    for group, numbers in groups.items():
-        sheet.cell(4, numbers[0], group)
-        sheet.merge_cells(start_row=4, start_column=numbers[0], end_row=4, end_column=numbers[-1])
-    sheet.cell(6, 1, "(1)")
-    sheet.cell(6, 2, "(2)")
-    for column in COUNT_COLUMNS:
-        set_text(sheet.cell(6, column.number), column.number_label)
-    for row in (4, 5, 6):
-        for number in range(1, 17):
-            style_header(sheet.cell(row, number))
-    row = 7
-    for index, item in enumerate(c.rows, 1):
-        sheet.cell(row, 1, index)
-        set_text(sheet.cell(row, 2), item.field)
-        for column in COUNT_COLUMNS:
-            sheet.cell(row, column.number, item.counts.value(column.number))
-        for col in range(1, 17):
-            style_computed(sheet.cell(row, col), number_format=COUNT_FORMAT)
-        row += 1
-    total = c.total
-    sheet.cell(row, 2, TOTAL_LABEL)
-    for column in COUNT_COLUMNS:
-        sheet.cell(row, column.number, total.value(column.number))
-    for col in range(1, 17):
-        style_computed(sheet.cell(row, col), number_format=COUNT_FORMAT, bold=True)
-    row += 2
-    sheet.cell(row, 1, "SỐ LIỆU CÁC CHỈ TIÊU 1.2–1.6 (tổng các đơn vị)")
-    style_label(sheet.cell(row, 1), bold=True, wrap=False)
-    for key, label in EXTRA_INPUTS:
-        row += 1
-        set_text(sheet.cell(row, 2), label)
-        style_label(sheet.cell(row, 2), wrap=False)
-        value = c.extras.get(key)
-        cell = sheet.cell(row, 6)
-        if value is None:
-            set_text(cell, "chưa đủ số liệu (có đơn vị chưa nhập)")
-        else:
-            cell.value = value
-            cell.number_format = COUNT_FORMAT
-        style_label(cell, wrap=False)
-        cell.font = Font(name=FONT_NAME, size=11, bold=value is not None)
-    sheet.column_dimensions["A"].width = 5
-    sheet.column_dimensions["B"].width = 26
-    for number in range(3, 17):
-        sheet.column_dimensions[get_column_letter(number)].width = 11
-    sheet.row_dimensions[5].height = 45
-    sheet.row_dimensions[6].height = 30
-    for cell in sheet[6]:
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    sheet.freeze_panes = "C7"
-    print_setup(sheet, "landscape", title_rows="4:6")
-
-
-def _set_aside_sheet(workbook: Workbook, c: Consolidation) -> None:
-    sheet = workbook.create_sheet(SET_ASIDE_SHEET)
-    headers = ("STT", "Tệp", "Xử lý", "Lý do", "Chi tiết")
-    for column, text in enumerate(headers, 1):
-        style_header(sheet.cell(1, column, text))
-    items = [
-        *(("Bỏ qua", item) for item in c.skipped),
-        *(("Từ chối", item) for item in c.refused),
-        *(("Không đọc", item) for item in c.not_read),
-        *(("Tệp ẩn", item) for item in c.hidden),
-    ]
-    for index, (what, item) in enumerate(items, 1):
-        details = "\n".join(item.details)
-        if len(details) > 32_000:  # an Excel cell holds 32.767 characters
-            details = details[:32_000] + "\n…"
-        _write_row(sheet, index + 1, (index, _shown(item.path), what, item.reason, details), {})
-        for column in (4, 5):
-            sheet.cell(index + 1, column).alignment = Alignment(vertical="top", wrap_text=True)
-    sheet.auto_filter.ref = f"A1:E{max(1, len(items)) + 1}"
-    sheet.freeze_panes = "A2"
-    for letter, width in zip("ABCDE", (6, 50, 10, 70, 90), strict=True):
-        sheet.column_dimensions[letter].width = width
-    print_setup(sheet, "landscape", title_rows="1:1")
-
-
-def _shown(path: Path) -> str:
-    """A path as a cell can hold it: a name's undecodable bytes and control characters shown."""
-    text = str(path).encode("utf-8", "replace").decode("utf-8")  # lone surrogates become "?"
-    return "".join(c if c >= " " or c == "\t" else "\ufffd" for c in text)
-
-
-def consolidation_workbook(c: Consolidation) -> Workbook:
-    """Các đơn vị (sortable), Phụ lục tổng hợp (the summed grid), Tệp bị bỏ qua."""
-    workbook = Workbook()
-    workbook.remove(workbook.worksheets[0])
-    _units_sheet(workbook, c)
-    _grid_sheet(workbook, c)
-    _set_aside_sheet(workbook, c)
-    workbook.properties.title = WORKBOOK_TITLE
-    workbook.properties.creator = "tthc"
-    workbook.active = 0
-    return workbook

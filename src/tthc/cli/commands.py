@@ -420,8 +420,9 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_consolidate(args: argparse.Namespace) -> int:
-    from tthc.app.consolidate import accounting, consolidate, consolidation_workbook, scan_inputs
+    from tthc.app.consolidate import accounting, consolidate, scan_inputs
     from tthc.infra.own_inputs import first_own_input
+    from tthc.workbook.consolidation_sheets import consolidation_workbook
 
     target = Path(args.out)
     # Every entry is looked at first (stat only, nothing opened); the output may be none of
