@@ -30,9 +30,10 @@ from tthc.core.indicators import compute_indicators
 from tthc.core.labels import MISSING_TEXT
 from tthc.core.model import INDICATOR_CODES, ReportInput
 from tthc.core.report_data import load_report
+from tthc.core.summary import summary_scopes
 from tthc.udfs import TTHC_PART, TTHC_RATE, TTHC_VERDICT
 from tthc.workbook.openpyxl_source import stored_values
-from tthc.workbook.template import build_workbook, summary_scopes
+from tthc.workbook.template import build_workbook
 
 CALLS_PER_ROW = 4  # PART numerator, PART denominator, RATE, VERDICT
 DERIVED = {3: "received", 7: "resolved", 13: "pending"}

@@ -34,9 +34,10 @@ from tthc.core.indicators import (
 )
 from tthc.core.model import INDICATOR_CODES, Convention, ReportInput
 from tthc.core.report_data import load_report
+from tthc.core.summary import summary_scopes
 from tthc.udfs import TTHC_NUMBER, TTHC_PART, TTHC_RATE, TTHC_VERDICT
 from tthc.workbook.layout import EXTRA_COLUMNS
-from tthc.workbook.template import GRID_FIRST_ROW, build_workbook, summary_scopes
+from tthc.workbook.template import GRID_FIRST_ROW, build_workbook
 
 MISSING = "chưa có số liệu"
 NONE_AROSE = "không phát sinh"

@@ -30,10 +30,11 @@ from tthc.core.labels import TITLES
 from tthc.core.model import Convention, ExtraValues, ReportInput
 from tthc.core.pipeline import run_pipeline
 from tthc.core.report_data import LoadResult, load_report
+from tthc.core.summary import summary_scopes
 from tthc.infra.libreoffice import convert, find_soffice, pdf_page_count, pdf_to_png
 from tthc.workbook.layout import SHEETS
 from tthc.workbook.output import build_output_workbook
-from tthc.workbook.template import build_workbook, summary_scopes
+from tthc.workbook.template import build_workbook
 
 pytestmark = pytest.mark.skipif(
     find_soffice() is None,

@@ -34,7 +34,7 @@ from tthc.core.model import (
 )
 from tthc.core.parsing import ParsedCount, cell_text, is_blank, parse_count, parse_optional_count
 from tthc.core.report_data import settings_section, targets_section
-from tthc.workbook.layout import EXTRA_COLUMNS
+from tthc.workbook.layout import EXTRA_COLUMNS, OUTSIDE_CATALOGUE
 
 __all__ = [
     "RangeError",
@@ -45,8 +45,6 @@ __all__ = [
     "read_targets",
     "scoped_report",
 ]
-
-OUTSIDE_CATALOGUE = "(ngoài danh mục)"
 
 
 class RangeError(ValueError):

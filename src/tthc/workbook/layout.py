@@ -12,9 +12,14 @@ __all__ = [
     "EXTRA_COLUMNS",
     "GRID_COLUMNS",
     "NAMES",
+    "OUTSIDE_CATALOGUE",
     "SHEETS",
     "TARGET_COLUMNS",
 ]
+
+# What the grid's helper column «Phòng chuyên môn» shows for a field the catalogue lacks;
+# the worksheet functions recognise it.
+OUTSIDE_CATALOGUE = "(ngoài danh mục)"
 
 SHEETS = {
     "info": "Thông tin",

@@ -1,0 +1,167 @@
+"""The Tổng hợp sheet: every indicator through the add-in's functions, and its chart."""
+
+from __future__ import annotations
+
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.chart.shapes import GraphicalProperties
+from openpyxl.styles import Alignment, Protection
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
+from openpyxl.worksheet.worksheet import Worksheet
+
+from tthc.core.catalogue import Catalogue
+from tthc.core.labels import TITLES
+from tthc.core.model import (
+    INDICATOR_CODES,
+    UnitKind,
+)
+from tthc.core.summary import summary_scopes
+from tthc.workbook.layout import SHEETS
+from tthc.workbook.style import (
+    print_setup,
+    set_text,
+    style_computed,
+    style_header,
+)
+from tthc.workbook.template_parts import (
+    COUNT_FORMAT,
+    RATE_FORMAT,
+    define,
+    heading,
+    protect,
+)
+
+SUMMARY_HEADERS = (
+    "Mã",
+    "Chỉ tiêu",
+    "Phạm vi",
+    "Tử số",
+    "Mẫu số",
+    "Tỷ lệ",
+    "Chỉ tiêu giao",
+    "Kết quả",
+    "Ghi trong báo cáo",
+)
+
+__all__ = [
+    "SUMMARY_HEADERS",
+    "summary_sheet",
+]
+
+
+def summary_sheet(workbook: Workbook, catalogue: Catalogue, kind: UnitKind) -> None:
+    sheet = workbook.create_sheet(SHEETS["summary"])
+    heading(
+        sheet,
+        "TỔNG HỢP CÁC CHỈ TIÊU",
+        (
+            "Tính tự động bằng các hàm =TTHC_…() của add-in tthc (cần Excel có add-in). Tệp kết "
+            "quả do «Tạo báo cáo» hoặc lệnh tthc report tạo ra ghi sẵn giá trị."
+        ),
+        "I",
+    )
+    for column, text in enumerate(SUMMARY_HEADERS, 1):
+        style_header(sheet.cell(4, column, text))
+    scopes = summary_scopes(catalogue, kind)
+    row = 5
+    for index, code in enumerate(INDICATOR_CODES, 1):
+        for scope in scopes:
+            sheet.cell(row, 1, code)
+            sheet.cell(row, 2, TITLES[code])
+            set_text(sheet.cell(row, 3), scope)
+            args = f"TTHC_GRID,TTHC_EXTRAS,$C{row}"
+            sheet.cell(row, 4, f'=TTHC_PART("{code}","numerator",{args},TTHC_SETTINGS)')
+            sheet.cell(row, 5, f'=TTHC_PART("{code}","denominator",{args},TTHC_SETTINGS)')
+            sheet.cell(row, 6, f'=TTHC_RATE("{code}",{args},TTHC_SETTINGS)')
+            sheet.cell(
+                row,
+                7,
+                f'=IF(INDEX(TTHC_TARGETS,{index},3)="","",INDEX(TTHC_TARGETS,{index},3)'
+                f'&" "&INDEX(TTHC_TARGETS,{index},4)&"%")',
+            )
+            sheet.cell(row, 8, f'=TTHC_VERDICT("{code}",{args},TTHC_TARGETS,TTHC_SETTINGS)')
+            for column in range(1, 9):
+                style_computed(
+                    sheet.cell(row, column),
+                    number_format=RATE_FORMAT if column == 6 else COUNT_FORMAT,
+                    bold=scope == scopes[0],
+                )
+            sheet.cell(row, 2).alignment = Alignment(vertical="center", wrap_text=True)
+            # Column I: the figure as the report writes it, filled by the button or the CLI.
+            style_computed(sheet.cell(row, 9), bold=scope == scopes[0])
+            sheet.cell(row, 9).protection = Protection(locked=False)
+            row += 1
+    define(workbook, "TTHC_SUMMARY", sheet, f"A5:I{row - 1}")
+    widths = (6, 56, 24, 13, 13, 13, 12, 11, 26)
+    for letter, width in zip("ABCDEFGHI", widths, strict=True):
+        sheet.column_dimensions[letter].width = width
+    _chart_block(sheet, scopes, row + 1)
+    sheet.freeze_panes = "A5"
+    print_setup(sheet, "landscape")
+    protect(sheet)
+
+
+CHART_CODES = ("1.1", "1.2", "1.3", "1.4", "1.5", "1.6")  # the indicators with targets
+
+
+def _chart_block(sheet: Worksheet, scopes: list[str], top: int) -> None:
+    """Below the summary: a small table of rates by department, and its chart.
+
+    Below rather than beside, so the printed summary keeps a readable size.
+    """
+    left = 3  # column C
+    sheet.row_breaks.append(Break(id=top - 1))  # table and chart print together on page 2
+    style_header(sheet.cell(top, left, "Chỉ tiêu"))
+    for offset, scope in enumerate([*scopes, "Chỉ tiêu giao"], 1):
+        header = sheet.cell(top, left + offset)
+        set_text(header, scope)  # a department name from Danh mục: the chart's series title
+        style_header(header)
+    sheet.row_dimensions[top].height = 45
+    for index, code in enumerate(CHART_CODES, 1):
+        row = top + index
+        sheet.cell(row, left, code)
+        style_computed(sheet.cell(row, left))
+        code_index = INDICATOR_CODES.index(code)
+        for offset in range(len(scopes)):
+            summary_row = 5 + code_index * len(scopes) + offset
+            cell = sheet.cell(row, left + offset + 1, f"=IFERROR(N(F{summary_row}),0)")
+            style_computed(cell, number_format=RATE_FORMAT)
+        target = sheet.cell(
+            row,
+            left + len(scopes) + 1,
+            f"=IFERROR(N(INDEX(TTHC_TARGETS,{code_index + 1},4))/100,0)",
+        )
+        style_computed(target, number_format=RATE_FORMAT)
+    bottom = top + len(CHART_CODES)
+    bars = BarChart()
+    bars.type = "col"
+    bars.title = "Tỷ lệ đạt được so với chỉ tiêu giao"
+    bars.y_axis.title = "Tỷ lệ"
+    bars.y_axis.number_format = "0%"
+    bars.y_axis.scaling.min = 0
+    bars.y_axis.scaling.max = 1
+    data = Reference(
+        sheet, min_col=left + 1, max_col=left + len(scopes), min_row=top, max_row=bottom
+    )
+    categories = Reference(sheet, min_col=left, min_row=top + 1, max_row=bottom)
+    bars.add_data(data, titles_from_data=True)
+    bars.set_categories(categories)
+    line = LineChart()
+    target_ref = Reference(sheet, min_col=left + len(scopes) + 1, min_row=top, max_row=bottom)
+    line.add_data(target_ref, titles_from_data=True)
+    line.set_categories(categories)
+    for series in line.series:  # a target is a level per indicator: a mark, not a curve
+        series.smooth = False
+        series.graphicalProperties.line.noFill = True
+        series.marker.symbol = "dash"
+        series.marker.size = 20
+        series.marker.graphicalProperties = GraphicalProperties(solidFill="C00000")
+        series.marker.graphicalProperties.line.solidFill = "C00000"
+    bars += line
+    bars.height = 9
+    bars.width = 24
+    sheet.add_chart(bars, f"{get_column_letter(left)}{bottom + 2}")
+
+
+# --- Báo cáo ------------------------------------------------------------------------
