@@ -22,6 +22,7 @@ from tthc.infra.own_inputs import OutputIsInput, refuse_own_inputs
 from tthc.infra.safe_write import (
     OutputExists,
     folder_lock,
+    free_name,
     scratch_prefix,
     write_bytes_atomic,
     write_many_atomic,
@@ -36,6 +37,7 @@ __all__ = [
     "report_targets",
     "write_pdf",
     "write_report_outputs",
+    "write_word_report",
 ]
 
 
@@ -150,3 +152,14 @@ def write_pdf(document: Path, target: Path) -> None:
     ):
         produced = convert(document, "pdf", Path(scratch))
         write_bytes_atomic(target, produced.read_bytes(), overwrite=True)
+
+
+def write_word_report(ready: ReadyReport, folder: Path) -> Path:
+    """The Word report beside the workbook, under a name no earlier file has (the button's).
+
+    Staff click «Tạo báo cáo» again after each correction; every click keeps the
+    reports written before (…_2.docx, …_3.docx), and each file is written atomically.
+    """
+    target = free_name(folder / f"{output_stem(ready.report)}.docx")
+    write_bytes_atomic(target, render_docx(ready.narrative))
+    return target

@@ -12,14 +12,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from tthc.app.outputs import output_stem
+from tthc.app.outputs import write_word_report
 from tthc.core.cell_text import split_for_cells
 from tthc.core.findings import Finding, Severity
 from tthc.core.narrative import Narrative
 from tthc.core.pipeline import run_pipeline
 from tthc.core.summary import summary_rows
-from tthc.infra.safe_write import free_name, write_bytes_atomic
-from tthc.word.report import render_docx
 from tthc.workbook.blocks import UNKNOWN, Block, BlockSource, Cell, coordinate
 from tthc.workbook.reader import read_blocks
 from tthc.workbook.style import typed_text
@@ -122,8 +120,7 @@ def generate_report(book: Any) -> str:
     written = [f"trang «{summary.sheet.name}» (cột «Ghi trong báo cáo»)", f"trang «{sheet.name}»"]
     folder = _book_folder(book)
     if folder is not None:
-        target = free_name(folder / f"{output_stem(ready.report)}.docx")
-        write_bytes_atomic(target, render_docx(ready.narrative))
+        target = write_word_report(ready, folder)
         written.append(f"báo cáo Word {target}")
     warnings = sum(f.severity is Severity.WARNING for f in result.findings)
     note = f"\nCó {warnings} cảnh báo; chạy «tthc check» để xem." if warnings else ""
