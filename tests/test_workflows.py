@@ -8,7 +8,15 @@ from typing import Any
 
 import pytest
 
-from tthc.app.workflows import Stopped, checked_report, dossier_month, new_month, valid_report
+from tthc.app.workflows import (
+    InvalidInputs,
+    Stopped,
+    checked_report,
+    dossier_month,
+    new_month,
+    rolled_up,
+    valid_report,
+)
 from tthc.core.findings import Severity
 from tthc.core.model import Convention, UnitKind
 from tthc.core.new_month import parse_month
@@ -102,3 +110,29 @@ def test_a_dossier_list_with_errors_stops_with_them(tmp_path: Path) -> None:
         dossier_month(listing, period, kind=UnitKind.XA, name="Bình Giang")
     assert any(f.code == "dossiers.date" for f in stopped.value.findings)
     assert "danh sách hồ sơ còn lỗi" in stopped.value.message
+
+
+def test_rolled_up_names_every_file_with_errors(tmp_path: Path, seed_data: dict[str, Any]) -> None:
+    bad = json.loads(json.dumps(seed_data))
+    bad["appendix"]["rows"][0]["online"] = -5
+    first = _data_file(tmp_path, bad)
+    second = tmp_path / "Khong_co.json"
+    with pytest.raises(InvalidInputs) as stopped:
+        rolled_up([first, second])
+    assert [path for path, _found in stopped.value.per_file] == [first, second]
+    assert all(found for _path, found in stopped.value.per_file)
+
+
+def test_two_months_roll_up_into_one_period(tmp_path: Path, seed_data: dict[str, Any]) -> None:
+    april = json.loads(json.dumps(seed_data))
+    april["period"] = {"start": "2026-04-01", "end": "2026-04-30"}
+    april["document"]["date"] = "2026-05-02"
+    (tmp_path / "a").mkdir()
+    march_path = _data_file(tmp_path, seed_data)
+    april_path = _data_file(tmp_path / "a", april)
+    rolled = rolled_up([april_path, march_path])  # any order
+    assert rolled.report.period.start.isoformat() == "2026-03-01"
+    assert rolled.report.period.end.isoformat() == "2026-04-30"
+    # Dossiers resolved in either month count once each: twice the sample's (8).
+    early = sum(row["early"] for row in seed_data["appendix"]["rows"])
+    assert sum(row.counts.early for row in rolled.report.rows) == 2 * early

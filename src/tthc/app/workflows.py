@@ -8,6 +8,7 @@ chooses the exit code, the Excel button shows a dialog. Writing the outputs is
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,11 +26,14 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DossierMonth",
+    "InvalidInputs",
     "NewMonth",
+    "RolledUp",
     "Stopped",
     "checked_report",
     "dossier_month",
     "new_month",
+    "rolled_up",
     "valid_report",
 ]
 
@@ -185,3 +189,48 @@ def dossier_month(
         raise Stopped("Chưa tạo sổ tính vì danh sách hồ sơ còn lỗi (xem trên).", findings)
     report = replace(base, rows=classified.rows, extras=classified.extras)
     return DossierMonth(report, classified, len(listed.records), findings)
+
+
+class InvalidInputs(Stopped):
+    """Some of several input files are unusable or have errors; `per_file` says which."""
+
+    def __init__(self, message: str, per_file: tuple[tuple[Path, tuple[Finding, ...]], ...]):
+        super().__init__(message, tuple(f for _path, found in per_file for f in found))
+        self.per_file = per_file
+
+
+@dataclass(frozen=True)
+class RolledUp:
+    """Several periods of one unit as one: the report, checked, and the roll-up's warnings."""
+
+    result: PipelineResult
+    report: ReportInput
+    findings: tuple[Finding, ...]
+
+
+def rolled_up(paths: Sequence[Path]) -> RolledUp:
+    """The months (or quarters) in `paths` rolled into one period and checked.
+
+    Every file must be usable and free of errors (`InvalidInputs` names each that
+    is not); periods that do not join up are `Stopped` with the roll-up's findings.
+    """
+    from tthc.core.rollup import rollup
+
+    reports: list[ReportInput] = []
+    invalid: list[tuple[Path, tuple[Finding, ...]]] = []
+    for path in paths:
+        try:
+            reports.append(valid_report(path))
+        except Stopped as stopped:
+            invalid.append((path, stopped.findings))
+    if invalid:
+        raise InvalidInputs(
+            "Chưa cộng dồn vì có tệp còn lỗi (xem trên); hãy sửa rồi chạy lại.", tuple(invalid)
+        )
+    rolled = rollup(reports)
+    if rolled.report is None:
+        raise Stopped(
+            "Không cộng dồn được các kỳ này (xem trên).", tuple(rolled.findings), unusable=True
+        )
+    result = run_pipeline(LoadResult(rolled.report, ()))
+    return RolledUp(result, rolled.report, tuple(rolled.findings))

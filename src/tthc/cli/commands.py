@@ -24,13 +24,20 @@ from pathlib import Path
 from tthc import __version__
 from tthc.app.inputs import load_input, load_sample, sample_text
 from tthc.app.outputs import output_stem, report_targets, write_report_outputs
-from tthc.app.workflows import Stopped, checked_report, dossier_month, new_month, valid_report
+from tthc.app.workflows import (
+    InvalidInputs,
+    Stopped,
+    checked_report,
+    dossier_month,
+    new_month,
+    rolled_up,
+)
 from tthc.cli import i18n as cli_i18n
 from tthc.core.findings import Finding, Severity
-from tthc.core.model import Convention, ReportInput, UnitKind
+from tthc.core.model import Convention, UnitKind
 from tthc.core.new_month import parse_month
 from tthc.core.pipeline import PipelineResult, run_pipeline
-from tthc.core.report_data import LoadResult, dump_report
+from tthc.core.report_data import dump_report
 from tthc.infra.libreoffice import OfficeUnavailable, find_soffice
 from tthc.infra.os_messages import os_reason
 from tthc.infra.own_inputs import OutputIsInput, refuse_own_inputs
@@ -348,16 +355,6 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _valid_report(path: Path) -> ReportInput | None:
-    """A usable, error-free report from a file, or None after printing why not."""
-    try:
-        return valid_report(path)
-    except Stopped as stopped:
-        _out(f"Tệp {path}:")
-        _print_findings(stopped.findings)
-        return None
-
-
 def cmd_rollup(args: argparse.Namespace) -> int:
     """The period's workbook at -o and its report set beside it, written as one set.
 
@@ -365,23 +362,25 @@ def cmd_rollup(args: argparse.Namespace) -> int:
     files, whose names come from what is read, before writing anything), and no
     report file may be the -o workbook itself.
     """
-    from tthc.core.rollup import rollup
-
     target = Path(args.out)
     inputs: list[tuple[str, Path | str | None]] = [(ROLLUP_INPUT, n) for n in args.inputs]
     _refuse_own_inputs([target], inputs)
-    reports = [_valid_report(Path(name)) for name in args.inputs]
-    if any(report is None for report in reports):
-        _err("Chưa cộng dồn vì có tệp còn lỗi (xem trên); hãy sửa rồi chạy lại.")
+    try:
+        rolled = rolled_up([Path(name) for name in args.inputs])
+    except InvalidInputs as invalid:
+        for path, findings in invalid.per_file:
+            _out(f"Tệp {path}:")
+            _print_findings(findings)
+        _err(invalid.message)
         return EXIT_FINDINGS
-    rolled = rollup([r for r in reports if r is not None])
+    except Stopped as stopped:
+        _print_findings(stopped.findings)
+        _err(stopped.message)
+        return EXIT_UNUSABLE
     if rolled.findings:
         _print_findings(rolled.findings)
-    if rolled.report is None:
-        _err("Không cộng dồn được các kỳ này (xem trên).")
-        return EXIT_UNUSABLE
     folder = target.resolve().parent
-    result = run_pipeline(LoadResult(rolled.report, ()))
+    result = rolled.result
     written = [(ROLLUP_WORKBOOK, target), *inputs]
     if result.ok and result.report is not None:
         reports_out = report_targets(result.report, folder)
