@@ -8,6 +8,8 @@ own count is a share of the profile's `max_examples` (see `strategies.examples`)
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,6 +18,13 @@ from hypothesis import HealthCheck, settings
 from helpers import sample_data
 from tthc.core.model import ReportInput
 from tthc.core.report_data import load_report
+
+# Tests live in one folder per layer (core/, workbook/, cli/, …). Some reuse another
+# folder's builders by module name (`from test_rollup import quarter_months`), so every
+# folder is importable before any test module is collected.
+for _folder in sorted(Path(__file__).parent.iterdir()):
+    if any(_folder.glob("test_*.py")) and str(_folder) not in sys.path:
+        sys.path.insert(0, str(_folder))
 
 _COMMON = {
     "deadline": None,  # workbooks are written and read: timings vary with the machine

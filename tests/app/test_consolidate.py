@@ -35,7 +35,7 @@ from tthc.workbook.output import workbook_bytes
 from tthc.workbook.reader import read_workbook
 from tthc.workbook.template import build_workbook
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 MARCH = Period(date(2026, 3, 1), date(2026, 3, 31))
 APRIL = Period(date(2026, 4, 1), date(2026, 4, 30))
 

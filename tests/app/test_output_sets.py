@@ -25,9 +25,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from test_rollup import quarter_months
 
 from helpers import sample_data
-from test_rollup import quarter_months
 from tthc.app.outputs import MAX_STEM, output_stem, report_targets
 from tthc.cli.commands import run
 from tthc.core.model import ReportInput

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-
 from test_dossier_grid import generate_seed_list
+
 from tthc.cli.commands import run
 from tthc.core.dossier_model import Dossier
 from tthc.core.model import ReportInput

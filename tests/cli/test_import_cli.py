@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from test_form_import import bieu06_workbook, seed_workbook
+
 from tthc.cli.commands import run
 
 

@@ -19,9 +19,9 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from test_rollup import quarter_months
 
 from helpers import sample_data
-from test_rollup import quarter_months
 from tthc.cli.commands import run
 from tthc.core.report_data import load_report
 from tthc.workbook.output import workbook_bytes

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-
 from test_rollup import quarter_months
+
 from tthc.cli.commands import run
 from tthc.workbook.template import build_workbook
 

@@ -1,6 +1,6 @@
 """Comparison with the previous month, every change figure checked by hand.
 
-April 2026 is the troubled month of tests/test_troubled_month.py (xã Tân An):
+April 2026 is the troubled month of tests/core/test_troubled_month.py (xã Tân An):
 (3)=232, (4)+(5)=227, (7)=219, (10)=5, (15)=2; 1.1 = 97/232; 1.4 = 205/217;
 2.1 = 214/219. March 2026, built below:
 
@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from test_troubled_month import KEYS, troubled_month
+
 from tthc.cli.commands import run
 
 MARCH = [

@@ -18,7 +18,7 @@ from helpers import body_text, run_report
 from tthc.core.model import Convention, ReportInput
 from tthc.core.plaintext import render_text
 
-GOLDEN = Path(__file__).parent / "golden" / "binh_giang_2026_03.txt"
+GOLDEN = Path(__file__).parents[1] / "golden" / "binh_giang_2026_03.txt"
 
 
 def _paragraph(lines: list[str], start: str) -> str:

@@ -36,7 +36,7 @@ from tthc.excel.addin import (
     vba_modules,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 COMMITTED = ROOT / "xl" / ADDIN_FILE_NAME
 UI = f"{{{CUSTOMUI_NAMESPACE}}}"
 SHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -314,7 +314,7 @@ def test_addin_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     target = tmp_path / "tthc.xlam"
     assert run(["addin", "build", "-o", str(target)]) == 0
     assert f"Đã ghi: {target}" in capsys.readouterr().out
-    assert entries(target) == entries(Path(__file__).parents[1] / "xl" / "tthc.xlam")
+    assert entries(target) == entries(Path(__file__).parents[2] / "xl" / "tthc.xlam")
     assert run(["addin", "build", "-o", str(tmp_path / "khac.xlam")]) == 2
     assert "phải tên là tthc.xlam" in capsys.readouterr().err
     if sys.platform.startswith("linux"):

@@ -12,7 +12,7 @@ the rules Excel imposes are checked on their own: ASCII names, arguments as in
 Python, Vietnamese help texts of at most 255 characters.
 
 Regenerate the golden file only after reviewing the difference:
-TTHC_UPDATE_GOLDEN=1 pytest tests/test_udf_vba.py
+TTHC_UPDATE_GOLDEN=1 pytest tests/excel/test_udf_vba.py
 """
 
 from __future__ import annotations
@@ -37,12 +37,12 @@ import tthc
 from tthc import udfs
 from tthc.excel.addin import ADDIN_FILE_NAME, UDF_MODULES
 
-GOLDEN = Path(__file__).parent / "golden" / "udfs.bas"
+GOLDEN = Path(__file__).parents[1] / "golden" / "udfs.bas"
 WINDOWS_ONLY = ("pythoncom", "pywintypes", "win32com", "win32com.client")
 XLWINGS_DEFAULT_ARG_DOC = "Positional argument "  # what xlwings writes when no doc is given
 UPDATE_HINT = (
     "review the VBA and help texts xlwings now writes, then regenerate the golden file: "
-    "TTHC_UPDATE_GOLDEN=1 pytest tests/test_udf_vba.py"
+    "TTHC_UPDATE_GOLDEN=1 pytest tests/excel/test_udf_vba.py"
 )
 
 
@@ -206,7 +206,7 @@ def _render(imported: Imported) -> str:
     lines = [
         f'\' xlwings {xlwings.__version__}: what "Import Functions" writes for {UDF_MODULES} '
         f"into {ADDIN_FILE_NAME}.",
-        "' Snapshot made by tests/test_udf_vba.py (these comment lines and the MacroOptions",
+        "' Snapshot made by tests/excel/test_udf_vba.py (these comment lines and the MacroOptions",
         "' section are the test's, the module between the markers is xlwings' own output).",
         "' --- VBComponents.Import ---",
         *imported.bas.rstrip("\n").split("\n"),

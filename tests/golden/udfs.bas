@@ -1,5 +1,5 @@
 ' xlwings 0.37.8: what "Import Functions" writes for tthc.udfs into tthc.xlam.
-' Snapshot made by tests/test_udf_vba.py (these comment lines and the MacroOptions
+' Snapshot made by tests/excel/test_udf_vba.py (these comment lines and the MacroOptions
 ' section are the test's, the module between the markers is xlwings' own output).
 ' --- VBComponents.Import ---
 Attribute VB_Name = "xlwings_udfs"

@@ -21,9 +21,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from test_own_inputs_commands import seed_json, seed_workbook
 
 from helpers import sample_data
-from test_own_inputs_commands import seed_json, seed_workbook
 from tthc.cli.commands import run
 from tthc.infra.package_guard import read_limited
 from tthc.workbook.reader import read_workbook

@@ -45,7 +45,7 @@ from tthc.word.template import (
     build_word_template,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = ROOT / "tests" / "golden" / "binh_giang_2026_03.txt"
 COMMITTED = ROOT / "templates" / "BaoCaoTTHC.docx"
 

@@ -68,7 +68,7 @@ Examples: each property takes a share of the Hypothesis profile's count (tests/c
 examples, shared between the properties (see `_SHARES`), e.g.
 
     TTHC_FUZZ_EXAMPLES=10000 nice -n 10 python -m pytest -p no:cacheprovider -q \
-        tests/test_fuzz_template.py --hypothesis-show-statistics
+        tests/workbook/test_fuzz_template.py --hypothesis-show-statistics
 """
 
 from __future__ import annotations

@@ -29,7 +29,7 @@ from tthc.workbook.calamine_source import read_workbook_fast
 from tthc.workbook.reader import read_workbook
 from tthc.workbook.template import build_workbook
 
-_EDITOR = Path(__file__).with_name("lo_edit.py")
+_EDITOR = Path(__file__).parents[1] / "lo_edit.py"
 # Pythons that may carry LibreOffice's `uno` module: Debian's python3-uno goes with the
 # system Python; LibreOffice's own builds bundle one in their program folder.
 _UNO_CANDIDATES = ("/usr/bin/python3", "python3", "/usr/lib/libreoffice/program/python")

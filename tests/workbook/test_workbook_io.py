@@ -18,7 +18,7 @@ from tthc.workbook.reader import read_workbook
 from tthc.workbook.template import build_workbook
 from workbook_snapshot import workbook_snapshot
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def canonical_sample() -> dict[str, Any]:
