@@ -31,7 +31,7 @@ from tthc.core.model import Convention, ExtraValues, ReportInput
 from tthc.core.pipeline import run_pipeline
 from tthc.core.report_data import LoadResult, load_report
 from tthc.core.summary import summary_scopes
-from tthc.infra.libreoffice import convert, find_soffice, pdf_page_count, pdf_to_png
+from tthc.infra.libreoffice import convert, convert_many, find_soffice, pdf_page_count, pdf_to_png
 from tthc.workbook.layout import SHEETS
 from tthc.workbook.output import build_output_workbook
 from tthc.workbook.template import build_workbook
@@ -155,9 +155,10 @@ def recalculated(
 ) -> dict[str, Workbook]:
     """Each workbook recalculated by LibreOffice (xlsx -> xlsx into another folder)."""
     folder = tmp_path_factory.mktemp("recalculated")
+    produced = convert_many(list(saved.values()), "xlsx", folder)  # one LibreOffice start
     return {
-        variant: load_workbook(convert(path, "xlsx", folder), data_only=True)
-        for variant, path in saved.items()
+        variant: load_workbook(path, data_only=True)
+        for variant, path in zip(saved, produced, strict=True)
     }
 
 
@@ -165,7 +166,8 @@ def recalculated(
 def pdfs(tmp_path_factory: pytest.TempPathFactory, saved: dict[str, Path]) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("pdf")
     variants = ("empty", "filled", "output")
-    return {variant: convert(saved[variant], "pdf", folder) for variant in variants}
+    produced = convert_many([saved[variant] for variant in variants], "pdf", folder)
+    return dict(zip(variants, produced, strict=True))
 
 
 def _page_texts(pdf: Path) -> list[str]:

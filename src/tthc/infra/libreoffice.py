@@ -17,11 +17,13 @@ import shutil
 import signal
 import subprocess
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 __all__ = [
     "OfficeUnavailable",
     "convert",
+    "convert_many",
     "find_soffice",
     "pdf_page_count",
     "pdf_to_png",
@@ -126,25 +128,41 @@ def convert(source: Path, fmt: str, outdir: Path, *, timeout: float = 180) -> Pa
 
     Returns the produced file, `outdir/<source stem>.<extension>`.
     """
+    return convert_many([source], fmt, outdir, timeout=timeout)[0]
+
+
+def convert_many(
+    sources: Sequence[Path], fmt: str, outdir: Path, *, timeout: float = 180
+) -> list[Path]:
+    """`convert` for several files with one start of LibreOffice (a start costs about a second).
+
+    The sources must have different names (each becomes `outdir/<stem>.<extension>`);
+    the produced files are returned in the order of `sources`.
+    """
     soffice = find_soffice()
     if soffice is None:
         raise OfficeUnavailable()
-    source = Path(source).resolve()
-    outdir = Path(outdir).resolve()
-    if not source.is_file():
-        raise FileNotFoundError(f"Không có tệp {source}.")
     extension = fmt.split(":", 1)[0].strip().lower()
     if not extension:
         raise ValueError(f"Định dạng đích không hợp lệ: {fmt!r}.")
-    target = outdir / f"{source.stem}.{extension}"
-    if target == source:
-        # LibreOffice cannot overwrite the document it has open: it fails or truncates.
-        raise ValueError(
-            f"Tệp kết quả sẽ ghi đè lên chính tệp nguồn {source.name}; "
-            "hãy chọn thư mục đích khác thư mục chứa tệp nguồn."
-        )
+    outdir = Path(outdir).resolve()
+    resolved = [Path(source).resolve() for source in sources]
+    targets = [outdir / f"{source.stem}.{extension}" for source in resolved]
+    if len(set(targets)) != len(targets):
+        raise ValueError("Các tệp nguồn trùng tên nên sẽ ghi đè kết quả của nhau.")
+    for source, target in zip(resolved, targets, strict=True):
+        if not source.is_file():
+            raise FileNotFoundError(f"Không có tệp {source}.")
+        if target == source:
+            # LibreOffice cannot overwrite the document it has open: it fails or truncates.
+            raise ValueError(
+                f"Tệp kết quả sẽ ghi đè lên chính tệp nguồn {source.name}; "
+                "hãy chọn thư mục đích khác thư mục chứa tệp nguồn."
+            )
     outdir.mkdir(parents=True, exist_ok=True)
-    target.unlink(missing_ok=True)  # a stale copy would hide a failed conversion
+    for target in targets:
+        target.unlink(missing_ok=True)  # a stale copy would hide a failed conversion
+    names = ", ".join(source.name for source in resolved)
     with tempfile.TemporaryDirectory(prefix="tthc-lo-", ignore_cleanup_errors=True) as profile:
         settings = Path(profile, "user", "registrymodifications.xcu")
         settings.parent.mkdir(parents=True)
@@ -158,18 +176,21 @@ def convert(source: Path, fmt: str, outdir: Path, *, timeout: float = 180) -> Pa
             fmt,
             "--outdir",
             str(outdir),
-            str(source),
+            *(str(source) for source in resolved),
         ]
-        result = _run(command, timeout, f"LibreOffice chuyển {source.name} sang {extension}")
+        result = _run(
+            command, timeout * len(resolved), f"LibreOffice chuyển {names} sang {extension}"
+        )
     # soffice often exits 0 after a failure ("Error: source file could not be
-    # loaded"), so the produced file is the only reliable sign of success.
-    if result.returncode != 0 or not target.is_file():
+    # loaded"), so the produced files are the only reliable sign of success.
+    missing = [s.name for s, t in zip(resolved, targets, strict=True) if not t.is_file()]
+    if result.returncode != 0 or missing:
         detail = _tail(result.stderr + "\n" + result.stdout)
         raise RuntimeError(
-            f"LibreOffice không chuyển được {source.name} sang {extension} "
+            f"LibreOffice không chuyển được {', '.join(missing) or names} sang {extension} "
             f"(mã thoát {result.returncode})." + (f"\n{detail}" if detail else "")
         )
-    return target
+    return targets
 
 
 def pdf_to_png(
