@@ -136,3 +136,23 @@ def test_two_months_roll_up_into_one_period(tmp_path: Path, seed_data: dict[str,
     # Dossiers resolved in either month count once each: twice the sample's (8).
     early = sum(row["early"] for row in seed_data["appendix"]["rows"])
     assert sum(row.counts.early for row in rolled.report.rows) == 2 * early
+
+
+def test_a_dossier_month_on_a_faulty_last_month_names_that_file(
+    tmp_path: Path, seed_data: dict[str, Any]
+) -> None:
+    bad = json.loads(json.dumps(seed_data))
+    bad["appendix"]["rows"][0]["online"] = -5
+    previous = _data_file(tmp_path, bad)
+    listing = tmp_path / "HoSo.csv"
+    listing.write_text(
+        "Mã hồ sơ,Lĩnh vực,Kênh nộp,Ngày tiếp nhận,Hạn xử lý,Ngày hoàn thành,Trạng thái\n",
+        encoding="utf-8",
+    )
+    period = parse_month("2026-04")
+    assert period is not None
+    with pytest.raises(InvalidInputs) as stopped:
+        dossier_month(listing, period, previous=previous)
+    ((path, findings),) = stopped.value.per_file
+    assert path == previous
+    assert findings and all(f.severity is Severity.ERROR for f in findings)

@@ -54,6 +54,14 @@ class Stopped(Exception):
         self.unusable = unusable
 
 
+class InvalidInputs(Stopped):
+    """Some of several input files are unusable or have errors; `per_file` says which."""
+
+    def __init__(self, message: str, per_file: tuple[tuple[Path, tuple[Finding, ...]], ...]):
+        super().__init__(message, tuple(f for _path, found in per_file for f in found))
+        self.per_file = per_file
+
+
 def with_settings(
     loaded: LoadResult, *, convention: Convention | None = None, strict_on_time: bool = False
 ) -> LoadResult:
@@ -166,14 +174,17 @@ def dossier_month(
     """The month's grid and extras counted from a dossier list, on last month's workbook
     (carry-over checked against it) or on a blank report of the named unit.
 
-    `Stopped` with the errors of last month's file or of the list.
+    `InvalidInputs` with the errors of last month's file, `Stopped` with those of the list.
     """
     from tthc.core.dossier_classification import classify
     from tthc.imports.dossier_list import read_dossiers
 
     earlier: ReportInput | None = None
     if previous is not None:
-        earlier = valid_report(previous)
+        try:
+            earlier = valid_report(previous)
+        except Stopped as stopped:
+            raise InvalidInputs("", ((previous, stopped.findings),)) from None
         base, _carried = next_month_report(earlier, period)
     elif kind is not None and name:
         base = blank_report(kind, name, period)
@@ -189,14 +200,6 @@ def dossier_month(
         raise Stopped("Chưa tạo sổ tính vì danh sách hồ sơ còn lỗi (xem trên).", findings)
     report = replace(base, rows=classified.rows, extras=classified.extras)
     return DossierMonth(report, classified, len(listed.records), findings)
-
-
-class InvalidInputs(Stopped):
-    """Some of several input files are unusable or have errors; `per_file` says which."""
-
-    def __init__(self, message: str, per_file: tuple[tuple[Path, tuple[Finding, ...]], ...]):
-        super().__init__(message, tuple(f for _path, found in per_file for f in found))
-        self.per_file = per_file
 
 
 @dataclass(frozen=True)

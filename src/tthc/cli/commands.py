@@ -157,6 +157,15 @@ def _print_findings(findings: tuple[Finding, ...]) -> None:
         _out(f"Kết quả kiểm tra: {errors} lỗi, {warnings} cảnh báo.")
 
 
+def _print_per_file(invalid: InvalidInputs) -> None:
+    """Each input file's errors under its name, then what the command did not do."""
+    for path, findings in invalid.per_file:
+        _out(f"Tệp {path}:")
+        _print_findings(findings)
+    if invalid.message:
+        _err(invalid.message)
+
+
 def _exit_code(result: PipelineResult) -> int:
     if result.report is None:
         return EXIT_UNUSABLE
@@ -368,10 +377,7 @@ def cmd_rollup(args: argparse.Namespace) -> int:
     try:
         rolled = rolled_up([Path(name) for name in args.inputs])
     except InvalidInputs as invalid:
-        for path, findings in invalid.per_file:
-            _out(f"Tệp {path}:")
-            _print_findings(findings)
-        _err(invalid.message)
+        _print_per_file(invalid)
         return EXIT_FINDINGS
     except Stopped as stopped:
         _print_findings(stopped.findings)
@@ -382,8 +388,8 @@ def cmd_rollup(args: argparse.Namespace) -> int:
     folder = target.resolve().parent
     result = rolled.result
     written = [(ROLLUP_WORKBOOK, target), *inputs]
-    if result.ok and result.report is not None:
-        reports_out = report_targets(result.report, folder)
+    if result.ready is not None:
+        reports_out = report_targets(result.ready.report, folder)
         _refuse_own_inputs(reports_out, written)
         if not args.force:
             for path in (target, *reports_out):
@@ -480,12 +486,12 @@ def cmd_dossiers(args: argparse.Namespace) -> int:
             name=args.name,
             aliases=Path(args.aliases) if args.aliases else None,
         )
+    except InvalidInputs as invalid:  # last month's workbook
+        _print_per_file(invalid)
+        return EXIT_FINDINGS
     except Stopped as stopped:
-        if not stopped.message:  # last month's workbook: its errors, under its name
-            _out(f"Tệp {args.previous}:")
         _print_findings(stopped.findings)
-        if stopped.message:
-            _err(stopped.message)
+        _err(stopped.message)
         return EXIT_FINDINGS
     if month.findings:
         _print_findings(month.findings)

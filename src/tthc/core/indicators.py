@@ -52,9 +52,7 @@ class IndicatorResult:
     def outcome(self) -> Outcome:
         if self.denominator == 0:
             return Outcome.NONE_AROSE
-        if self.numerator is None or self.denominator is None:
-            return Outcome.MISSING
-        return Outcome.RATE
+        return Outcome.MISSING if self.parts is None else Outcome.RATE
 
     @property
     def parts(self) -> tuple[int, int] | None:

@@ -245,9 +245,8 @@ class ReportInput:
     targets: Mapping[str, Target | None] = dataclasses.field(default_factory=default_targets)
     settings: Settings = Settings()
     shortcomings: tuple[str, ...] = ()  # section 3 "Tồn tại, hạn chế", one paragraph each
-    stated_total: Mapping[int, int] = dataclasses.field(
-        default_factory=dict
-    )  # the source's Tổng cộng row
+    # The source's Tổng cộng row as found (cached values, a typed-over total).
+    stated_total: Mapping[int, int] = dataclasses.field(default_factory=dict)
 
     @cached_property
     def total(self) -> Counts:
