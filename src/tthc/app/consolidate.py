@@ -64,6 +64,7 @@ from tthc.core.report_data import LoadResult
 from tthc.core.validation import canonicalise_fields, validate
 from tthc.core.vn_format import format_period_label
 from tthc.infra.os_messages import os_reason
+from tthc.infra.own_inputs import first_own_input
 from tthc.infra.package_guard import special_kind
 from tthc.workbook.calamine_source import read_workbook_fast
 from tthc.workbook.consolidation_sheets import (
@@ -83,6 +84,7 @@ __all__ = [
     "accounting",
     "consolidate",
     "expand_paths",
+    "output_refusal",
     "scan_inputs",
 ]
 
@@ -268,6 +270,28 @@ def expand_paths(paths: Iterable[Path], *, recursive: bool = False) -> list[Path
     See `scan_inputs` for what is left out and why; a file named twice is read once.
     """
     return list(scan_inputs(paths, recursive=recursive).files)
+
+
+def output_refusal(target: Path, scan: Scan, *, force: bool) -> str | None:
+    """Why the consolidation may not write `target` (a Vietnamese sentence), or None.
+
+    Asked after the scan (stat only, nothing opened) and before any reading: the
+    output may be none of the inputs, even with --force, and an existing output
+    needs --force. The CLI and any other caller state the same reason.
+    """
+    if not os.path.lexists(target):
+        return None
+    same = first_own_input(target, scan.paths())
+    if same is not None:
+        named = "" if str(same) == str(target) else f" (chính là tệp {same})"
+        where = ", ở ngoài thư mục đang tổng hợp" if scan.folders else ""
+        return (
+            f"Tệp kết quả {target} là một tệp đầu vào của lần tổng hợp này{named}; không "
+            f"ghi đè tệp đầu vào, kể cả khi có --force. Hãy chọn tên khác bằng -o{where}."
+        )
+    if not force:
+        return f"Tệp {target} đã có; thêm --force để ghi đè hoặc chọn tên khác."
+    return None
 
 
 def scan_inputs(paths: Iterable[Path], *, recursive: bool = False) -> Scan:

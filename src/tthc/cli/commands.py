@@ -425,25 +425,14 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_consolidate(args: argparse.Namespace) -> int:
-    from tthc.app.consolidate import accounting, consolidate, scan_inputs
-    from tthc.infra.own_inputs import first_own_input
+    from tthc.app.consolidate import accounting, consolidate, output_refusal, scan_inputs
     from tthc.workbook.consolidation_sheets import consolidation_workbook
 
     target = Path(args.out)
-    # Every entry is looked at first (stat only, nothing opened); the output may be none of
-    # them, even with --force, and an output that exists is refused before any reading.
     scan = scan_inputs([Path(p) for p in args.inputs], recursive=args.recursive)
-    if os.path.lexists(target):
-        same = first_own_input(target, scan.paths())
-        if same is not None:
-            named = "" if str(same) == str(target) else f" (chính là tệp {same})"
-            where = ", ở ngoài thư mục đang tổng hợp" if scan.folders else ""
-            raise UsageProblem(
-                f"Tệp kết quả {target} là một tệp đầu vào của lần tổng hợp này{named}; không "
-                f"ghi đè tệp đầu vào, kể cả khi có --force. Hãy chọn tên khác bằng -o{where}."
-            )
-        if not args.force:
-            raise UsageProblem(f"Tệp {target} đã có; thêm --force để ghi đè hoặc chọn tên khác.")
+    refusal = output_refusal(target, scan, force=args.force)
+    if refusal is not None:
+        raise UsageProblem(refusal)
     # The progress bar is for a person watching a long run, not for logs and pipes.
     progress = sys.stderr.isatty()
     done = consolidate(scan, workers=args.workers, progress=progress)
