@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
+import subprocess
 from dataclasses import replace
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from tthc.core.model import ReportInput
@@ -77,3 +80,36 @@ def xlwings_payload(workbook: Any, xlwings_version: str) -> dict[str, Any]:
         "sheets": sheets,
         "names": names,
     }
+
+
+# --- LibreOffice through UNO (tests/lo_edit.py) -----------------------------------------
+
+# Pythons that may carry LibreOffice's `uno` module: Debian's python3-uno goes with the
+# system Python; LibreOffice's own builds bundle one in their program folder.
+_UNO_CANDIDATES = ("/usr/bin/python3", "python3", "/usr/lib/libreoffice/program/python")
+LO_EDIT = Path(__file__).with_name("lo_edit.py")
+
+
+def uno_python() -> str | None:
+    """A Python that can `import uno`, or None (LibreOffice's UNO bridge not installed)."""
+    for candidate in _UNO_CANDIDATES:
+        found = shutil.which(candidate)
+        if found is None:
+            continue
+        probe = subprocess.run([found, "-c", "import uno"], capture_output=True, check=False)
+        if probe.returncode == 0:
+            return found
+    return None
+
+
+def run_lo_jobs(soffice: str, python: str, jobs: list[dict[str, Any]]) -> None:
+    """Run `lo_edit.py`'s jobs in one headless LibreOffice; fail the test on any error."""
+    completed = subprocess.run(
+        [python, str(LO_EDIT), soffice],
+        input=json.dumps(jobs),
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr

@@ -13,7 +13,12 @@ Usage: `python3 lo_edit.py SOFFICE < edits.json`, where edits.json is a list of
 - `{"op": "delete_row", "sheet": name, "row": n}` (1-based, like the row header),
   the sheet's protection (no password in the template) lifted first as a clerk would,
 - `{"op": "set_name", "name": name, "content": "$'Sheet'.$B$8:$Q$48"}` (Calc syntax),
-- `{"op": "set_cell", "sheet": name, "cell": "C60", "value": 5 or "text"}`.
+- `{"op": "set_cell", "sheet": name, "cell": "C60", "value": 5 or "text"}`,
+- `{"op": "read_basic", "into": path}`: the source of every module of every Basic
+  library of the document (LibreOffice imports a file's VBA project as the library
+  named like the project), written to `path` as JSON {library: {module: source}}.
+
+A job without "target" is only read, not stored.
 
 It is standalone on purpose: the system Python that carries `uno` does not
 have the project installed.
@@ -96,6 +101,16 @@ def _apply(document, op: dict) -> None:
             cell.setString(value)
         else:
             cell.setValue(value)
+    elif kind == "read_basic":
+        libraries = document.BasicLibraries
+        found = {}
+        for name in libraries.getElementNames():
+            libraries.loadLibrary(name)
+            library = libraries.getByName(name)
+            found[name] = {
+                module: library.getByName(module) for module in library.getElementNames()
+            }
+        Path(op["into"]).write_text(json.dumps(found), encoding="utf-8")
     else:
         raise SystemExit(f"unknown edit {kind!r}")
 
@@ -106,9 +121,10 @@ def _edit(desktop, job: dict) -> None:
     try:
         for op in job["ops"]:
             _apply(document, op)
-        document.calculateAll()
-        target = Path(job["target"]).resolve().as_uri()
-        document.storeToURL(target, (_property("FilterName", "Calc MS Excel 2007 XML"),))
+        if "target" in job:
+            document.calculateAll()
+            target = Path(job["target"]).resolve().as_uri()
+            document.storeToURL(target, (_property("FilterName", "Calc MS Excel 2007 XML"),))
     finally:
         document.close(True)
 

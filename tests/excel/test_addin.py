@@ -43,7 +43,12 @@ SHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 VIETNAMESE = re.compile(r"[\u00C0-\u1EF9]")  # letters with Vietnamese diacritics
-CHANGED_PARTS = {"customUI/customUI.xml", "xl/workbook.xml", "xl/worksheets/sheet1.xml"}
+CHANGED_PARTS = {
+    "customUI/customUI.xml",
+    "xl/workbook.xml",
+    "xl/worksheets/sheet1.xml",
+    "xl/vbaProject.bin",
+}
 
 
 @pytest.fixture(scope="module")
@@ -249,7 +254,11 @@ def test_explicit_package_list_names_every_package() -> None:
         for init in (ROOT / "src" / "tthc").rglob("__init__.py")
     }
     assert set(setuptools["packages"]) == expected
-    assert set(setuptools["package-data"]["tthc.xl"]) == {"ribbon.xml", ADDIN_FILE_NAME}
+    assert set(setuptools["package-data"]["tthc.xl"]) == {
+        "ribbon.xml",
+        ADDIN_FILE_NAME,
+        "xlwings_udfs.bas",
+    }
 
 
 # --------------------------------------------------------------------------- install

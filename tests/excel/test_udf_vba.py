@@ -7,7 +7,8 @@ loads into the add-in, then registers each function's help texts with
 `Application.MacroOptions`. Here the four Windows-only modules that
 `xlwings/udfs.py` imports (pythoncom, pywintypes, win32com, win32com.client)
 are stubbed, the decorators are the Windows ones, and a fake workbook records
-what Excel would receive. The result is pinned in tests/golden/udfs.bas, and
+what Excel would receive. The module is pinned in xl/xlwings_udfs.bas (which the
+add-in carries), the help texts in tests/golden/udfs.bas, and
 the rules Excel imposes are checked on their own: ASCII names, arguments as in
 Python, Vietnamese help texts of at most 255 characters.
 
@@ -35,9 +36,11 @@ import xlwings
 
 import tthc
 from tthc import udfs
+from tthc.excel import addin
 from tthc.excel.addin import ADDIN_FILE_NAME, UDF_MODULES
 
 GOLDEN = Path(__file__).parents[1] / "golden" / "udfs.bas"
+SHIPPED = Path(__file__).parents[2] / "xl" / "xlwings_udfs.bas"  # built into tthc.xlam
 WINDOWS_ONLY = ("pythoncom", "pywintypes", "win32com", "win32com.client")
 XLWINGS_DEFAULT_ARG_DOC = "Positional argument "  # what xlwings writes when no doc is given
 UPDATE_HINT = (
@@ -202,14 +205,15 @@ def test_the_stubbed_modules_are_the_windows_only_imports() -> None:
 
 
 def _render(imported: Imported) -> str:
-    """The golden text: a version line, the VBA module, then the MacroOptions as comments."""
+    """The golden text: a version line, then the MacroOptions as comments.
+
+    The VBA module itself is pinned by xl/xlwings_udfs.bas, which the add-in carries.
+    """
     lines = [
         f'\' xlwings {xlwings.__version__}: what "Import Functions" writes for {UDF_MODULES} '
         f"into {ADDIN_FILE_NAME}.",
-        "' Snapshot made by tests/excel/test_udf_vba.py (these comment lines and the MacroOptions",
-        "' section are the test's, the module between the markers is xlwings' own output).",
-        "' --- VBComponents.Import ---",
-        *imported.bas.rstrip("\n").split("\n"),
+        "' Snapshot made by tests/excel/test_udf_vba.py. The VBA module (VBComponents.Import)",
+        "' is xl/xlwings_udfs.bas, built into the add-in and checked by the same test.",
         "' --- Application.MacroOptions: the Function Wizard's help texts ---",
     ]
     for macro, options in imported.macro_options:
@@ -238,6 +242,17 @@ def test_golden_vba(imported: Imported) -> None:
         GOLDEN.write_text(text, encoding="utf-8")
     golden = GOLDEN.read_text(encoding="utf-8").replace("\r\n", "\n")
     assert text == golden, UPDATE_HINT
+
+
+def test_the_shipped_module_is_what_xlwings_imports(imported: Imported) -> None:
+    """The add-in carries xlwings' own «Import Functions» text, so the two cannot drift."""
+    if os.environ.get("TTHC_UPDATE_GOLDEN"):
+        SHIPPED.write_text(imported.bas, encoding="ascii", newline="\n")
+    assert SHIPPED.read_text(encoding="ascii") == imported.bas, (
+        f"{SHIPPED.name} differs from what xlwings now imports; {UPDATE_HINT}, then rebuild "
+        "xl/tthc.xlam"
+    )
+    assert addin.udf_module_source() == imported.bas  # the copy installed as package data
 
 
 def test_xlwings_version_matches_the_golden_file() -> None:

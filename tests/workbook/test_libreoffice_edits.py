@@ -12,15 +12,13 @@ in `consolidate`'s fast reader, with the figures the sheet itself shows.
 
 from __future__ import annotations
 
-import json
 import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from helpers import sample_data
+from helpers import run_lo_jobs, sample_data, uno_python
 from tthc.cli.commands import run
 from tthc.core.findings import Severity
 from tthc.core.report_data import LoadResult, load_report
@@ -29,24 +27,7 @@ from tthc.workbook.calamine_source import read_workbook_fast
 from tthc.workbook.reader import read_workbook
 from tthc.workbook.template import build_workbook
 
-_EDITOR = Path(__file__).parents[1] / "lo_edit.py"
-# Pythons that may carry LibreOffice's `uno` module: Debian's python3-uno goes with the
-# system Python; LibreOffice's own builds bundle one in their program folder.
-_UNO_CANDIDATES = ("/usr/bin/python3", "python3", "/usr/lib/libreoffice/program/python")
-
-
-def _uno_python() -> str | None:
-    for candidate in _UNO_CANDIDATES:
-        found = shutil.which(candidate)
-        if found is None:
-            continue
-        probe = subprocess.run([found, "-c", "import uno"], capture_output=True, check=False)
-        if probe.returncode == 0:
-            return found
-    return None
-
-
-SOFFICE, UNO_PYTHON = find_soffice(), _uno_python()
+SOFFICE, UNO_PYTHON = find_soffice(), uno_python()
 pytestmark = pytest.mark.skipif(
     SOFFICE is None or UNO_PYTHON is None,
     reason="LibreOffice hoặc python3-uno chưa được cài: bỏ qua các sửa đổi làm trong LibreOffice.",
@@ -99,15 +80,7 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         for case, ops in EDITS.items()
     ]
     assert SOFFICE is not None and UNO_PYTHON is not None
-    completed = subprocess.run(
-        [UNO_PYTHON, str(_EDITOR), SOFFICE],
-        input=json.dumps(jobs),
-        capture_output=True,
-        text=True,
-        timeout=240,
-        check=False,
-    )
-    assert completed.returncode == 0, completed.stderr
+    run_lo_jobs(SOFFICE, UNO_PYTHON, jobs)
     assert all(path.exists() for path in targets.values())
     return targets
 

@@ -2,20 +2,22 @@
 
 Why it is built this way:
 
-- The add-in's VBA (``xl/vbaProject.bin``) cannot be written on Linux, so it is
-  never written at all: the add-in is xlwings' own ``quickstart_addin_ribbon.xlam``
-  (what ``xlwings quickstart NAME --addin --ribbon`` copies) with three parts
-  swapped in the zip. Its VBA declares the xlwings DLL of exactly the installed
-  xlwings version, so the add-in must be built from the xlwings it runs with.
+- The add-in is xlwings' own ``quickstart_addin_ribbon.xlam`` (what ``xlwings
+  quickstart NAME --addin --ribbon`` copies) with four parts swapped in the zip.
+  Its VBA declares the xlwings DLL of exactly the installed xlwings version, so
+  the add-in must be built from the xlwings it runs with.
+- The worksheet functions are already inside: the VBA project gets the module
+  ``xlwings_udfs`` that xlwings' «Import Functions» would create for
+  ``tthc.udfs`` (the text is ``xl/xlwings_udfs.bas``; :mod:`tthc.excel.vba_project`
+  writes it per MS-OVBA). No clerk has to trust access to the VBA object model.
 - The ribbon button calls the VBA ``RibbonMyAddin.RunMain``, which runs
   ``import NAME; NAME.main()`` where NAME is the add-in's file name without
   extension. Hence the file must be called ``tthc.xlam``.
 - The template's VBA reads its settings from a sheet named ``myaddin.conf`` in
   the add-in (``PROJECT_NAME`` is "myaddin" and stays so: it lives in the VBA).
   The template ships that sheet disabled as ``_myaddin.conf``; the build enables
-  it and sets "UDF Modules" to ``tthc.udfs``, so importing the worksheet
-  functions into the add-in (``ImportPythonUDFsToAddin``) picks up our module
-  instead of the default (the file name, ``tthc``).
+  it and sets "UDF Modules" to ``tthc.udfs``, so that a repeated «Import
+  Functions» (the repair path) imports our module, not the default (``tthc``).
 
 Everything else in the zip is copied unchanged, in the template's order and
 with its compression method, so Excel sees xlwings' tested file plus our ribbon.
@@ -46,6 +48,7 @@ __all__ = [
     "CONFIG_SHEET_NAME",
     "CUSTOMUI_NAMESPACE",
     "UDF_MODULES",
+    "UDF_VBA_MODULE",
     "AddinBuildError",
     "AddinError",
     "AddinInstallError",
@@ -57,6 +60,7 @@ __all__ = [
     "packaged_addin",
     "ribbon_source",
     "template_path",
+    "udf_module_source",
     "vba_modules",
 ]
 
@@ -72,6 +76,10 @@ CUSTOMUI_NAMESPACE = "http://schemas.microsoft.com/office/2006/01/customui"
 _TEMPLATE_NAME = "quickstart_addin_ribbon.xlam"
 _PACKAGE = "tthc.xl"
 _RIBBON_RESOURCE = "ribbon.xml"
+_UDF_MODULE_RESOURCE = "xlwings_udfs.bas"
+#: The VBA module of the worksheet functions, named as xlwings' «Import Functions» names it.
+UDF_VBA_MODULE = "xlwings_udfs"
+_VBA_PART = "xl/vbaProject.bin"
 _CUSTOMUI_PART = "customUI/customUI.xml"
 _WORKBOOK_PART = "xl/workbook.xml"
 _CONFIG_SHEET_PART = "xl/worksheets/sheet1.xml"
@@ -138,6 +146,16 @@ def ribbon_source() -> bytes:
     return resources.files(_PACKAGE).joinpath(_RIBBON_RESOURCE).read_bytes()
 
 
+def udf_module_source() -> str:
+    """The VBA of the worksheet functions (``xl/xlwings_udfs.bas`` → ``tthc.xl``).
+
+    Exactly what xlwings' «Import Functions» writes for ``tthc.udfs``; the tests
+    regenerate it with xlwings and compare, so it cannot drift from the Python.
+    """
+    data = resources.files(_PACKAGE).joinpath(_UDF_MODULE_RESOURCE).read_bytes()
+    return data.decode("ascii")
+
+
 def packaged_addin() -> Path:
     """The prebuilt ``tthc.xlam`` shipped as package data (may be stale after an upgrade)."""
     return Path(str(resources.files(_PACKAGE).joinpath(ADDIN_FILE_NAME)))
@@ -188,7 +206,13 @@ def addin_bytes(interpreter: dict[str, str] | None = None) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(template) as source:
         names = set(source.namelist())
-        missing = {_CUSTOMUI_PART, _WORKBOOK_PART, _CONFIG_SHEET_PART, _SHARED_STRINGS_PART}
+        missing = {
+            _CUSTOMUI_PART,
+            _WORKBOOK_PART,
+            _CONFIG_SHEET_PART,
+            _SHARED_STRINGS_PART,
+            _VBA_PART,
+        }
         if missing - names:
             raise _template_changed(template, f"thiếu {sorted(missing - names)}")
         shared = shared_strings(source.read(_SHARED_STRINGS_PART))
@@ -203,6 +227,7 @@ def addin_bytes(interpreter: dict[str, str] | None = None) -> bytes:
                 {_UDF_MODULES_KEY: UDF_MODULES, **(interpreter or {})},
                 template,
             ),
+            _VBA_PART: _with_functions(source.read(_VBA_PART), template),
         }
         with zipfile.ZipFile(buffer, "w") as out:
             for info in source.infolist():
@@ -217,6 +242,16 @@ def addin_bytes(interpreter: dict[str, str] | None = None) -> bytes:
     if bad is not None:  # pragma: no cover - zipfile writing its own output wrong
         raise AddinBuildError(f"Tệp add-in vừa tạo bị hỏng ở mục {bad}.")
     return built
+
+
+def _with_functions(project: bytes, template: Path) -> bytes:
+    """The template's VBA project with the worksheet functions' module added."""
+    from tthc.excel.vba_project import VbaProjectError, with_standard_module
+
+    try:
+        return with_standard_module(project, UDF_VBA_MODULE, udf_module_source())
+    except VbaProjectError as error:
+        raise _template_changed(template, f"dự án VBA: {error}") from error
 
 
 def _check_ribbon(ribbon: bytes) -> None:
