@@ -161,7 +161,17 @@ def test_a_target_entry_gets_one_verdict(
 
 
 # A grid count: `parse_count`'s rule, text numbers included, on every path.
-COUNT_CASES = [("12", 12), ("1.200", 1200), (" 7 ", 7), ("5 hs", None), (-1, None), (2.5, None)]
+# "#REF!", "#N/A": error cells, as openpyxl, calamine and xlwings (err_to_str) give them.
+COUNT_CASES = [
+    ("12", 12),
+    ("1.200", 1200),
+    (" 7 ", 7),
+    ("5 hs", None),
+    (-1, None),
+    (2.5, None),
+    ("#REF!", None),
+    ("#N/A", None),
+]
 
 
 @pytest.mark.parametrize(("value", "count"), COUNT_CASES, ids=[repr(c[0]) for c in COUNT_CASES])

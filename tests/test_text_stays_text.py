@@ -24,9 +24,9 @@ from xml.etree import ElementTree
 
 import pytest
 from openpyxl import load_workbook
+from test_form_import import seed_workbook
 
 from helpers import sample_data, xlwings_payload
-from test_form_import import seed_workbook
 from tthc.cli.commands import run
 from tthc.core.catalogue import default_catalogue
 from tthc.core.narrative import Narrative
@@ -443,7 +443,11 @@ def test_import(tmp_path: Path, payload: str) -> None:
 
 @each_payload
 def test_the_button(payload: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every line it writes carries Excel's text prefix, so Excel stores the text as typed."""
+    """Every range it writes is made a text range first, so Excel stores the text as given.
+
+    A cell formatted as text («@») takes "=…", "-…", "01" or "1/3" as text, as a
+    typed entry; no apostrophe is needed, so none shows in the cell.
+    """
     xw = pytest.importorskip("xlwings")
     from tthc.excel.button import generate_report, narrative_lines
 
@@ -458,18 +462,21 @@ def test_the_button(payload: str, monkeypatch: pytest.MonkeyPatch) -> None:
     book = xw.Book(json=xlwings_payload(workbook, xw.__version__))
     message = generate_report(book)
     assert message.startswith("Đã tạo báo cáo"), message
-    writes = [a for a in book.json()["actions"] if a["func"] == "setValues"]
+    actions = book.json()["actions"]
+    writes = [a for a in actions if a["func"] == "setValues"]
+    for write in writes:  # the same range set to text just before it is written
+        before = actions[actions.index(write) - 1]
+        assert before["func"] == "setNumberFormat" and before["args"] == ["@"]
+        place = ("sheet_position", "start_row", "start_column", "row_count", "column_count")
+        assert [before[k] for k in place] == [write[k] for k in place]
     report = writes[-1]
     assert workbook.sheetnames[report["sheet_position"]] == SHEETS["narrative"]
     written = [row[0] for row in report["values"]]
     result = run_pipeline(loaded)
     assert result.ready is not None
-    assert written == [
-        f"'{line}" if line else "" for line in narrative_lines(result.ready.narrative)
-    ]
-    assert f"'{payload}" in written  # the signer's name: Excel keeps "'" as the prefix only
-    assert f"'{shortcoming(result.ready.narrative)}" in written
-    assert all(line == "" or line.startswith("'") for line in written)
+    assert written == narrative_lines(result.ready.narrative)
+    assert payload in written  # the signer's name, exactly as typed
+    assert shortcoming(result.ready.narrative) in written
     summary = [row[0] for row in writes[0]["values"]]
     assert not any(payload in text for text in summary)  # column I: figures only
 

@@ -61,7 +61,16 @@ def test_the_button_fills_summary_and_report_and_nothing_else() -> None:
     message, actions = _run(workbook)
     assert message.startswith("Đã tạo báo cáo: trang «Tổng hợp»")
     writes = [a for a in actions if a["func"] != "alert"]
-    assert [a["func"] for a in writes] == ["setValues", "rangeClearContents", "setValues"]
+    assert [a["func"] for a in writes] == [
+        "setNumberFormat",
+        "setValues",
+        "rangeClearContents",
+        "setNumberFormat",
+        "setValues",
+    ]
+    # Each text range is made a text range first: Excel then parses nothing it is given.
+    assert writes[0]["args"] == ["@"] and writes[3]["args"] == ["@"]
+    writes = [a for a in writes if a["func"] != "setNumberFormat"]
     assert not any(_sheet(workbook, a) in INPUT_SHEETS for a in writes)
 
     summary = writes[0]
@@ -84,10 +93,10 @@ def test_the_button_fills_summary_and_report_and_nothing_else() -> None:
     assert _sheet(workbook, report) == "Báo cáo"
     assert (report["start_row"], report["start_column"]) == (0, 0)
     lines = [row[0] for row in report["values"]]
-    assert lines[0] == "'UBND XÃ BÌNH GIANG"
-    assert "'- Văn phòng HĐND-UBND xã: Đạt 100% (1.018/1.018 hồ sơ). Đạt chỉ tiêu giao." in lines
-    assert all(len(line) <= 256 for line in lines)  # 255 characters and the apostrophe
-    assert lines[-1] == "'Nguyễn Xuân Thành"
+    assert lines[0] == "UBND XÃ BÌNH GIANG"  # no apostrophe: the cells are text cells
+    assert "- Văn phòng HĐND-UBND xã: Đạt 100% (1.018/1.018 hồ sơ). Đạt chỉ tiêu giao." in lines
+    assert all(len(line) <= 255 for line in lines)
+    assert lines[-1] == "Nguyễn Xuân Thành"
     alert = actions[-1]
     assert alert["func"] == "alert" and alert["args"][1] == "Báo cáo TTHC"
 
@@ -127,3 +136,92 @@ def test_the_button_writes_the_word_report_beside_the_workbook_and_keeps_older_o
     assert f"báo cáo Word {word}" in first
     assert f"báo cáo Word {again}" in second  # the first one, maybe edited, is kept
     assert word.read_bytes()[:2] == b"PK" and again.exists()
+
+
+def _summary_keys(workbook: Workbook) -> list[tuple[str, str]]:
+    sheet = workbook["Tổng hợp"]
+    return [(str(sheet.cell(row, 1).value), str(sheet.cell(row, 3).value)) for row in range(5, 37)]
+
+
+def test_a_department_added_to_danh_muc_keeps_every_text_on_its_own_row(tmp_path: Path) -> None:
+    """One more department: 40 results for the 32 rows made with the workbook.
+
+    Written by position, the texts of «Văn hóa - Xã hội» would land on the new
+    department's rows and eight would spill below the table.
+    """
+    workbook = _filled()
+    catalogue = workbook["Danh mục"]
+    row = next(r for r in range(5, 57) if not catalogue.cell(r, 1).value)  # a spare row
+    catalogue.cell(row, 1).value = "An ninh trật tự"
+    catalogue.cell(row, 2).value = "Công an xã"
+    message, actions = _run(workbook)
+    assert message.startswith("Đã tạo báo cáo")
+    assert "không có dòng cho 1.1 (Công an xã); 1.2 (Công an xã)" in message
+    assert "tthc new --from" in message
+    summary = next(a for a in actions if a["func"] == "setValues")
+    assert (summary["start_row"], summary["row_count"]) == (4, 32)  # within TTHC_SUMMARY
+    written = dict(zip(_summary_keys(workbook), [row[0] for row in summary["values"]], strict=True))
+    # The same workbook through tthc check's reader: the reference for every row.
+    from tthc.core.pipeline import run_pipeline
+    from tthc.core.summary import summary_rows
+    from tthc.workbook.openpyxl_source import OpenpyxlSource
+    from tthc.workbook.reader import read_blocks
+
+    workbook.save(tmp_path / "mau.xlsx")
+    source = OpenpyxlSource.open(tmp_path / "mau.xlsx")
+    ready = run_pipeline(read_blocks(source, "mau.xlsx")).ready
+    assert ready is not None
+    expected = {(r.code, r.scope): r.text for r in summary_rows(ready.report, ready.indicators)}
+    assert {key: expected[key] for key in written} == written
+    assert written[("1.1", "Toàn xã")] == "100% (1.132/1.132 hồ sơ)"  # the seed's total
+    assert written[("1.1", "Phòng Văn hóa - Xã hội")] == "100% (39/39 hồ sơ)"  # as the seed
+    assert written[("1.1", "Phòng Kinh tế")] == "100% (75/75 hồ sơ)"
+    assert written[("1.2", "Toàn xã")] == "100% (673/673 hồ sơ)"  # not 1.1's new row
+
+
+@pytest.mark.parametrize(
+    ("sheet", "cell", "error"),
+    [("Phụ lục", "H8", "#REF!"), ("Phụ lục", "D9", "#N/A"), ("Chỉ tiêu", None, "#DIV/0!")],
+)
+def test_error_cells_are_findings_naming_the_cell(sheet: str, cell: str | None, error: str) -> None:
+    """xlwings blanks error values unless asked; the button asks, as tthc check sees them."""
+    workbook = _filled()
+    if cell is None:  # the first input of the indicator table (TTHC_EXTRAS)
+        target = workbook.defined_names["TTHC_EXTRAS"].attr_text.split("!")[1]
+        cell = target.split(":")[0].replace("$", "")
+        column = ord(cell[0]) - ord("A") + 2
+        cell = f"{chr(ord('A') + column - 1)}{cell[1:]}"
+    workbook[sheet][cell] = error
+    assert workbook[sheet][cell].data_type == "e"  # an error cell, as Excel stores it
+    message, actions = _run(workbook)
+    assert [a["func"] for a in actions] == ["alert"]
+    assert message.startswith("Chưa tạo báo cáo vì số liệu còn lỗi.")
+    assert f"trang «{sheet}», ô {cell}" in message
+    assert error in message
+
+
+def test_a_failure_inside_ends_in_a_vietnamese_message_and_a_log(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tthc.excel.button
+    from tthc.excel.button import press
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("COM: (-2147352567, 'Exception occurred.')")
+
+    monkeypatch.setattr(tthc.excel.button, "run_pipeline", broken)
+    monkeypatch.setattr(tthc.excel.button, "_book_folder", lambda book: tmp_path)
+    book = xw.Book(json=xlwings_payload(_filled(), xw.__version__))
+    message = press(book)
+    actions = book.json()["actions"]
+    assert [a["func"] for a in actions] == ["alert"]  # nothing written into the workbook
+    assert actions[0]["args"][0] == message
+    assert message.startswith("Không tạo được báo cáo do một lỗi ngoài dự kiến")
+    log = tmp_path / "tthc-loi.log"
+    assert f"Chi tiết kỹ thuật đã ghi vào tệp {log}" in message
+    assert "Traceback" not in message and "RuntimeError" not in message
+    logged = log.read_text(encoding="utf-8")
+    assert "Traceback (most recent call last)" in logged
+    assert "RuntimeError: COM: (-2147352567" in logged
+    press(book)  # a second failure is added to the same log
+    assert log.read_text(encoding="utf-8").count("\nRuntimeError: COM") == 2

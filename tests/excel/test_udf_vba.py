@@ -395,3 +395,17 @@ def test_every_argument_and_result_has_a_registered_converter(imported: Imported
         and not hasattr(accessor, "reader" if where.endswith("read") else "router")
     ]
     assert not broken
+
+
+def test_every_cell_argument_receives_error_cells_as_their_text(imported: Imported) -> None:
+    """#REF!, #N/A… must reach Python as text: xlwings' default turns them into None,
+    which the functions would count as an empty cell while `tthc check` flags it."""
+    blanked = [
+        f"{name}({arg['name']})"
+        for name in udfs.__all__
+        for arg in getattr(imported.module, name).__xlfunc__["args"]
+        if not arg["vba"]
+        and not arg["options"].get("err_to_str")
+        and arg["name"] not in ("indicator", "part", "section", "kind")  # typed codes
+    ]
+    assert blanked == []

@@ -3,7 +3,7 @@
 The filled workbook is built from the bundled sample; its named ranges are
 read back and turned into the values Excel would hand the functions through
 xlwings: numbers as floats, blanks as None, a formula that gives "" as "",
-and an error cell (#VALUE!) as None (xlwings' default without err_to_str).
+and an error cell (#VALUE!) as its text (the functions ask xlwings for err_to_str).
 The workbook's own formulas — (3), (7), (13) and the department looked up in
 Danh mục — are evaluated here by the same rules as Excel, so no spreadsheet
 engine is needed. The formulas as a whole are checked against Excel semantics
@@ -63,7 +63,7 @@ def _is_formula(value: object) -> bool:
 def excel_grid(stored: list[list[object]], catalogue: list[list[object]]) -> list[list[object]]:
     """TTHC_GRID's values after Excel recalculates its formulas (see _grid_sheet).
 
-    (3) = IF(COUNT(inputs)=0,"",D+E+F): "+" fails on text, #VALUE! reaches Python as None.
+    (3) = IF(COUNT(inputs)=0,"",D+E+F): "+" fails on text, #VALUE! reaches Python as text.
     (7), (13) = IF(COUNT(inputs)=0,"",SUM(…)): SUM skips text.
     Department = "" for a blank field, else MATCH in Danh mục (case-insensitive) or
     "(ngoài danh mục)". A derived cell typed over holds the typed value.
@@ -85,7 +85,7 @@ def excel_grid(stored: list[list[object]], catalogue: list[list[object]]) -> lis
             if used == 0:
                 row[_index(total)] = ""
             elif total == 3 and any(isinstance(v, str) for v in addends):
-                row[_index(total)] = None  # #VALUE!
+                row[_index(total)] = "#VALUE!"  # as err_to_str delivers it
             else:
                 row[_index(total)] = sum(v for v in addends if isinstance(v, float))
         field = str(cells[0] or "").strip()
@@ -422,12 +422,19 @@ def test_number_edge_cases(value: object, kind: object, text: str) -> None:
         (float("nan"), "count"),  # never from Excel, but no traceback either
         (float("inf"), "rate"),
         ([[1.0, 2.0]], "count"),  # a range instead of one cell
+        ("#N/A", "count"),  # an error cell, as err_to_str delivers it
+        ("#REF!", "rate"),
     ],
 )
 def test_number_error_texts(value: object, kind: str) -> None:
     result = TTHC_NUMBER(value, kind)
     assert isinstance(result, str) and result.startswith("Lỗi:"), result
     assert len(result) <= CELL_LIMIT
+
+
+@pytest.mark.parametrize("value", [None, ""])
+def test_an_empty_cell_shows_nothing(value: object) -> None:
+    assert TTHC_NUMBER(value) == ""  # not «None», not 0
 
 
 def test_error_text_fits_in_a_cell_even_for_a_long_input() -> None:

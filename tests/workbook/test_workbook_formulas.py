@@ -572,7 +572,9 @@ def test_number(value: float, kind: str | None, text: str) -> None:
     assert result == text
 
 
-@pytest.mark.parametrize(("value", "kind"), [("x", "count"), (2.5, "count"), (None, "integer")])
+@pytest.mark.parametrize(
+    ("value", "kind"), [("x", "count"), (2.5, "count"), ("#DIV/0!", "integer")]
+)
 def test_number_rejects_what_is_not_a_count(value: object, kind: str) -> None:
     result = TTHC_NUMBER(value, kind)
     assert isinstance(result, str) and result.startswith("Lỗi:")

@@ -5,10 +5,23 @@ as `tthc report`, and writes only the sheets the tool owns (the text column of
 Tổng hợp and the Báo cáo sheet), each with one call; the user's input cells
 are never touched. When validation finds errors it writes nothing and tells
 the user which cells to fix.
+
+Written so that real workbooks do not break it: error cells (#REF!, #N/A)
+arrive as their text (`err_to_str`), so they become findings naming the cell as
+in `tthc check` instead of silent zeros; each summary text goes to the row whose
+code and scope it belongs to, never by position, and rows the sheet lacks are
+named in the message instead of spilling past the range; text goes into cells
+formatted as text, so nothing is parsed as a formula and no apostrophe shows.
+Whatever fails, the clerk gets a Vietnamese message box and the technical
+detail goes to a log file (`run_button`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -17,16 +30,25 @@ from tthc.core.cell_text import split_for_cells
 from tthc.core.findings import Finding, Severity
 from tthc.core.narrative import Narrative
 from tthc.core.pipeline import run_pipeline
-from tthc.core.summary import summary_rows
+from tthc.core.summary import SummaryRow, summary_rows
 from tthc.workbook.blocks import UNKNOWN, Block, BlockSource, Cell, coordinate
 from tthc.workbook.reader import read_blocks
-from tthc.workbook.style import typed_text
 
-__all__ = ["XlwingsSource", "generate_report", "narrative_lines", "run_button"]
+__all__ = [
+    "XlwingsSource",
+    "failure_message",
+    "generate_report",
+    "narrative_lines",
+    "press",
+    "run_button",
+]
 
 TITLE = "Báo cáo TTHC"
 MAX_LISTED = 12  # findings listed in the message box; the rest are counted
 NARRATIVE_CLEAR = "A1:B400"
+WORKING = "Đang tạo báo cáo…"
+LOG_NAME = "tthc-loi.log"
+TEXT_FORMAT = "@"  # Excel keeps what is written as text: no formula, no date, no apostrophe
 
 
 class XlwingsSource(BlockSource):
@@ -47,7 +69,9 @@ class XlwingsSource(BlockSource):
         except Exception:  # a name pointing nowhere (#REF!) or at several areas
             self.broken(name, "không trỏ tới một vùng ô hợp lệ")
             return None
-        values = target.options(ndim=2).value
+        # err_to_str: Excel's #REF!, #N/A… arrive as that text (xlwings blanks them by
+        # default), so the checks name the cell instead of counting it as 0.
+        values = target.options(ndim=2, err_to_str=True).value
         try:
             formulas = target.formula  # COM gives it; the web engine does not
         except NotImplementedError:
@@ -106,17 +130,14 @@ def generate_report(book: Any) -> str:
         message = _error_message(result.findings)
         book.app.alert(message, title=TITLE)
         return message
-    rows = summary_rows(ready.report, ready.indicators)
-    summary = book.names["TTHC_SUMMARY"].refers_to_range
-    text_column = summary.resize(len(rows), summary.columns.count).columns[-1]
-    text_column.value = [[row.text] for row in rows]
+    summary, unplaced = _write_summary(book, summary_rows(ready.report, ready.indicators))
     anchor = book.names["TTHC_NARRATIVE"].refers_to_range
     sheet = anchor.sheet
     sheet.range(NARRATIVE_CLEAR).clear_contents()
     lines = narrative_lines(ready.narrative)
-    # Excel parses what it is given like typed input: "- Văn phòng …" or a shortcoming
-    # "=HYPERLINK(…)" would become a formula. The text prefix keeps every line text.
-    anchor.resize(len(lines), 1).value = [[typed_text(line)] for line in lines]
+    target = anchor.resize(len(lines), 1)
+    target.number_format = TEXT_FORMAT  # "- Văn phòng …" and "=…" stay text, as written
+    target.value = [[line] for line in lines]
     written = [f"trang «{summary.sheet.name}» (cột «Ghi trong báo cáo»)", f"trang «{sheet.name}»"]
     folder = _book_folder(book)
     if folder is not None:
@@ -124,13 +145,114 @@ def generate_report(book: Any) -> str:
         written.append(f"báo cáo Word {target}")
     warnings = sum(f.severity is Severity.WARNING for f in result.findings)
     note = f"\nCó {warnings} cảnh báo; chạy «tthc check» để xem." if warnings else ""
+    if unplaced:
+        note += _unplaced_note(summary.sheet.name, unplaced)
     message = "Đã tạo báo cáo: " + "; ".join(written) + "." + note
     book.app.alert(message, title=TITLE)
     return message
 
 
+def _key(code: object, scope: object) -> tuple[str, str]:
+    return str(code or "").strip(), " ".join(str(scope or "").split()).casefold()
+
+
+def _write_summary(book: Any, rows: list[SummaryRow]) -> tuple[Any, list[SummaryRow]]:
+    """Each text into the TTHC_SUMMARY row of its code and scope; the rows with no place.
+
+    The sheet may hold other rows than the pipeline makes (a department added to
+    Danh mục after the workbook was made, rows deleted): matching keeps every text
+    on its own row and leaves the rest blank, within the range.
+    """
+    summary = book.names["TTHC_SUMMARY"].refers_to_range
+    cells = summary.options(ndim=2, err_to_str=True).value
+    texts = {_key(row.code, row.scope): row for row in rows}
+    column = []
+    for line in cells:
+        row = texts.pop(_key(line[0], line[2]), None) if len(line) > 2 else None
+        column.append([row.text if row is not None else ""])
+    text_column = summary.columns[-1]
+    text_column.number_format = TEXT_FORMAT
+    text_column.value = column
+    return summary, list(texts.values())
+
+
+def _unplaced_note(sheet: str, rows: list[SummaryRow]) -> str:
+    listed = "; ".join(f"{row.code} ({row.scope})" for row in rows[:MAX_LISTED])
+    more = f" và {len(rows) - MAX_LISTED} dòng khác" if len(rows) > MAX_LISTED else ""
+    return (
+        f"\nTrang «{sheet}» không có dòng cho {listed}{more}: các chỉ tiêu này chỉ có trong "
+        "trang Báo cáo và báo cáo Word. Muốn có đủ dòng, tạo sổ tính mới bằng "
+        "«tthc new --from» với sổ tính này."
+    )
+
+
+@contextmanager
+def _status(book: Any) -> Iterator[None]:
+    """«Đang tạo báo cáo…» in Excel's status bar while the button works (where it has one)."""
+    try:
+        book.app.status_bar = WORKING
+    except Exception:  # engines without a status bar (Excel on the web, tests)
+        yield
+        return
+    try:
+        yield
+    finally:
+        with suppress(Exception):
+            book.app.status_bar = None  # Excel's own text again
+
+
+def _log_failure(book: Any, error: BaseException) -> Path | None:
+    """Append the traceback to a log beside the workbook (else in the temp folder)."""
+    import tempfile
+
+    folder = _book_folder(book) if book is not None else None
+    entry = (
+        f"--- {dt.datetime.now().isoformat(timespec='seconds')} "
+        f"{getattr(book, 'name', '?')}\n"
+        + "".join(traceback.format_exception(type(error), error, error.__traceback__))
+    )
+    for place in (folder, Path(tempfile.gettempdir())):
+        if place is None:
+            continue
+        log = place / LOG_NAME
+        try:
+            with log.open("a", encoding="utf-8") as handle:
+                handle.write(entry)
+        except OSError:
+            continue
+        return log
+    return None
+
+
+def failure_message(log: Path | None) -> str:
+    """What the clerk reads when the button fails for a reason not in the data."""
+    where = f" Chi tiết kỹ thuật đã ghi vào tệp {log}." if log is not None else ""
+    return (
+        "Không tạo được báo cáo do một lỗi ngoài dự kiến; số liệu trong sổ tính không bị "
+        f"thay đổi.{where} Hãy lưu sổ tính, đóng Excel, mở lại rồi bấm «Tạo báo cáo» lần "
+        "nữa; nếu vẫn lỗi, gửi sổ tính và tệp nhật ký đó cho người hỗ trợ."
+    )
+
+
+def press(book: Any) -> str:
+    """The button on `book`: the report, or on any failure a message box and a log entry."""
+    try:
+        with _status(book):
+            return generate_report(book)
+    except Exception as error:  # COM errors included: the clerk never sees a traceback
+        message = failure_message(_log_failure(book, error))
+        with suppress(Exception):
+            book.app.alert(message, title=TITLE)
+        return message
+
+
 def run_button() -> None:
-    """What the ribbon button runs: the user's workbook is the active one, not the add-in."""
+    """What the ribbon button runs, on the workbook it was clicked in.
+
+    `Book.caller()` is the workbook RunPython names (the add-in's VBA passes the
+    active workbook of the Excel that called, never the add-in itself), which
+    stays right with several Excel instances open, unlike `xw.books.active`.
+    """
     import xlwings as xw
 
-    generate_report(xw.books.active)
+    press(xw.Book.caller())

@@ -104,10 +104,10 @@ def _result(
 @xw.func(category="TTHC")
 @xw.arg("indicator", doc=_DOC_INDICATOR)
 @xw.arg("part", doc="«numerator» (tử số) hoặc «denominator» (mẫu số).")
-@xw.arg("grid", ndim=2, doc=_DOC_GRID)
-@xw.arg("extras", ndim=2, doc=_DOC_EXTRAS)
-@xw.arg("scope", doc=_DOC_SCOPE)
-@xw.arg("settings", doc=_DOC_SETTINGS)
+@xw.arg("grid", ndim=2, err_to_str=True, doc=_DOC_GRID)
+@xw.arg("extras", ndim=2, err_to_str=True, doc=_DOC_EXTRAS)
+@xw.arg("scope", err_to_str=True, doc=_DOC_SCOPE)
+@xw.arg("settings", err_to_str=True, doc=_DOC_SETTINGS)
 def TTHC_PART(
     indicator: Any,
     part: Any,
@@ -131,10 +131,10 @@ def TTHC_PART(
 @_safe
 @xw.func(category="TTHC")
 @xw.arg("indicator", doc=_DOC_INDICATOR)
-@xw.arg("grid", ndim=2, doc=_DOC_GRID)
-@xw.arg("extras", ndim=2, doc=_DOC_EXTRAS)
-@xw.arg("scope", doc=_DOC_SCOPE)
-@xw.arg("settings", doc=_DOC_SETTINGS)
+@xw.arg("grid", ndim=2, err_to_str=True, doc=_DOC_GRID)
+@xw.arg("extras", ndim=2, err_to_str=True, doc=_DOC_EXTRAS)
+@xw.arg("scope", err_to_str=True, doc=_DOC_SCOPE)
+@xw.arg("settings", err_to_str=True, doc=_DOC_SETTINGS)
 def TTHC_RATE(
     indicator: Any,
     grid: Any,
@@ -155,11 +155,11 @@ def TTHC_RATE(
 @_safe
 @xw.func(category="TTHC")
 @xw.arg("indicator", doc=_DOC_INDICATOR)
-@xw.arg("grid", ndim=2, doc=_DOC_GRID)
-@xw.arg("extras", ndim=2, doc=_DOC_EXTRAS)
-@xw.arg("scope", doc=_DOC_SCOPE)
-@xw.arg("targets", ndim=2, doc="Bảng chỉ tiêu giao (TTHC_TARGETS).")
-@xw.arg("settings", doc=_DOC_SETTINGS)
+@xw.arg("grid", ndim=2, err_to_str=True, doc=_DOC_GRID)
+@xw.arg("extras", ndim=2, err_to_str=True, doc=_DOC_EXTRAS)
+@xw.arg("scope", err_to_str=True, doc=_DOC_SCOPE)
+@xw.arg("targets", ndim=2, err_to_str=True, doc="Bảng chỉ tiêu giao (TTHC_TARGETS).")
+@xw.arg("settings", err_to_str=True, doc=_DOC_SETTINGS)
 def TTHC_VERDICT(
     indicator: Any,
     grid: Any,
@@ -177,11 +177,13 @@ def TTHC_VERDICT(
 
 @_safe
 @xw.func(category="TTHC")
-@xw.arg("value", doc="Số hồ sơ hoặc tỷ lệ (0,9938 là 99,38%).")
+@xw.arg("value", err_to_str=True, doc="Số hồ sơ hoặc tỷ lệ (0,9938 là 99,38%).")
 @xw.arg("kind", doc="«count» (mặc định, 02), «integer» (1.132) hoặc «rate» (99,38%).")
 def TTHC_NUMBER(value: Any, kind: Any = "count") -> str:
     """Một số viết theo cách Việt Nam: «1.132», «02», «99,38%»."""
     wanted = str(kind or "count").strip().casefold()
+    if value is None or value == "":
+        return ""  # an empty cell shows nothing, never «None» or 0
     if not isinstance(value, int | float) or isinstance(value, bool):
         raise RangeError(f"«{value}» không phải là số.")
     if wanted == "rate":
@@ -195,9 +197,12 @@ def TTHC_NUMBER(value: Any, kind: Any = "count") -> str:
 
 @_safe
 @xw.func(category="TTHC")
-@xw.arg("grid", ndim=2, doc=_DOC_GRID)
+@xw.arg("grid", ndim=2, err_to_str=True, doc=_DOC_GRID)
 @xw.arg(
-    "catalogue", ndim=2, doc="Danh mục (TTHC_CATALOGUE); bỏ trống thì dùng cột phòng của phụ lục."
+    "catalogue",
+    ndim=2,
+    err_to_str=True,
+    doc="Danh mục (TTHC_CATALOGUE); bỏ trống thì dùng cột phòng của phụ lục.",
 )
 def TTHC_CHECK(grid: Any, catalogue: Any = None) -> Any:
     """Các lỗi, cảnh báo của phụ lục, mỗi dòng một ô; «OK» khi không có gì."""
@@ -210,12 +215,17 @@ def TTHC_CHECK(grid: Any, catalogue: Any = None) -> Any:
 @_safe
 @xw.func(category="TTHC")
 @xw.arg("section", doc="Mục: «1», «1.1» … «2.2», «3»; bỏ trống cho cả mục 1, 2 và 3.")
-@xw.arg("grid", ndim=2, doc=_DOC_GRID)
-@xw.arg("extras", ndim=2, doc=_DOC_EXTRAS)
-@xw.arg("targets", ndim=2, doc="Bảng chỉ tiêu giao (TTHC_TARGETS).")
-@xw.arg("settings", doc=_DOC_SETTINGS)
+@xw.arg("grid", ndim=2, err_to_str=True, doc=_DOC_GRID)
+@xw.arg("extras", ndim=2, err_to_str=True, doc=_DOC_EXTRAS)
+@xw.arg("targets", ndim=2, err_to_str=True, doc="Bảng chỉ tiêu giao (TTHC_TARGETS).")
+@xw.arg("settings", err_to_str=True, doc=_DOC_SETTINGS)
 @xw.arg("kind", doc="Loại đơn vị: xã, phường hoặc đặc khu (TTHC_UNIT_KIND).")
-@xw.arg("shortcomings", ndim=2, doc="Các đoạn «Tồn tại, hạn chế» (TTHC_SHORTCOMINGS), cho mục 3.")
+@xw.arg(
+    "shortcomings",
+    ndim=2,
+    err_to_str=True,
+    doc="Các đoạn «Tồn tại, hạn chế» (TTHC_SHORTCOMINGS), cho mục 3.",
+)
 def TTHC_TEXT(
     section: Any,
     grid: Any,

@@ -32,7 +32,6 @@ __all__ = [
     "style_input",
     "style_label",
     "style_title",
-    "typed_text",
 ]
 
 FONT_NAME = "Times New Roman"
@@ -56,18 +55,6 @@ def set_text(cell: AnyCell, value: str) -> None:
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"
-
-
-def typed_text(value: str) -> str:
-    """Text for a range of the workbook open in Excel (xlwings): Excel's text prefix first.
-
-    Excel parses a string given to Range.Value as if it were typed: "=…", "+…",
-    "-…" and "@…" become formulas, "1/3" a date, "01" a number. A leading
-    apostrophe is Excel's own mark for text: it is not part of the value (Excel
-    keeps it as the cell's prefix character), and the cell shows the text as
-    given. An empty string stays empty, so a blank line leaves a blank cell.
-    """
-    return f"'{value}" if value else ""
 
 
 def style_input(cell: AnyCell, *, number_format: str | None = None, wrap: bool = False) -> None:
