@@ -329,3 +329,23 @@ def test_addin_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     if sys.platform.startswith("linux"):
         assert run(["addin", "install"]) == 2
         assert "Chỉ cài được add-in của Excel trên Windows hoặc macOS" in capsys.readouterr().err
+
+
+def test_show_console_is_set_in_the_addin_itself(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, built: Path
+) -> None:
+    """The add-in's config sheet wins over xlwings.conf, so the switch must be in it."""
+    assert config_sheet(built)[1]["Show Console"] == "0"  # shipped: no console window
+    monkeypatch.setattr(sys, "platform", "win32")
+    monkeypatch.setenv("APPDATA", str(tmp_path))
+    installed = install_addin(show_console=True)
+    settings = config_sheet(installed)[1]
+    assert settings["Show Console"] == "1"
+    assert Path(settings["Interpreter_Win"]).name == "python.exe"  # pythonw prints nowhere
+    assert settings["UDF Modules"] == "tthc.udfs"
+    assert [k for k, v in settings.items() if v != config_sheet(built)[1][k]] == [
+        "Interpreter_Win",
+        "Show Console",
+    ]
+    with pytest.raises(AddinInstallError, match="không dùng cùng --from"):
+        install_addin(built, show_console=True)

@@ -9,6 +9,7 @@ recomputes everything from the input cells anyway.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -225,3 +226,52 @@ def test_a_failure_inside_ends_in_a_vietnamese_message_and_a_log(
     assert "RuntimeError: COM: (-2147352567" in logged
     press(book)  # a second failure is added to the same log
     assert log.read_text(encoding="utf-8").count("\nRuntimeError: COM") == 2
+
+
+class _NativeSheet:
+    """The slice of Excel's Worksheet object `unprotected` uses, recording the calls."""
+
+    def __init__(self, protected: bool) -> None:
+        self.ProtectContents = protected
+        self.calls: list[tuple[str, dict[str, object]]] = []
+
+    def Unprotect(self) -> None:
+        self.calls.append(("Unprotect", {}))
+        self.ProtectContents = False
+
+    def Protect(self, **options: object) -> None:
+        self.calls.append(("Protect", options))
+        self.ProtectContents = True
+
+
+class _Sheet:
+    def __init__(self, native: _NativeSheet) -> None:
+        self.api = native
+
+
+@pytest.mark.parametrize("fails", [False, True])
+def test_a_protected_sheet_is_unprotected_for_the_write_and_protected_again(fails: bool) -> None:
+    from tthc.excel.button import unprotected
+
+    native = _NativeSheet(protected=True)
+    seen: list[bool] = []
+    with pytest.raises(RuntimeError) if fails else nullcontext(), unprotected(_Sheet(native)):
+        seen.append(native.ProtectContents)
+        if fails:
+            raise RuntimeError("Excel refused the write")
+    assert seen == [False]  # written while unprotected
+    assert [name for name, _ in native.calls] == ["Unprotect", "Protect"]
+    options = native.calls[1][1]
+    assert options["Contents"] is True and options["AllowFormattingColumns"] is True
+    assert native.ProtectContents  # protected again, even after a failure
+
+
+def test_an_unprotected_sheet_and_an_engine_without_the_object_model_are_left_alone() -> None:
+    from tthc.excel.button import unprotected
+
+    native = _NativeSheet(protected=False)
+    with unprotected(_Sheet(native)):
+        pass
+    assert native.calls == []  # a sheet the clerk left open stays open
+    with unprotected(object()):  # no .api at all: xlwings' JSON engine, Excel on the web
+        pass

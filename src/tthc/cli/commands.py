@@ -507,10 +507,17 @@ def cmd_addin_install(args: argparse.Namespace) -> int:
     from tthc.excel.addin import AddinError, install_addin
 
     try:
-        target = install_addin(Path(args.source) if args.source else None)
+        target = install_addin(
+            Path(args.source) if args.source else None, show_console=args.show_console
+        )
     except AddinError as problem:
         raise UsageProblem(str(problem)) from None
     _out(f"Đã cài add-in vào {target}.")
+    if args.show_console:
+        _out(
+            "Add-in sẽ mở cửa sổ dòng lệnh của Python khi chạy, để xem thông báo lỗi. Tìm xong "
+            "lỗi thì chạy lại «tthc addin install» (không có --show-console) để tắt."
+        )
     _out("Mở lại Excel: thẻ «Báo cáo TTHC» có nút «Tạo báo cáo». Xem README, mục Add-in Excel.")
     return EXIT_OK
 
@@ -783,6 +790,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     install.add_argument(
         "--from", dest="source", metavar="TỆP", help="cài tệp tthc.xlam có sẵn thay vì tạo mới"
+    )
+    install.add_argument(
+        "--show-console",
+        action="store_true",
+        help="mở cửa sổ dòng lệnh của Python mỗi khi add-in chạy, để xem thông báo lỗi (chỉ "
+        "dùng khi tìm lỗi; cài lại không có tùy chọn này để tắt)",
     )
     install.set_defaults(handler=cmd_addin_install)
 

@@ -86,6 +86,7 @@ _CONFIG_SHEET_PART = "xl/worksheets/sheet1.xml"
 _SHARED_STRINGS_PART = "xl/sharedStrings.xml"
 _DISABLED_CONFIG_SHEET = "_" + CONFIG_SHEET_NAME
 _UDF_MODULES_KEY = "UDF Modules"
+_SHOW_CONSOLE_KEY = "Show Console"  # a TRUE/FALSE cell: Python's console window while it runs
 _UDF_MODULES_ROW = 6
 _DLL_VERSION = re.compile(r"xlwings(?:32|64)-(\d+(?:\.\d+)+)\.dll", re.IGNORECASE)
 _VB_NAME = re.compile(r'^Attribute VB_Name = "([^"]+)"', re.MULTILINE)
@@ -164,7 +165,9 @@ def packaged_addin() -> Path:
 # --------------------------------------------------------------------------- build
 
 
-def build_addin(target: Path, interpreter: dict[str, str] | None = None) -> Path:
+def build_addin(
+    target: Path, interpreter: dict[str, str] | None = None, *, show_console: bool = False
+) -> Path:
     """Write the add-in to ``target`` (which must be named ``tthc.xlam``) and return it.
 
     The file is written to a temporary file next to ``target`` and renamed into
@@ -176,11 +179,11 @@ def build_addin(target: Path, interpreter: dict[str, str] | None = None) -> Path
             f"Tệp add-in phải tên là {ADDIN_FILE_NAME} (đang là {target.name!r}): nút "
             "«Tạo báo cáo» chạy mô-đun Python trùng tên tệp add-in, tức là «tthc»."
         )
-    write_bytes_atomic(target, addin_bytes(interpreter), overwrite=True)
+    write_bytes_atomic(target, addin_bytes(interpreter, show_console=show_console), overwrite=True)
     return target
 
 
-def this_interpreter() -> dict[str, str]:
+def this_interpreter(*, console: bool = False) -> dict[str, str]:
     """The config entry naming the Python running this command (the one that has tthc).
 
     Once the add-in's config sheet is active, its blank interpreter cells would
@@ -189,16 +192,22 @@ def this_interpreter() -> dict[str, str]:
     """
     executable = Path(sys.executable)
     if sys.platform.startswith("win"):
+        if console:  # python.exe prints into the window "Show Console" opens; pythonw cannot
+            return {"Interpreter_Win": str(executable.with_name("python.exe"))}
         windowless = executable.with_name("pythonw.exe")  # no console window flashing
         return {"Interpreter_Win": str(windowless if windowless.exists() else executable)}
     return {"Interpreter_Mac": str(executable)}
 
 
-def addin_bytes(interpreter: dict[str, str] | None = None) -> bytes:
+def addin_bytes(interpreter: dict[str, str] | None = None, *, show_console: bool = False) -> bytes:
     """The add-in as bytes: the template with the ribbon and the config sheet swapped in.
 
     `interpreter` ({"Interpreter_Win": path} or {"Interpreter_Mac": path}) names
     the Python that has tthc installed; the shipped add-in leaves it blank.
+    `show_console` turns on xlwings' "Show Console" (Python's window and its
+    messages while the button runs): for finding a fault, never for daily use.
+    The setting must live in the add-in: its config sheet wins over any
+    per-user xlwings.conf, so editing that file changes nothing.
     """
     template = template_path()
     ribbon = ribbon_source()
@@ -221,10 +230,16 @@ def addin_bytes(interpreter: dict[str, str] | None = None) -> bytes:
         replaced = {
             _CUSTOMUI_PART: ribbon,
             _WORKBOOK_PART: _enable_config_sheet(source.read(_WORKBOOK_PART), template),
-            _CONFIG_SHEET_PART: _set_config_values(
-                source.read(_CONFIG_SHEET_PART),
+            _CONFIG_SHEET_PART: _set_config_flag(
+                _set_config_values(
+                    source.read(_CONFIG_SHEET_PART),
+                    shared,
+                    {_UDF_MODULES_KEY: UDF_MODULES, **(interpreter or {})},
+                    template,
+                ),
                 shared,
-                {_UDF_MODULES_KEY: UDF_MODULES, **(interpreter or {})},
+                _SHOW_CONSOLE_KEY,
+                show_console,
                 template,
             ),
             _VBA_PART: _with_functions(source.read(_VBA_PART), template),
@@ -325,6 +340,22 @@ def _set_config_values(
     return ("".join(pieces) + text[position:]).encode("utf-8")
 
 
+def _set_config_flag(
+    sheet_xml: bytes, strings: list[str], key: str, value: bool, template: Path
+) -> bytes:
+    """Set the TRUE/FALSE cell in column B next to `key` (text surgery, as above)."""
+    if key not in strings:
+        raise _template_changed(template, f"trang cấu hình không có khóa «{key}»")
+    pattern = re.compile(
+        rf'(<c r="A(?P<row>\d+)"(?: s="\d+")? t="s"><v>{strings.index(key)}</v></c>'
+        rf'<c r="B(?P=row)"(?: s="\d+")? t="b"><v>)[01](</v></c>)'
+    )
+    text, found = pattern.subn(rf"\g<1>{int(value)}\g<3>", sheet_xml.decode("utf-8"))
+    if found != 1:
+        raise _template_changed(template, f"ô đúng/sai của khóa «{key}» không như mong đợi")
+    return text.encode("utf-8")
+
+
 # --------------------------------------------------------------------------- inspect
 
 
@@ -397,7 +428,7 @@ def addin_install_dir() -> Path:
     raise AddinInstallError(_unsupported_system_message(None))
 
 
-def install_addin(source: Path | None = None) -> Path:
+def install_addin(source: Path | None = None, *, show_console: bool = False) -> Path:
     """Put the add-in into Excel's start-up folder and return its path there.
 
     With no ``source`` the add-in is built fresh from the installed xlwings and
@@ -409,12 +440,16 @@ def install_addin(source: Path | None = None) -> Path:
         raise AddinInstallError(_unsupported_system_message(source))
     if source is not None and not Path(source).is_file():
         raise AddinInstallError(f"Không tìm thấy tệp add-in {source}.")
+    if source is not None and show_console:
+        raise AddinInstallError(
+            "--show-console ghi thiết lập vào add-in mới tạo, nên không dùng cùng --from."
+        )
     folder = addin_install_dir()
     target = folder / ADDIN_FILE_NAME
     try:
         folder.mkdir(parents=True, exist_ok=True)
         if source is None:
-            build_addin(target, this_interpreter())
+            build_addin(target, this_interpreter(console=show_console), show_console=show_console)
         else:
             write_bytes_atomic(target, Path(source).read_bytes(), overwrite=True)
         if sys.platform == "darwin":

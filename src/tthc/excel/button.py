@@ -41,6 +41,7 @@ __all__ = [
     "narrative_lines",
     "press",
     "run_button",
+    "unprotected",
 ]
 
 TITLE = "Báo cáo TTHC"
@@ -133,11 +134,12 @@ def generate_report(book: Any) -> str:
     summary, unplaced = _write_summary(book, summary_rows(ready.report, ready.indicators))
     anchor = book.names["TTHC_NARRATIVE"].refers_to_range
     sheet = anchor.sheet
-    sheet.range(NARRATIVE_CLEAR).clear_contents()
     lines = narrative_lines(ready.narrative)
     target = anchor.resize(len(lines), 1)
-    target.number_format = TEXT_FORMAT  # "- Văn phòng …" and "=…" stay text, as written
-    target.value = [[line] for line in lines]
+    with unprotected(sheet):  # a clerk may have protected it; it is the tool's sheet
+        sheet.range(NARRATIVE_CLEAR).clear_contents()
+        target.number_format = TEXT_FORMAT  # "- Văn phòng …" and "=…" stay text, as written
+        target.value = [[line] for line in lines]
     written = [f"trang «{summary.sheet.name}» (cột «Ghi trong báo cáo»)", f"trang «{sheet.name}»"]
     folder = _book_folder(book)
     if folder is not None:
@@ -171,9 +173,44 @@ def _write_summary(book: Any, rows: list[SummaryRow]) -> tuple[Any, list[Summary
         row = texts.pop(_key(line[0], line[2]), None) if len(line) > 2 else None
         column.append([row.text if row is not None else ""])
     text_column = summary.columns[-1]
-    text_column.number_format = TEXT_FORMAT
-    text_column.value = column
+    with unprotected(summary.sheet):
+        text_column.number_format = TEXT_FORMAT
+        text_column.value = column
     return summary, list(texts.values())
+
+
+@contextmanager
+def unprotected(sheet: Any) -> Iterator[None]:
+    """The sheet's protection lifted for the write and put back as the template sets it.
+
+    Only Excel's object model can do this (`sheet.api`, Windows); other engines
+    have no protection to lift. The template protects without a password; a
+    sheet a clerk protected with one stays protected, and Excel's refusal to
+    write then reaches `press` as a failure with its message box.
+    """
+    try:
+        native = sheet.api
+        was_protected = bool(native.ProtectContents)
+    except Exception:  # engines without the object model (Excel on the web, tests)
+        yield
+        return
+    if not was_protected:
+        yield
+        return
+    native.Unprotect()
+    try:
+        yield
+    finally:
+        # What template_parts.protect sets: cells locked, rows and columns resizable.
+        native.Protect(
+            DrawingObjects=True,
+            Contents=True,
+            Scenarios=True,
+            AllowFormattingColumns=True,
+            AllowFormattingRows=True,
+            AllowSorting=True,
+            AllowFiltering=True,
+        )
 
 
 def _unplaced_note(sheet: str, rows: list[SummaryRow]) -> str:
