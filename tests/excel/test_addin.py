@@ -23,7 +23,7 @@ import xlwings
 from packaging.requirements import Requirement
 
 import tthc
-from tthc.excel import addin
+from tthc.excel import addin, addin_checks
 from tthc.excel.addin import (
     ADDIN_FILE_NAME,
     CUSTOMUI_NAMESPACE,
@@ -86,6 +86,13 @@ def _same_but_interpreter(installed: Path, built: Path, key: str) -> None:
     assert interpreter.parent == Path(sys.executable).parent
     assert config_sheet(built)[1].get(key, "") == ""  # the shipped add-in leaves it blank
     assert values["UDF Modules"] == "tthc.udfs"
+
+
+@pytest.fixture(autouse=True)
+def _a_pc_where_the_addin_can_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Install tests fake Windows on Linux, where xlwings' DLL never is: the set-up
+    checks have their own tests (test_addin_checks.py) and one below."""
+    monkeypatch.setattr(addin_checks, "setup_problems", lambda setup: [])
 
 
 def config_sheet(path: Path) -> tuple[str, dict[str, str]]:
@@ -349,3 +356,77 @@ def test_show_console_is_set_in_the_addin_itself(
     ]
     with pytest.raises(AddinInstallError, match="không dùng cùng --from"):
         install_addin(built, show_console=True)
+
+
+def test_install_refuses_a_pc_where_the_addin_could_not_run(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(sys, "platform", "win32")
+    monkeypatch.setenv("APPDATA", str(tmp_path))
+    seen: list[addin_checks.Setup] = []
+
+    def problems(setup: addin_checks.Setup) -> list[str]:
+        seen.append(setup)
+        return ["Python ở C:\\…\\WindowsApps là bản cài từ Microsoft Store."]
+
+    monkeypatch.setattr(addin_checks, "setup_problems", problems)
+    with pytest.raises(AddinInstallError) as raised:
+        install_addin()
+    assert str(raised.value).startswith("Chưa cài add-in vì trên máy này nó sẽ không chạy được:")
+    assert "- Python ở C:" in str(raised.value)
+    assert seen[0].interpreter.parent == Path(sys.executable).parent  # the one it would name
+    assert not (tmp_path / "Microsoft").exists()  # nothing written
+
+
+# --------------------------------------------------------------------------- status
+
+
+def test_status_reports_an_installed_addin(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tthc.cli.commands import run
+
+    monkeypatch.setattr(sys, "platform", "win32")
+    monkeypatch.setenv("APPDATA", str(tmp_path))
+    assert run(["addin", "status"]) == 1  # nothing installed yet
+    assert "Chưa cài add-in" in capsys.readouterr().out
+    installed = install_addin()
+    assert run(["addin", "status"]) == 0
+    out = capsys.readouterr().out
+    assert f"Add-in đã cài: {installed}" in out
+    assert f"Tạo cho xlwings {xlwings.__version__}, đúng bản đang cài." in out
+    assert "Các hàm =TTHC_…() có sẵn trong add-in." in out
+    assert f"Python add-in sẽ gọi: {Path(sys.executable)}" in out
+
+
+def test_status_flags_an_addin_built_for_another_xlwings(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tthc.cli.commands import run
+
+    monkeypatch.setattr(sys, "platform", "win32")
+    monkeypatch.setenv("APPDATA", str(tmp_path))
+    install_addin()
+    import tthc.excel.addin_status
+
+    monkeypatch.setattr(tthc.excel.addin_status, "installed_xlwings_version", lambda: "0.99.0")
+    assert run(["addin", "status"]) == 1
+    out = capsys.readouterr().out
+    assert "nhưng máy đang có xlwings 0.99.0: nút sẽ không chạy" in out
+
+
+def test_status_names_the_template_s_interpreter_problems(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tthc.cli.commands import run
+
+    monkeypatch.setattr(sys, "platform", "win32")
+    monkeypatch.setenv("APPDATA", str(tmp_path))
+    install_addin()
+    import tthc.excel.addin_status
+
+    monkeypatch.setattr(
+        tthc.excel.addin_status, "setup_problems", lambda setup: [f"Không thấy {setup.interpreter}"]
+    )
+    assert run(["addin", "status"]) == 1
+    assert f"- Không thấy {Path(sys.executable)}" in capsys.readouterr().out

@@ -522,6 +522,15 @@ def cmd_addin_install(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_addin_status(args: argparse.Namespace) -> int:
+    from tthc.excel.addin_status import addin_status
+
+    status = addin_status()
+    for line in status.lines:
+        _out(line)
+    return EXIT_OK if status.ok else EXIT_FINDINGS
+
+
 def _add_settings_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--convention",
@@ -798,6 +807,14 @@ def build_parser() -> argparse.ArgumentParser:
         "dùng khi tìm lỗi; cài lại không có tùy chọn này để tắt)",
     )
     install.set_defaults(handler=cmd_addin_install)
+    status = addin_commands.add_parser(
+        "status",
+        help="xem add-in đã cài chưa, ở đâu, sẽ gọi Python nào",
+        description="Cho biết add-in đã cài vào Excel chưa và ở đâu, được tạo cho phiên bản "
+        "xlwings nào, có sẵn các hàm =TTHC_…() không, sẽ gọi Python nào và Python đó có chạy "
+        "được add-in không. Chỉ đọc tệp, không chạy gì.",
+    )
+    status.set_defaults(handler=cmd_addin_status)
 
     subs = (
         parser,
@@ -812,7 +829,7 @@ def build_parser() -> argparse.ArgumentParser:
         importer,
         dossiers,
     )
-    for sub in (*subs, addin, build, install):
+    for sub in (*subs, addin, build, install, status):
         for action in sub._actions:
             if isinstance(action, argparse._HelpAction):
                 action.help = "hiện hướng dẫn này rồi thoát"

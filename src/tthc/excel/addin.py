@@ -21,8 +21,8 @@ Why it is built this way:
 
 Everything else in the zip is copied unchanged, in the template's order and
 with its compression method, so Excel sees xlwings' tested file plus our ribbon.
-Reading the VBA back (:func:`vba_modules`, :func:`addin_dll_version`) needs
-``oletools``, a test-only dependency.
+Reading every module back (:func:`vba_modules`) needs ``oletools``, a
+test-only dependency; :func:`addin_dll_version` uses the project's own reader.
 """
 
 from __future__ import annotations
@@ -390,13 +390,17 @@ def addin_dll_version(path: Path) -> str:
     """The xlwings version whose DLL the add-in's VBA declares (``xlwings64-X.Y.Z.dll``).
 
     The VBA calls the DLL by that exact file name, which only the same xlwings
-    version installs: a mismatch means the button fails in Excel.
+    version installs: a mismatch means the button fails in Excel. Read with the
+    project's own VBA reader, so no test-only library is needed.
     """
-    versions = {
-        match.group(1)
-        for code in vba_modules(path).values()
-        for match in _DLL_VERSION.finditer(code)
-    }
+    from tthc.excel.vba_project import VbaProjectError, module_source
+
+    try:
+        with zipfile.ZipFile(path) as book:
+            code = module_source(book.read(_VBA_PART), "xlwings")
+    except (OSError, KeyError, zipfile.BadZipFile, VbaProjectError) as error:
+        raise AddinError(f"Không đọc được mã VBA của {path}: {error}") from error
+    versions = {match.group(1) for match in _DLL_VERSION.finditer(code)}
     if len(versions) != 1:
         raise AddinError(
             f"Không xác định được phiên bản DLL xlwings trong mã VBA của {path} "
@@ -446,10 +450,12 @@ def install_addin(source: Path | None = None, *, show_console: bool = False) -> 
         )
     folder = addin_install_dir()
     target = folder / ADDIN_FILE_NAME
+    interpreter = this_interpreter(console=show_console)
+    _refuse_unworkable_setup(interpreter)
     try:
         folder.mkdir(parents=True, exist_ok=True)
         if source is None:
-            build_addin(target, this_interpreter(console=show_console), show_console=show_console)
+            build_addin(target, interpreter, show_console=show_console)
         else:
             write_bytes_atomic(target, Path(source).read_bytes(), overwrite=True)
         if sys.platform == "darwin":
@@ -464,6 +470,17 @@ def install_addin(source: Path | None = None, *, show_console: bool = False) -> 
             f"Không cài được add-in vào {folder}: {os_reason(error)}."
         ) from error
     return target
+
+
+def _refuse_unworkable_setup(interpreter: dict[str, str]) -> None:
+    """Refuse, before writing anything, a set-up whose add-in could not start Python."""
+    from tthc.excel.addin_checks import current_setup, setup_problems
+
+    path = interpreter.get("Interpreter_Win") or interpreter.get("Interpreter_Mac") or ""
+    problems = setup_problems(current_setup(Path(path)))
+    if problems:
+        listed = "\n".join(f"- {problem}" for problem in problems)
+        raise AddinInstallError(f"Chưa cài add-in vì trên máy này nó sẽ không chạy được:\n{listed}")
 
 
 def _install_mac_applescript() -> None:
