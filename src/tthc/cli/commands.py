@@ -522,6 +522,19 @@ def cmd_addin_install(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_addin_bundle(args: argparse.Namespace) -> int:
+    from tthc.excel.addin_bundle import AddinBundleError, bundle
+
+    _out("Đang tải các gói cho Windows (cần mạng tới PyPI, vài phút)...")
+    try:
+        target = bundle(Path(args.out), project=Path(args.wheel) if args.wheel else None)
+    except AddinBundleError as problem:
+        raise UsageProblem(str(problem)) from None
+    _out(f"Đã ghi: {target}")
+    _out("Chép cả thư mục sang máy cần cài, đóng Excel, bấm đúp vào install.cmd.")
+    return EXIT_OK
+
+
 def cmd_addin_status(args: argparse.Namespace) -> int:
     from tthc.excel.addin_status import addin_status
 
@@ -815,6 +828,18 @@ def build_parser() -> argparse.ArgumentParser:
         "được add-in không. Chỉ đọc tệp, không chạy gì.",
     )
     status.set_defaults(handler=cmd_addin_status)
+    bundle = addin_commands.add_parser(
+        "bundle",
+        help="tạo thư mục cài đặt cho máy Windows không có mạng",
+        description="Ghi một thư mục gồm gói tthc và mọi thư viện nó cần cho Windows 64-bit "
+        "(Python 3.11–3.13) cùng tệp install.cmd: chép thư mục sang máy không có mạng, bấm "
+        "đúp vào install.cmd là cài xong. Lệnh này cần mạng tới PyPI.",
+    )
+    bundle.add_argument("-o", "--out", required=True, metavar="THƯ_MỤC", help="thư mục mới")
+    bundle.add_argument(
+        "--wheel", metavar="TỆP", help="tệp .whl của tthc (mặc định: tạo từ mã nguồn đang chạy)"
+    )
+    bundle.set_defaults(handler=cmd_addin_bundle)
 
     subs = (
         parser,
@@ -829,7 +854,7 @@ def build_parser() -> argparse.ArgumentParser:
         importer,
         dossiers,
     )
-    for sub in (*subs, addin, build, install, status):
+    for sub in (*subs, addin, build, install, status, bundle):
         for action in sub._actions:
             if isinstance(action, argparse._HelpAction):
                 action.help = "hiện hướng dẫn này rồi thoát"
