@@ -13,9 +13,11 @@ import importlib
 import re
 import sys
 import tomllib
+import types
 import zipfile
 from importlib import resources
 from pathlib import Path
+from typing import ClassVar
 from xml.etree import ElementTree
 
 import pytest
@@ -430,3 +432,78 @@ def test_status_names_the_template_s_interpreter_problems(
     )
     assert run(["addin", "status"]) == 1
     assert f"- Không thấy {Path(sys.executable)}" in capsys.readouterr().out
+
+
+# --------------------------------------------------------------------------- repair path
+
+
+class _FakeBook:
+    def __init__(self, path: str, log: list[str]) -> None:
+        self.api = f"COM workbook {Path(path).name}"
+        self.log = log
+        log.append(f"open {path}")
+
+    def save(self) -> None:
+        self.log.append("save")
+
+
+class _FakeApp:
+    """What `import_functions` asks of xlwings' App, recording it."""
+
+    log: ClassVar[list[str]] = []
+
+    def __init__(self, visible: bool, add_book: bool) -> None:
+        assert (visible, add_book) == (False, False)
+        self.books = types.SimpleNamespace(open=lambda path: _FakeBook(path, self.log))
+
+    def quit(self) -> None:
+        self.log.append("quit")
+
+
+def _fake_excel(monkeypatch: pytest.MonkeyPatch, error: Exception | None) -> list[str]:
+    log: list[str] = []
+    _FakeApp.log = log
+
+    def import_udfs(modules: str, workbook: object) -> None:
+        log.append(f"import {modules} into {workbook}")
+        if error is not None:
+            raise error
+
+    monkeypatch.setattr(xlwings, "App", _FakeApp)
+    monkeypatch.setitem(sys.modules, "xlwings.udfs", types.SimpleNamespace(import_udfs=import_udfs))
+    monkeypatch.setattr(sys, "platform", "win32")
+    return log
+
+
+def test_import_functions_runs_xlwings_import_through_excel_and_saves(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    log = _fake_excel(monkeypatch, None)
+    monkeypatch.setenv("APPDATA", str(tmp_path))
+    installed = install_addin(repair_functions=True)
+    assert log == [
+        f"open {installed}",
+        "import tthc.udfs into COM workbook tthc.xlam",
+        "save",
+        "quit",
+    ]
+
+
+def test_import_functions_explains_a_vba_access_policy(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    refused = Exception(-2146827284, "Programmatic access to Visual Basic Project is not trusted")
+    log = _fake_excel(monkeypatch, refused)
+    with pytest.raises(AddinInstallError) as raised:
+        addin.import_functions(tmp_path / "tthc.xlam")
+    assert "«Trust access to the VBA project object model» đang tắt" in str(raised.value)
+    assert "các hàm đã có sẵn trong đó" in str(raised.value)
+    assert log[-1] == "quit" and "save" not in log  # Excel closed, nothing saved
+
+
+def test_import_functions_needs_windows(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(sys, "platform", "darwin")  # Excel for Mac has no VBA import to drive
+    monkeypatch.setattr(Path, "home", lambda: tmp_path)
+    with pytest.raises(AddinInstallError, match="chỉ chạy được trên Windows"):
+        install_addin(repair_functions=True)
+    assert not any(tmp_path.iterdir())  # refused before anything was written

@@ -508,7 +508,9 @@ def cmd_addin_install(args: argparse.Namespace) -> int:
 
     try:
         target = install_addin(
-            Path(args.source) if args.source else None, show_console=args.show_console
+            Path(args.source) if args.source else None,
+            show_console=args.show_console,
+            repair_functions=args.import_functions,
         )
     except AddinError as problem:
         raise UsageProblem(str(problem)) from None
@@ -818,6 +820,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="mở cửa sổ dòng lệnh của Python mỗi khi add-in chạy, để xem thông báo lỗi (chỉ "
         "dùng khi tìm lỗi; cài lại không có tùy chọn này để tắt)",
+    )
+    install.add_argument(
+        "--import-functions",
+        action="store_true",
+        help="sửa khi các hàm =TTHC_…() báo lỗi: nhờ Excel nạp lại các hàm vào add-in (cần bật "
+        "«Trust access to the VBA project object model»)",
     )
     install.set_defaults(handler=cmd_addin_install)
     status = addin_commands.add_parser(

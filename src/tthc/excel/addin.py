@@ -27,6 +27,7 @@ test-only dependency; :func:`addin_dll_version` uses the project's own reader.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import io
 import os
@@ -56,6 +57,7 @@ __all__ = [
     "addin_dll_version",
     "addin_install_dir",
     "build_addin",
+    "import_functions",
     "installed_xlwings_version",
     "packaged_addin",
     "ribbon_source",
@@ -432,7 +434,9 @@ def addin_install_dir() -> Path:
     raise AddinInstallError(_unsupported_system_message(None))
 
 
-def install_addin(source: Path | None = None, *, show_console: bool = False) -> Path:
+def install_addin(
+    source: Path | None = None, *, show_console: bool = False, repair_functions: bool = False
+) -> Path:
     """Put the add-in into Excel's start-up folder and return its path there.
 
     With no ``source`` the add-in is built fresh from the installed xlwings and
@@ -444,6 +448,8 @@ def install_addin(source: Path | None = None, *, show_console: bool = False) -> 
         raise AddinInstallError(_unsupported_system_message(source))
     if source is not None and not Path(source).is_file():
         raise AddinInstallError(f"Không tìm thấy tệp add-in {source}.")
+    if repair_functions and not sys.platform.startswith("win"):
+        raise AddinInstallError("--import-functions chỉ chạy được trên Windows có Excel.")
     if source is not None and show_console:
         raise AddinInstallError(
             "--show-console ghi thiết lập vào add-in mới tạo, nên không dùng cùng --from."
@@ -460,6 +466,8 @@ def install_addin(source: Path | None = None, *, show_console: bool = False) -> 
             write_bytes_atomic(target, Path(source).read_bytes(), overwrite=True)
         if sys.platform == "darwin":
             _install_mac_applescript()
+        if repair_functions:
+            import_functions(target)
     except PermissionError as error:
         raise AddinInstallError(
             f"Không ghi được {target}: có thể Excel đang mở add-in này. "
@@ -469,6 +477,51 @@ def install_addin(source: Path | None = None, *, show_console: bool = False) -> 
         raise AddinInstallError(
             f"Không cài được add-in vào {folder}: {os_reason(error)}."
         ) from error
+    return target
+
+
+#: What Excel says when «Trust access to the VBA project object model» is off.
+_VBA_ACCESS_REFUSED = ("-2146827284", "not trusted", "không được tin cậy")
+
+
+def import_functions(target: Path) -> Path:
+    """Repair path: have Excel itself import the functions into the installed add-in.
+
+    The add-in already holds them; this is for a PC where that module does not
+    work. It runs xlwings' own «Import Functions» (`xlwings.udfs.import_udfs`)
+    through Excel and saves the add-in, which needs «Trust access to the VBA
+    project object model»: where policy forbids it, the message says so.
+    """
+    if not sys.platform.startswith("win"):
+        raise AddinInstallError("--import-functions chỉ chạy được trên Windows có Excel.")
+    import xlwings as xw
+
+    try:
+        from xlwings.udfs import import_udfs
+    except ImportError as error:
+        raise AddinInstallError(f"Không nạp được phần hàm của xlwings: {error}") from error
+    try:
+        app = xw.App(visible=False, add_book=False)
+    except Exception as error:
+        raise AddinInstallError(f"Không mở được Excel để nạp các hàm: {error}") from error
+    try:
+        book = app.books.open(str(target))
+        try:
+            import_udfs(UDF_MODULES, book.api)
+        except Exception as error:
+            text = str(error)
+            if any(mark in text for mark in _VBA_ACCESS_REFUSED):
+                raise AddinInstallError(
+                    "Excel không cho nạp hàm vào add-in vì mục «Trust access to the VBA project "
+                    "object model» đang tắt (File › Options › Trust Center › Trust Center "
+                    "Settings › Macro Settings). Nếu máy do cơ quan quản lý khóa mục này, hãy "
+                    "dùng add-in như đã cài: các hàm đã có sẵn trong đó."
+                ) from error
+            raise AddinInstallError(f"Excel không nạp được các hàm: {text}") from error
+        book.save()
+    finally:
+        with contextlib.suppress(Exception):
+            app.quit()
     return target
 
 
