@@ -275,3 +275,25 @@ def test_an_unprotected_sheet_and_an_engine_without_the_object_model_are_left_al
     assert native.calls == []  # a sheet the clerk left open stays open
     with unprotected(object()):  # no .api at all: xlwings' JSON engine, Excel on the web
         pass
+
+
+def test_a_field_added_in_a_spare_row_counts_in_its_department(tmp_path: Path) -> None:
+    """A field typed below the others, its department taken from a new Danh mục row."""
+    workbook = _filled()
+    catalogue = workbook["Danh mục"]
+    spare = next(r for r in range(5, 57) if not catalogue.cell(r, 1).value)
+    catalogue.cell(spare, 1).value = "An ninh trật tự"
+    catalogue.cell(spare, 2).value = "Phòng Kinh tế"
+    grid = workbook["Phụ lục"]
+    row = next(r for r in range(8, 50) if not grid.cell(r, 2).value)
+    grid.cell(row, 2).value = "An ninh trật tự"
+    for column, value in zip("DEFHIJKLNOP", (4, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0), strict=True):
+        grid[f"{column}{row}"] = value  # 4 received online, 4 resolved early
+    message, actions = _run(workbook)
+    assert message.startswith("Đã tạo báo cáo") and "không có dòng" not in message
+    summary = next(a for a in actions if a["func"] == "setValues")
+    written = dict(zip(_summary_keys(workbook), [r[0] for r in summary["values"]], strict=True))
+    # By hand from the seed: 1.132 + 4 dossiers unit-wide, 75 + 4 in Phòng Kinh tế.
+    assert "/1.136 hồ sơ)" in written[("1.1", "Toàn xã")]
+    assert "/79 hồ sơ)" in written[("1.1", "Phòng Kinh tế")]
+    assert written[("1.1", "Văn phòng HĐND-UBND")] == "100% (1.018/1.018 hồ sơ)"  # unchanged
