@@ -789,9 +789,10 @@ def build_parser() -> argparse.ArgumentParser:
     addin = commands.add_parser(
         "addin",
         help="tạo hoặc cài add-in Excel (nút «Tạo báo cáo», các hàm =TTHC_…())",
-        description="Add-in Excel tthc.xlam: «build» tạo tệp từ mẫu add-in của xlwings và "
-        "ribbon trong xl/ribbon.xml; «install» cài vào thư mục khởi động của Excel (Windows, "
-        "macOS).",
+        description="Add-in Excel tthc.xlam (nút «Tạo báo cáo» và các hàm =TTHC_…() có sẵn "
+        "trong đó): «build» tạo tệp từ mẫu add-in của xlwings; «install» kiểm tra máy rồi cài "
+        "vào thư mục khởi động của Excel (Windows, macOS); «status» cho biết đã cài gì, ở đâu; "
+        "«bundle» tạo thư mục cài cho máy không có mạng.",
     )
     addin_commands = addin.add_subparsers(dest="addin_command", metavar="VIỆC", title="Các việc")
     addin_commands.required = True
