@@ -419,6 +419,34 @@ def test_import_warns_of_links_to_other_workbooks(tmp_path: Path, template: byte
     assert "giá trị được lưu lần cuối" in warning.message
 
 
+def _linked_to(data: bytes, number: int, target: str) -> bytes:
+    data = with_part(data, f"xl/externalLinks/externalLink{number}.xml", b"<externalLink/>")
+    return with_part(
+        data,
+        f"xl/externalLinks/_rels/externalLink{number}.xml.rels",
+        b'<Relationships><Relationship Id="rId1" Type="externalLinkPath" Target="'
+        + target.encode()
+        + b'" TargetMode="External"/></Relationships>',
+    )
+
+
+def test_the_add_in_s_own_link_is_no_stale_data(tmp_path: Path, template: bytes) -> None:
+    """Excel saves each =TTHC_…() call as a link to tthc.xlam («[1]!TTHC_RATE(…)»).
+
+    A clerk's workbook saved with the add-in must not be told its figures may be
+    stale: no value comes from the add-in. A link to a data file still is told.
+    """
+    addin = "file:///C:\\Users\\van-thu\\AppData\\Roaming\\Microsoft\\Excel\\XLSTART\\TTHC.xlam"
+    saved = _write(tmp_path, "luu-trong-excel.xlsx", _linked_to(template, 1, addin))
+    assert check_workbook(saved, FORM_EXPORT, CANNOT).links == ("TTHC.xlam",)
+    assert not [f for f in read_workbook(saved).findings if f.code == "file.external_links"]
+    both = _linked_to(_linked_to(template, 1, addin), 2, "file:///D:/so-lieu/thang-3.xlsx")
+    linked = _write(tmp_path, "co-lien-ket.xlsx", both)
+    (warning,) = [f for f in read_workbook(linked).findings if f.code == "file.external_links"]
+    assert "liên kết tới 1 tệp khác («thang-3.xlsx»)" in warning.message
+    assert "tthc.xlam" not in warning.message.casefold()
+
+
 def test_a_csv_list_is_capped_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     lines = ["Mã hồ sơ,Lĩnh vực,Kênh nộp,Ngày tiếp nhận,Ngày hẹn trả,Ngày kết thúc,Trạng thái"]
     lines += [

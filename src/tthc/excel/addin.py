@@ -43,6 +43,7 @@ from xml.sax.saxutils import escape
 from tthc.infra.os_messages import os_reason
 from tthc.infra.safe_write import write_bytes_atomic
 from tthc.infra.xlsx_parts import shared_strings
+from tthc.workbook.layout import ADDIN_FILE_NAME  # RunMain imports the module named like it
 
 __all__ = [
     "ADDIN_FILE_NAME",
@@ -66,8 +67,6 @@ __all__ = [
     "vba_modules",
 ]
 
-#: RunMain imports the module named like the add-in file, so this name is fixed.
-ADDIN_FILE_NAME = "tthc.xlam"
 #: The config sheet the template's VBA reads (PROJECT_NAME & ".conf").
 CONFIG_SHEET_NAME = "myaddin.conf"
 #: Value of "UDF Modules" on the config sheet: the module holding the =TTHC_…() functions.

@@ -9,6 +9,7 @@ without breaking anything. The README lists the names for outside users.
 from __future__ import annotations
 
 __all__ = [
+    "ADDIN_FILE_NAME",
     "EXTRA_COLUMNS",
     "GRID_COLUMNS",
     "NAMES",
@@ -16,6 +17,10 @@ __all__ = [
     "SHEETS",
     "TARGET_COLUMNS",
 ]
+
+# The add-in's file name. The button imports the module named like it (so it is fixed),
+# and Excel saves each =TTHC_…() call of a workbook as a link to this file.
+ADDIN_FILE_NAME = "tthc.xlam"
 
 # What the grid's helper column «Phòng chuyên môn» shows for a field the catalogue lacks;
 # the worksheet functions recognise it.

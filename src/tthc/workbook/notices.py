@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from tthc.core.findings import Finding, Location, Severity
 from tthc.infra.package_guard import Checked
+from tthc.workbook.layout import ADDIN_FILE_NAME
 
 __all__ = ["file_notices"]
 
@@ -41,11 +42,22 @@ def _macros(name: str) -> Finding:
     )
 
 
+def _data_links(links: tuple[str, ...]) -> tuple[str, ...]:
+    """The links to files values come from: not the one to the add-in.
+
+    Excel saves every =TTHC_…() call of a workbook as a link to tthc.xlam (where
+    the function lives, e.g. «[1]!TTHC_RATE(…)»); no value is taken from it, so
+    a clerk's workbook saved with the add-in is not a workbook with stale links.
+    """
+    return tuple(link for link in links if link.casefold() != ADDIN_FILE_NAME.casefold())
+
+
 def file_notices(name: str, checked: Checked) -> tuple[Finding, ...]:
     """The warnings for a workbook `package_guard.check_workbook` let through."""
     found: list[Finding] = []
-    if checked.links:
-        found.append(_linked(name, checked.links))
+    links = _data_links(checked.links)
+    if links:
+        found.append(_linked(name, links))
     if checked.macros:
         found.append(_macros(name))
     return tuple(found)
