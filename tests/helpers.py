@@ -11,9 +11,17 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from tthc.core.model import ReportInput
+from tthc.core.indicators import (
+    IndicatorResult,
+    Outcome,
+    compute_indicators,
+    department_counts,
+    indicator_parts,
+)
+from tthc.core.model import INDICATOR_CODES, ReportInput
 from tthc.core.pipeline import PipelineResult, run_pipeline
 from tthc.core.report_data import LoadResult, load_report
+from tthc.core.summary import summary_scopes
 
 
 def sample_data() -> dict[str, Any]:
@@ -113,3 +121,45 @@ def run_lo_jobs(soffice: str, python: str, jobs: list[dict[str, Any]]) -> None:
         check=False,
     )
     assert completed.returncode == 0, completed.stderr
+
+
+# --- what the core says each Tổng hợp row shows ------------------------------------------
+
+MISSING = "chưa có số liệu"  # as the reference report words a missing input
+NONE_AROSE = "không phát sinh"
+
+
+def core_summary(report: ReportInput) -> dict[tuple[str, str], IndicatorResult]:
+    """(code, scope label) -> the core's result, for every scope of the Tổng hợp sheet."""
+    computed = compute_indicators(report)
+    counts = department_counts(report)
+    unit_scope, *departments = summary_scopes(report.catalogue, report.unit.kind)
+    results: dict[tuple[str, str], IndicatorResult] = {}
+    for code in INDICATOR_CODES:
+        results[code, unit_scope] = computed.unit[code]
+        for department in departments:
+            if department in computed.departments:
+                results[code, department] = computed.departments[department][code]
+                continue
+            numerator, denominator = indicator_parts(
+                code, counts[department], report.extras.for_department(department), report.settings
+            )
+            results[code, department] = IndicatorResult(
+                code, department, numerator, denominator, report.targets.get(code)
+            )
+    return results
+
+
+def shown(result: IndicatorResult) -> tuple[object, object, object, str]:
+    """What the Tổng hợp row should show: numerator, denominator, rate, verdict."""
+    numerator = MISSING if result.numerator is None else result.numerator
+    denominator = MISSING if result.denominator is None else result.denominator
+    if result.outcome is Outcome.MISSING:
+        rate: object = MISSING
+    elif result.outcome is Outcome.NONE_AROSE:
+        rate = NONE_AROSE
+    else:
+        assert result.rate is not None
+        rate = float(result.rate)
+    verdict = "" if result.verdict is None else "Đạt" if result.verdict else "Không đạt"
+    return numerator, denominator, rate, verdict

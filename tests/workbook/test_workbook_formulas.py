@@ -23,24 +23,15 @@ import schedula
 from openpyxl.utils.cell import range_boundaries
 from openpyxl.workbook.workbook import Workbook
 
-from helpers import sample_data
+from helpers import MISSING, NONE_AROSE, core_summary, sample_data, shown
 from tthc import udfs
-from tthc.core.indicators import (
-    IndicatorResult,
-    Outcome,
-    compute_indicators,
-    department_counts,
-    indicator_parts,
-)
-from tthc.core.model import INDICATOR_CODES, Convention, ReportInput
+from tthc.core.model import Convention, ReportInput
 from tthc.core.report_data import load_report
 from tthc.core.summary import summary_scopes
 from tthc.udfs import TTHC_NUMBER, TTHC_PART, TTHC_RATE, TTHC_VERDICT
 from tthc.workbook.layout import EXTRA_COLUMNS
 from tthc.workbook.template import GRID_FIRST_ROW, build_workbook
 
-MISSING = "chưa có số liệu"
-NONE_AROSE = "không phát sinh"
 CHECK_OK = "✓"
 UDF_NAMES = ("TTHC_PART", "TTHC_RATE", "TTHC_VERDICT", "TTHC_NUMBER")
 VP = "Văn phòng HĐND-UBND"
@@ -193,42 +184,6 @@ BOOKS = ("mau_book", "qd766_book")
 # --- what the core says ----------------------------------------------------------------
 
 
-def _core_results(report: ReportInput) -> dict[tuple[str, str], IndicatorResult]:
-    """(code, scope label) -> the core's result, for every scope of the Tổng hợp sheet."""
-    computed = compute_indicators(report)
-    counts = department_counts(report)
-    unit_scope, *departments = summary_scopes(report.catalogue, report.unit.kind)
-    results: dict[tuple[str, str], IndicatorResult] = {}
-    for code in INDICATOR_CODES:
-        results[code, unit_scope] = computed.unit[code]
-        for department in departments:
-            if department in computed.departments:
-                results[code, department] = computed.departments[department][code]
-                continue
-            numerator, denominator = indicator_parts(
-                code, counts[department], report.extras.for_department(department), report.settings
-            )
-            results[code, department] = IndicatorResult(
-                code, department, numerator, denominator, report.targets.get(code)
-            )
-    return results
-
-
-def _shown(result: IndicatorResult) -> tuple[object, object, object, str]:
-    """What the Tổng hợp row should show: numerator, denominator, rate, verdict."""
-    numerator = MISSING if result.numerator is None else result.numerator
-    denominator = MISSING if result.denominator is None else result.denominator
-    if result.outcome is Outcome.MISSING:
-        rate: object = MISSING
-    elif result.outcome is Outcome.NONE_AROSE:
-        rate = NONE_AROSE
-    else:
-        assert result.rate is not None
-        rate = float(result.rate)
-    verdict = "" if result.verdict is None else "Đạt" if result.verdict else "Không đạt"
-    return numerator, denominator, rate, verdict
-
-
 def _summary(book: Evaluated) -> dict[tuple[str, str], tuple[object, object, object, object]]:
     """(code, scope) -> the computed (D, E, F, H) of each Tổng hợp row."""
     sheet, first_column, first_row, _last_column, last_row = book.area("TTHC_SUMMARY")
@@ -264,11 +219,11 @@ def test_the_adapter_survives_a_ranges_without_values() -> None:
 def test_every_summary_row_equals_the_core(book_name: str, request: pytest.FixtureRequest) -> None:
     book: Evaluated = request.getfixturevalue(book_name)
     summary = _summary(book)
-    expected = _core_results(book.report)
+    expected = core_summary(book.report)
     assert set(summary) == set(expected)
     wrong = []
     for key, result in expected.items():
-        want = _shown(result)
+        want = shown(result)
         got = summary[key]
         same_rate = (
             got[2] == pytest.approx(want[2]) if isinstance(want[2], float) else got[2] == want[2]
@@ -386,7 +341,7 @@ def _extras_denominators(book: Evaluated) -> dict[tuple[str, str], object]:
 def test_extras_denominators_equal_the_core(book_name: str, request: pytest.FixtureRequest) -> None:
     book: Evaluated = request.getfixturevalue(book_name)
     got = _extras_denominators(book)
-    core = _core_results(book.report)
+    core = core_summary(book.report)
     assert got == {key: core[key].denominator for key in got}
     scopes = {scope for _code, scope in got}
     assert scopes == set(summary_scopes(book.report.catalogue, book.report.unit.kind))

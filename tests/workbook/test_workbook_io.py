@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -93,7 +94,15 @@ def test_template_structure() -> None:
     ):
         assert name in names
     summary = workbook["Tổng hợp"]
-    assert summary["F5"].value == '=TTHC_RATE("1.1",TTHC_GRID,TTHC_EXTRAS,$C5,TTHC_SETTINGS)'
+    # The figures are native formulas (any spreadsheet program computes them); the add-in's
+    # function checks them in column J, and a PC without it reads «cần add-in tthc».
+    figures = "".join(str(summary[f"{c}5"].value) for c in "DEFGH")
+    assert re.search(r"TTHC_[A-Z_]+\(", figures) is None  # names such as TTHC_GRID, no calls
+    assert summary["F5"].value.startswith("=IF(AND(ISNUMBER(E5),E5=0),")
+    assert summary["J5"].value == (
+        '=IFERROR(IF(TTHC_RATE("1.1",TTHC_GRID,TTHC_EXTRAS,$C5,TTHC_SETTINGS)=F5,"✓",'
+        '"Khác: "&TTHC_RATE("1.1",TTHC_GRID,TTHC_EXTRAS,$C5,TTHC_SETTINGS)),"cần add-in tthc")'
+    )
 
 
 def test_phuong_template_names_its_departments(tmp_path: Path) -> None:

@@ -23,7 +23,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
 
-from helpers import sample_data
+from helpers import MISSING, core_summary, sample_data, shown
 from tthc.core.grid import Counts
 from tthc.core.indicators import department_counts, indicator_parts
 from tthc.core.labels import TITLES
@@ -50,7 +50,7 @@ CHECK_OK = "✓"
 ERROR_LITERALS = ("#NAME?", "#VALUE!", "#REF!", "#DIV/0!", "#N/A", "#NUM!", "#NULL!")
 # The add-in's worksheet functions, which LibreOffice cannot know.
 UDF_CALL = re.compile(r"\bTTHC_[A-Z_]+\(")
-UDF_COLUMNS = ("D", "E", "F", "H")  # Tổng hợp: Tử số, Mẫu số, Tỷ lệ, Kết quả
+UDF_COLUMNS = ("J",)  # Tổng hợp's check column; the figures D…H are native formulas
 
 # What LibreOffice 7.x prints today, sheet by sheet (both workbooks): Danh mục's
 # 32 fields and 20 spare rows take two portrait pages one column-pair wide.
@@ -86,6 +86,15 @@ def report() -> ReportInput:
 
 def _qd766(report: ReportInput) -> ReportInput:
     return replace(report, settings=replace(report.settings, convention=Convention.QD766))
+
+
+def _strict(report: ReportInput) -> ReportInput:
+    return replace(report, settings=replace(report.settings, strict_on_time=True))
+
+
+def _no_unit_extras(report: ReportInput) -> ReportInput:
+    """Only the departments' inputs of 1.2–1.6: the unit's figures are their sums."""
+    return replace(report, extras=replace(report.extras, unit=ExtraValues()))
 
 
 def _grid_bounds(workbook: Workbook, name: str) -> tuple[str, int, int, int, int]:
@@ -139,6 +148,8 @@ def saved(tmp_path_factory: pytest.TempPathFactory, report: ReportInput) -> dict
         "empty": build_workbook(),
         "filled": build_workbook(report),
         "qd766": build_workbook(_qd766(report)),
+        "strict": build_workbook(_strict(report)),
+        "department-extras": build_workbook(_no_unit_extras(report)),
         "broken": broken,
         "output": build_output_workbook(report, result.ready.indicators, result.ready.narrative),
     }
@@ -300,8 +311,55 @@ def test_no_error_values_after_recalculation(
     assert list(_error_cells(formulas, recalculated[variant])) == []
 
 
+REPORTS = {
+    "filled": lambda report: report,
+    "qd766": _qd766,
+    "strict": _strict,
+    "department-extras": _no_unit_extras,
+}
+
+
+@pytest.mark.parametrize("variant", sorted(REPORTS))
+def test_the_summary_shows_the_core_s_figures_without_the_add_in(
+    report: ReportInput, recalculated: dict[str, Workbook], variant: str
+) -> None:
+    """LibreOffice has no tthc add-in: Tổng hợp's native formulas still give every figure.
+
+    Tử số, Mẫu số, Tỷ lệ and Kết quả equal the core's on every row (a missing input
+    reads «chưa có số liệu», never 0%), and the add-in's check column says it is
+    missing instead of showing #NAME?.
+    """
+    sheet = recalculated[variant][SHEETS["summary"]]
+    expected = core_summary(REPORTS[variant](report))
+    wrong = []
+    for row in range(5, 5 + len(expected)):
+        key = (str(sheet[f"A{row}"].value), str(sheet[f"C{row}"].value))
+        got = tuple(sheet[f"{letter}{row}"].value for letter in "DEFH")
+        want = shown(expected[key])
+        got = (*got[:3], got[3] or "")
+        same_rate = (
+            got[2] == pytest.approx(want[2]) if isinstance(want[2], float) else got[2] == want[2]
+        )
+        if got[:2] != want[:2] or not same_rate or got[3] != want[3]:
+            wrong.append((key, got, want))
+        assert sheet[f"J{row}"].value == "cần add-in tthc"
+    assert wrong == []
+    assert any(shown(result)[2] == MISSING for result in expected.values())  # some are missing
+
+
+def test_unit_extras_are_the_departments_sum(recalculated: dict[str, Workbook]) -> None:
+    """By hand from the seed: 1.4's digitised dossiers are 1.014 + 72 + 38 = 1.124."""
+    sheet = recalculated["department-extras"][SHEETS["summary"]]
+    row = next(
+        r
+        for r in range(5, 37)
+        if (sheet[f"A{r}"].value, sheet[f"C{r}"].value) == ("1.4", "Toàn xã")
+    )
+    assert (sheet[f"D{row}"].value, sheet[f"E{row}"].value) == (1124, 1124)
+
+
 def test_only_the_summary_calls_the_add_in(saved: dict[str, Path]) -> None:
-    """The error scan skips =TTHC_…() cells: make sure that is exactly Tổng hợp D, E, F, H."""
+    """The error scan skips =TTHC_…() cells: make sure that is exactly Tổng hợp's column J."""
     formulas = load_workbook(saved["filled"])
     calls = {
         (sheet.title, cell.column_letter)

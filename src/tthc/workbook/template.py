@@ -50,9 +50,9 @@ def build_workbook(
     catalogue = report.catalogue if report else default_catalogue(kind.value)
     info_sheet(workbook, report, kind)
     grid_rows = grid_sheet(workbook, report, catalogue, carried)
-    extras_sheet(workbook, report, catalogue, grid_rows, kind)
+    area = extras_sheet(workbook, report, catalogue, grid_rows, kind)
     catalogue_sheet(workbook, catalogue)
-    summary_sheet(workbook, catalogue, kind)
+    summary_sheet(workbook, catalogue, kind, area)
     narrative_sheet(workbook)
     workbook.properties.title = "Báo cáo kết quả giải quyết thủ tục hành chính"
     workbook.properties.creator = "tthc"

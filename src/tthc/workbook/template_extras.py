@@ -21,6 +21,7 @@ from tthc.workbook.style import (
     style_header,
     style_input,
 )
+from tthc.workbook.summary_formulas import GridArea, SummaryFormulas
 from tthc.workbook.template_parts import (
     COUNT_FORMAT,
     define,
@@ -40,7 +41,8 @@ def extras_sheet(
     catalogue: Catalogue,
     grid_rows: tuple[int, int],
     kind: UnitKind,
-) -> None:
+) -> GridArea:
+    """Chỉ tiêu; returns where the summary's native formulas find its rows."""
     sheet = workbook.create_sheet(SHEETS["extras"])
     heading(
         sheet,
@@ -136,6 +138,21 @@ def extras_sheet(
                 style_input(cell, number_format=COUNT_FORMAT)
         row += 1
     define(workbook, "TTHC_EXTRAS", sheet, f"A6:K{row - 1}")
+    area = GridArea(
+        grid_sheet=grid,
+        first=first,
+        last=last,
+        extras_sheet=quote_sheetname(SHEETS["extras"]),
+        first_department=6,
+        last_department=6 + len(names) - 1,
+        unit_row=row - 1,
+    )
+    # Helper «Có số liệu»: which departments the unit-wide sums take (see summary_formulas).
+    style_header(sheet.cell(5, 12, "Có số liệu"))
+    for department_row in range(6, 6 + len(names)):
+        cell = sheet.cell(department_row, 12, "=" + SummaryFormulas(area).active(department_row))
+        style_computed(cell, number_format=COUNT_FORMAT)
+    sheet.column_dimensions["L"].width = 10
     assert len(EXTRA_COLUMNS) == 11
     validation(
         sheet,
@@ -152,6 +169,7 @@ def extras_sheet(
     sheet.freeze_panes = "B6"
     print_setup(sheet, "landscape")
     protect(sheet)
+    return area
 
 
 # --- Danh mục -----------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""The Tổng hợp sheet: every indicator through the add-in's functions, and its chart."""
+"""The Tổng hợp sheet: every indicator as native formulas, the add-in's check, and a chart."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from tthc.workbook.style import (
     style_computed,
     style_header,
 )
+from tthc.workbook.summary_formulas import GridArea, SummaryFormulas
 from tthc.workbook.template_parts import (
     COUNT_FORMAT,
     RATE_FORMAT,
@@ -50,20 +51,26 @@ __all__ = [
 ]
 
 
-def summary_sheet(workbook: Workbook, catalogue: Catalogue, kind: UnitKind) -> None:
+NO_ADDIN = "cần add-in tthc"  # column J where the add-in is not installed
+
+
+def summary_sheet(workbook: Workbook, catalogue: Catalogue, kind: UnitKind, area: GridArea) -> None:
     sheet = workbook.create_sheet(SHEETS["summary"])
     heading(
         sheet,
         "TỔNG HỢP CÁC CHỈ TIÊU",
         (
-            "Tính tự động bằng các hàm =TTHC_…() của add-in tthc (cần Excel có add-in). Tệp kết "
-            "quả do «Tạo báo cáo» hoặc lệnh tthc report tạo ra ghi sẵn giá trị."
+            "Các số tự tính bằng công thức thường: đọc được ở mọi máy, kể cả không có add-in, "
+            "trong LibreOffice. Cột J kiểm tra lại bằng hàm TTHC_RATE của add-in; cột «Ghi "
+            "trong báo cáo» do nút «Tạo báo cáo» hoặc lệnh tthc report ghi."
         ),
         "I",
     )
     for column, text in enumerate(SUMMARY_HEADERS, 1):
         style_header(sheet.cell(4, column, text))
     scopes = summary_scopes(catalogue, kind)
+    native = SummaryFormulas(area)
+    style_header(sheet.cell(4, 10, "Kiểm tra bằng add-in"))
     row = 5
     for index, code in enumerate(INDICATOR_CODES, 1):
         for scope in scopes:
@@ -71,16 +78,26 @@ def summary_sheet(workbook: Workbook, catalogue: Catalogue, kind: UnitKind) -> N
             sheet.cell(row, 2, TITLES[code])
             set_text(sheet.cell(row, 3), scope)
             args = f"TTHC_GRID,TTHC_EXTRAS,$C{row}"
-            sheet.cell(row, 4, f'=TTHC_PART("{code}","numerator",{args},TTHC_SETTINGS)')
-            sheet.cell(row, 5, f'=TTHC_PART("{code}","denominator",{args},TTHC_SETTINGS)')
-            sheet.cell(row, 6, f'=TTHC_RATE("{code}",{args},TTHC_SETTINGS)')
+            numerator, denominator = native.parts(code, f"$C{row}", unit=scope == scopes[0])
+            sheet.cell(row, 4, f"={numerator}")
+            sheet.cell(row, 5, f"={denominator}")
+            sheet.cell(row, 6, f"={native.rate(f'D{row}', f'E{row}')}")
             sheet.cell(
                 row,
                 7,
                 f'=IF(INDEX(TTHC_TARGETS,{index},3)="","",INDEX(TTHC_TARGETS,{index},3)'
                 f'&" "&INDEX(TTHC_TARGETS,{index},4)&"%")',
             )
-            sheet.cell(row, 8, f'=TTHC_VERDICT("{code}",{args},TTHC_TARGETS,TTHC_SETTINGS)')
+            sheet.cell(row, 8, f"={native.verdict(f'D{row}', f'E{row}', f'F{row}', index)}")
+            # Column J: the add-in's own figure beside the native one, an independent check.
+            # Without the add-in (LibreOffice, another PC) it says so instead of #NAME?.
+            check = f'TTHC_RATE("{code}",{args},TTHC_SETTINGS)'
+            sheet.cell(
+                row,
+                10,
+                f'=IFERROR(IF({check}=F{row},"✓","Khác: "&{check}),"{NO_ADDIN}")',
+            )
+            style_computed(sheet.cell(row, 10))
             for column in range(1, 9):
                 style_computed(
                     sheet.cell(row, column),
@@ -93,8 +110,8 @@ def summary_sheet(workbook: Workbook, catalogue: Catalogue, kind: UnitKind) -> N
             sheet.cell(row, 9).protection = Protection(locked=False)
             row += 1
     define(workbook, "TTHC_SUMMARY", sheet, f"A5:I{row - 1}")
-    widths = (6, 56, 24, 13, 13, 13, 12, 11, 26)
-    for letter, width in zip("ABCDEFGHI", widths, strict=True):
+    widths = (6, 56, 24, 13, 13, 13, 12, 11, 26, 16)
+    for letter, width in zip("ABCDEFGHIJ", widths, strict=True):
         sheet.column_dimensions[letter].width = width
     _chart_block(sheet, scopes, row + 1)
     sheet.freeze_panes = "A5"
