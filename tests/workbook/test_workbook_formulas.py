@@ -20,10 +20,12 @@ import numpy as np
 import openpyxl
 import pytest
 import schedula
+from hypothesis import HealthCheck, given, settings
 from openpyxl.utils.cell import range_boundaries
 from openpyxl.workbook.workbook import Workbook
 
 from helpers import MISSING, NONE_AROSE, core_summary, sample_data, shown
+from strategies import examples, reports
 from tthc import udfs
 from tthc.core.model import Convention, ReportInput
 from tthc.core.report_data import load_report
@@ -533,3 +535,29 @@ def test_number(value: float, kind: str | None, text: str) -> None:
 def test_number_rejects_what_is_not_a_count(value: object, kind: str) -> None:
     result = TTHC_NUMBER(value, kind)
     assert isinstance(result, str) and result.startswith("Lỗi:")
+
+
+# --- any valid month: the native figures equal the core's -----------------------------------
+
+
+@given(report=reports())
+@settings(
+    max_examples=examples(0.06),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+def test_native_summary_equals_the_core_for_any_month(
+    report: ReportInput, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Conventions, strict 2.1, targets, blank and department-only inputs, as generated."""
+    book = _evaluate(report, tmp_path_factory.mktemp("month"), "thang")
+    summary = _summary(book)
+    wrong = []
+    for key, result in core_summary(report).items():
+        want, got = shown(result), summary[key]
+        same_rate = (
+            got[2] == pytest.approx(want[2]) if isinstance(want[2], float) else got[2] == want[2]
+        )
+        if got[:2] != want[:2] or not same_rate or (got[3] or "") != want[3]:
+            wrong.append((key, got, want))
+    assert wrong == []

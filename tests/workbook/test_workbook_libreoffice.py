@@ -369,6 +369,14 @@ def test_only_the_summary_calls_the_add_in(saved: dict[str, Path]) -> None:
         if isinstance(cell.value, str) and UDF_CALL.search(cell.value)
     }
     assert calls == {(SHEETS["summary"], letter) for letter in UDF_COLUMNS}
+    output = load_workbook(saved["output"])  # values only: nothing asks for the add-in
+    assert not [
+        (sheet.title, cell.coordinate)
+        for sheet in output.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if isinstance(cell.value, str) and UDF_CALL.search(cell.value)
+    ]
 
 
 def test_chart_table_shows_numbers_without_the_add_in(recalculated: dict[str, Workbook]) -> None:

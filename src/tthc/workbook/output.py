@@ -108,8 +108,11 @@ def _write_narrative(sheet: Worksheet, narrative: Narrative) -> None:
 
 
 def _write_summary(sheet: Worksheet, rows: list[SummaryRow]) -> None:
+    # Column J checks live figures against the add-in; here every figure is the core's value.
+    sheet.cell(4, 10).value = None
     for offset, item in enumerate(rows):
         row = 5 + offset
+        sheet.cell(row, 10).value = None
         values = (item.numerator, item.denominator, item.rate, item.target, item.verdict, item.text)
         for column, value in enumerate(values, 4):
             cell = sheet.cell(row, column)
