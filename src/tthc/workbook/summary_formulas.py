@@ -76,7 +76,11 @@ class SummaryFormulas:
         a = self.area
         return f"{a.grid_sheet}!${letter}${a.first}:${letter}${a.last}"
 
-    def _count(self, letters: str, scope: str, unit: bool) -> str:
+    def count(self, letters: str, scope: str, unit: bool) -> str:
+        """The sum of grid columns `letters` over the scope (the unit: every row).
+
+        Chỉ tiêu's «Mẫu số» columns use it too, so both sheets sum the same way.
+        """
         terms = []
         for letter in letters:
             if unit:
@@ -116,7 +120,8 @@ class SummaryFormulas:
 
     # --- settings -------------------------------------------------------------------
     @staticmethod
-    def _qd766() -> str:
+    def qd766() -> str:
+        """True when the convention cell says QĐ 766, by its label or key, as the core reads it."""
         label = CONVENTION_LABELS[Convention.QD766]
         return f'OR(TRIM(TTHC_CONVENTION)="{label}",TRIM(TTHC_CONVENTION)="qd766")'
 
@@ -127,9 +132,9 @@ class SummaryFormulas:
     # --- the parts --------------------------------------------------------------------
     def parts(self, code: str, scope: str, unit: bool) -> tuple[str, str]:
         """(numerator, denominator) formula texts of indicator `code`."""
-        c = lambda letters: f"({self._count(letters, scope, unit)})"  # noqa: E731
+        c = lambda letters: f"({self.count(letters, scope, unit)})"  # noqa: E731
         x = lambda key: f"({self._extra(key, scope, unit)})"  # noqa: E731
-        qd = self._qd766()
+        qd = self.qd766()
         in_period = c(_ONLINE + _DIRECT)
         received = c(_ONLINE + _DIRECT + _CARRIED)
         resolved = c(_EARLY + _ON_TIME + _LATE + _REFUSED + _WITHDRAWN)
@@ -188,6 +193,6 @@ class SummaryFormulas:
         """Chỉ tiêu's «Có số liệu» of a department row: 1 when it has counts or inputs."""
         a = self.area
         scope = f"{a.extras_sheet}!$A{row}"
-        counts = self._count(INPUT_LETTERS, scope, unit=False)
+        counts = self.count(INPUT_LETTERS, scope, unit=False)
         inputs = ",".join(f"{letter}{row}" for letter in EXTRA_LETTERS.values())
         return f"IF(OR(({counts})>0,COUNT({inputs})>0),1,0)"

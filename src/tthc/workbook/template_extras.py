@@ -6,9 +6,7 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter, quote_sheetname
 
 from tthc.core.catalogue import Catalogue
-from tthc.core.entries import CONVENTION_LABELS
 from tthc.core.model import (
-    Convention,
     ExtraValues,
     ReportInput,
     UnitKind,
@@ -86,13 +84,19 @@ def extras_sheet(
     sheet.row_dimensions[5].height = 48
 
     first, last = grid_rows
-    grid = quote_sheetname(SHEETS["grid"])
-
-    def col(letter: str) -> str:
-        return f"{grid}!${letter}${first}:${letter}${last}"
-
-    qd766 = f'TTHC_CONVENTION="{CONVENTION_LABELS[Convention.QD766]}"'
     names = list(catalogue.department_names)
+    # One home for the grid sums and the convention rule: the summary's native formulas.
+    area = GridArea(
+        grid_sheet=quote_sheetname(SHEETS["grid"]),
+        first=first,
+        last=last,
+        extras_sheet=quote_sheetname(SHEETS["extras"]),
+        first_department=6,
+        last_department=6 + len(names) - 1,
+        unit_row=6 + len(names),
+    )
+    native = SummaryFormulas(area)
+    qd766 = native.qd766()
     scopes = [*names, f"Toàn {kind.value}"]
     row = 6
     for index, scope in enumerate(scopes):
@@ -107,16 +111,10 @@ def extras_sheet(
         label = sheet.cell(row, 1)
         set_text(label, scope)
         style_computed(label, bold=unit_row)
-
-        def total(letter: str, row: int = row, unit_row: bool = unit_row) -> str:
-            if unit_row:
-                return f"SUM({col(letter)})"
-            return f"SUMIF({col('Q')},$A{row},{col(letter)})"
-
-        in_period = f"{total('D')}+{total('E')}"
+        in_period = native.count("DE", f"$A{row}", unit_row)
         formulas = {
-            4: f"=IF({qd766},{in_period},{total('C')})",
-            6: f"=IF({qd766},{in_period},{total('H')}+{total('I')}+{total('J')})",
+            4: f"=IF({qd766},{in_period},{native.count('C', f'$A{row}', unit_row)})",
+            6: f"=IF({qd766},{in_period},{native.count('HIJ', f'$A{row}', unit_row)})",
             8: f"={in_period}",
         }
         inputs = {
@@ -138,19 +136,11 @@ def extras_sheet(
                 style_input(cell, number_format=COUNT_FORMAT)
         row += 1
     define(workbook, "TTHC_EXTRAS", sheet, f"A6:K{row - 1}")
-    area = GridArea(
-        grid_sheet=grid,
-        first=first,
-        last=last,
-        extras_sheet=quote_sheetname(SHEETS["extras"]),
-        first_department=6,
-        last_department=6 + len(names) - 1,
-        unit_row=row - 1,
-    )
+    assert area.unit_row == row - 1  # the unit row closes the table
     # Helper «Có số liệu»: which departments the unit-wide sums take (see summary_formulas).
     style_header(sheet.cell(5, 12, "Có số liệu"))
     for department_row in range(6, 6 + len(names)):
-        cell = sheet.cell(department_row, 12, "=" + SummaryFormulas(area).active(department_row))
+        cell = sheet.cell(department_row, 12, "=" + native.active(department_row))
         style_computed(cell, number_format=COUNT_FORMAT)
     sheet.column_dimensions["L"].width = 10
     assert len(EXTRA_COLUMNS) == 11
