@@ -40,13 +40,13 @@ class Setup:
 
 def current_setup(interpreter: Path) -> Setup:
     """This machine, for the add-in that will start `interpreter`."""
-    import xlwings
+    from tthc.excel.addin import installed_xlwings_version
 
     user_base = getattr(site, "USER_BASE", None)
     return Setup(
         platform=sys.platform,
         interpreter=interpreter,
-        xlwings_version=str(xlwings.__version__),
+        xlwings_version=installed_xlwings_version(),
         bits=struct.calcsize("P") * 8,
         user_base=Path(user_base) if user_base else None,
     )

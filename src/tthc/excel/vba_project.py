@@ -94,6 +94,18 @@ def _streams_of(project: bytes) -> dict[str, bytes]:
         container.close()
 
 
+def _opened(project: bytes) -> tuple[dict[str, bytes], list[_Record], str]:
+    """(streams, dir records, code page) of a project; VbaProjectError when unreadable."""
+    streams = _streams_of(project)
+    if "VBA/dir" not in streams:
+        raise VbaProjectError("dự án VBA thiếu luồng VBA/dir")
+    try:
+        records = _records(decompress(streams["VBA/dir"]))
+    except OvbaError as error:
+        raise VbaProjectError(f"luồng dir của dự án VBA: {error}") from error
+    return streams, records, _codepage(records)
+
+
 def _codepage(records: list[_Record]) -> str:
     for record in records:
         if record.kind == _PROJECTCODEPAGE:
@@ -167,15 +179,10 @@ def with_standard_module(project: bytes, name: str, source: str) -> bytes:
         raise VbaProjectError(f"tên mô-đun VBA «{name}» không hợp lệ")
     if not source.startswith(f'Attribute VB_Name = "{name}"'):
         raise VbaProjectError(f"mã của mô-đun {name} phải mở đầu bằng Attribute VB_Name")
-    streams = _streams_of(project)
-    for required in ("PROJECT", "PROJECTwm", "VBA/dir", "VBA/_VBA_PROJECT"):
+    streams, records, encoding = _opened(project)
+    for required in ("PROJECT", "PROJECTwm", "VBA/_VBA_PROJECT"):
         if required not in streams:
             raise VbaProjectError(f"dự án VBA thiếu luồng {required}")
-    try:
-        records = _records(decompress(streams["VBA/dir"]))
-    except OvbaError as error:
-        raise VbaProjectError(f"luồng dir của dự án VBA: {error}") from error
-    encoding = _codepage(records)
     try:
         code = source.replace("\r\n", "\n").replace("\n", "\r\n").encode(encoding)
     except UnicodeEncodeError as error:
@@ -250,11 +257,14 @@ def _names_stream(stream: bytes, name: str, encoding: str, *, replacing: bool) -
 
 def module_source(project: bytes, name: str) -> str:
     """The source text of module `name` (CR LF line ends), read back from the project."""
-    streams = _streams_of(project)
-    records = _records(decompress(streams["VBA/dir"]))
-    encoding = _codepage(records)
+    streams, records, encoding = _opened(project)
     for module in _split(records)[1]:
         if _text(module, _MODULENAME, encoding) == name:
-            stream = streams[f"VBA/{_text(module, _MODULESTREAMNAME, encoding)}"]
-            return decompress(stream[_offset(module) :]).decode(encoding)
+            path = f"VBA/{_text(module, _MODULESTREAMNAME, encoding)}"
+            if path not in streams:
+                raise VbaProjectError(f"dự án VBA thiếu luồng mô-đun {path}")
+            try:
+                return decompress(streams[path][_offset(module) :]).decode(encoding)
+            except OvbaError as error:
+                raise VbaProjectError(f"luồng {path} của dự án VBA: {error}") from error
     raise VbaProjectError(f"dự án VBA không có mô-đun {name}")
