@@ -253,6 +253,8 @@ def test_package_data_carries_the_addin_and_its_ribbon() -> None:
     folder = resources.files("tthc.xl")
     assert folder.joinpath("ribbon.xml").read_bytes() == (ROOT / "xl" / "ribbon.xml").read_bytes()
     assert folder.joinpath(ADDIN_FILE_NAME).read_bytes() == COMMITTED.read_bytes()
+    for name in ("tthc_links.bas", "TthcLinkWatcher.cls"):  # what build_addin adds from them
+        assert folder.joinpath(name).read_bytes() == (ROOT / "xl" / name).read_bytes()
 
 
 def test_explicit_package_list_names_every_package() -> None:
@@ -263,11 +265,9 @@ def test_explicit_package_list_names_every_package() -> None:
         for init in (ROOT / "src" / "tthc").rglob("__init__.py")
     }
     assert set(setuptools["packages"]) == expected
-    assert set(setuptools["package-data"]["tthc.xl"]) == {
-        "ribbon.xml",
-        ADDIN_FILE_NAME,
-        "xlwings_udfs.bas",
-    }
+    shipped = {path.name for path in (ROOT / "xl").iterdir() if path.is_file()} - {"__init__.py"}
+    assert {"ribbon.xml", ADDIN_FILE_NAME, "xlwings_udfs.bas", "tthc_links.bas"} <= shipped
+    assert set(setuptools["package-data"]["tthc.xl"]) == shipped  # every file of xl/ installed
 
 
 # --------------------------------------------------------------------------- install

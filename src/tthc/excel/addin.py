@@ -37,6 +37,7 @@ import warnings
 import zipfile
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
@@ -44,6 +45,9 @@ from tthc.infra.os_messages import os_reason
 from tthc.infra.safe_write import write_bytes_atomic
 from tthc.infra.xlsx_parts import shared_strings
 from tthc.workbook.layout import ADDIN_FILE_NAME  # RunMain imports the module named like it
+
+if TYPE_CHECKING:
+    from tthc.excel.vba_project import ModuleKind
 
 __all__ = [
     "ADDIN_FILE_NAME",
@@ -80,6 +84,12 @@ _RIBBON_RESOURCE = "ribbon.xml"
 _UDF_MODULE_RESOURCE = "xlwings_udfs.bas"
 #: The VBA module of the worksheet functions, named as xlwings' «Import Functions» names it.
 UDF_VBA_MODULE = "xlwings_udfs"
+#: Our own VBA, added after xlwings' modules: it moves a workbook's links to another PC's
+#: tthc.xlam onto this PC's copy when the workbook opens (see xl/tthc_links.bas).
+LINK_VBA_MODULES: tuple[tuple[str, str, ModuleKind], ...] = (
+    ("TthcLinkWatcher", "TthcLinkWatcher.cls", "class"),
+    ("tthc_links", "tthc_links.bas", "standard"),
+)
 _VBA_PART = "xl/vbaProject.bin"
 _CUSTOMUI_PART = "customUI/customUI.xml"
 _WORKBOOK_PART = "xl/workbook.xml"
@@ -154,8 +164,12 @@ def udf_module_source() -> str:
     Exactly what xlwings' «Import Functions» writes for ``tthc.udfs``; the tests
     regenerate it with xlwings and compare, so it cannot drift from the Python.
     """
-    data = resources.files(_PACKAGE).joinpath(_UDF_MODULE_RESOURCE).read_bytes()
-    return data.decode("ascii")
+    return _vba_resource(_UDF_MODULE_RESOURCE)
+
+
+def _vba_resource(name: str) -> str:
+    """A VBA source shipped as package data (ASCII, as the add-in's code page 1252 holds it)."""
+    return resources.files(_PACKAGE).joinpath(name).read_bytes().decode("ascii")
 
 
 def packaged_addin() -> Path:
@@ -261,11 +275,14 @@ def addin_bytes(interpreter: dict[str, str] | None = None, *, show_console: bool
 
 
 def _with_functions(project: bytes, template: Path) -> bytes:
-    """The template's VBA project with the worksheet functions' module added."""
-    from tthc.excel.vba_project import VbaProjectError, with_standard_module
+    """The template's VBA project with the worksheet functions' and the link modules added."""
+    from tthc.excel.vba_project import VbaProjectError, with_module
 
     try:
-        return with_standard_module(project, UDF_VBA_MODULE, udf_module_source())
+        project = with_module(project, UDF_VBA_MODULE, udf_module_source())
+        for name, resource, kind in LINK_VBA_MODULES:
+            project = with_module(project, name, _vba_resource(resource), kind)
+        return project
     except VbaProjectError as error:
         raise _template_changed(template, f"dự án VBA: {error}") from error
 

@@ -1,4 +1,4 @@
-"""Add a standard module to a VBA project (``vbaProject.bin``) as MS-OVBA lays it out.
+"""Add a module to a VBA project (``vbaProject.bin``) as MS-OVBA lays it out.
 
 Why: the worksheet functions must be inside the shipped add-in, so that a clerk
 never has to run xlwings' «Import Functions» (which needs «Trust access to the
@@ -10,7 +10,8 @@ What changes in the project (MS-OVBA §2.3), and nothing else:
 
 - ``VBA/<module>``: the new module stream, its source compressed (§2.4.1);
 - ``VBA/dir``: one more MODULE record and PROJECTMODULES' count + 1;
-- ``PROJECT`` and ``PROJECTwm``: the module's name;
+- ``PROJECT`` and ``PROJECTwm``: the module's name (``Module=`` for a standard
+  module, ``Class=`` for a class module);
 - performance caches are dropped, as the specification asks of writers:
   ``_VBA_PROJECT`` becomes the seven bytes of Version 0xFFFF, every module
   stream keeps only its compressed source (MODULEOFFSET 0), and the ``__SRP_``
@@ -24,11 +25,15 @@ import io
 import re
 import struct
 from dataclasses import dataclass
+from typing import Literal
 
 from tthc.excel.ovba_compression import OvbaError, compress, decompress
 from tthc.infra.compound_file import compound_file
 
-__all__ = ["VbaProjectError", "module_source", "with_standard_module"]
+__all__ = ["ModuleKind", "VbaProjectError", "module_source", "with_module"]
+
+ModuleKind = Literal["standard", "class"]
+"""A procedural (.bas) or a class (.cls) module: the two kinds a text file can add."""
 
 # dir stream record ids (MS-OVBA §2.3.4.2)
 _PROJECTCODEPAGE = 0x0003
@@ -39,6 +44,8 @@ _MODULENAME = 0x0019
 _MODULESTREAMNAME = 0x001A
 _MODULEOFFSET = 0x0031
 _MODULE_TERMINATOR = 0x002B
+_MODULETYPE = {"standard": 0x0021, "class": 0x0022}  # §2.3.4.2.3.2.8: procedural / class
+_PROJECT_LINE = {"standard": "Module", "class": "Class"}  # §2.3.1.7 and §2.3.1.9
 
 # _VBA_PROJECT for writers (§2.3.4.1): Reserved1 0x61CC, Version 0xFFFF, Reserved2 0x00,
 # Reserved3 (undefined, 0x0000 here), and no PerformanceCache.
@@ -151,8 +158,8 @@ def _offset(module: list[_Record]) -> int:
     return int.from_bytes(_field(module, _MODULEOFFSET), "little")
 
 
-def _module_records(name: str, encoding: str) -> list[_Record]:
-    """The MODULE record of a standard module (§2.3.4.2.3.2), as Office writes it."""
+def _module_records(name: str, encoding: str, kind: ModuleKind) -> list[_Record]:
+    """The MODULE record of a module (§2.3.4.2.3.2), as Office writes it."""
     mbcs, unicode = name.encode(encoding), name.encode("utf-16-le")
     return [
         _Record(_MODULENAME, mbcs),
@@ -164,16 +171,19 @@ def _module_records(name: str, encoding: str) -> list[_Record]:
         _Record(_MODULEOFFSET, struct.pack("<I", 0)),
         _Record(0x001E, struct.pack("<I", 0)),  # MODULEHELPCONTEXT
         _Record(0x002C, struct.pack("<H", 0xFFFF)),  # MODULECOOKIE, 0xFFFF on write
-        _Record(0x0021, b""),  # MODULETYPE: procedural
+        _Record(_MODULETYPE[kind], b""),
         _Record(_MODULE_TERMINATOR, b""),
     ]
 
 
-def with_standard_module(project: bytes, name: str, source: str) -> bytes:
-    """The VBA project with `source` as the standard module `name` (replacing one so named).
+def with_module(project: bytes, name: str, source: str, kind: ModuleKind = "standard") -> bytes:
+    """The VBA project with `source` as module `name` of `kind` (replacing one so named).
 
-    `source` is the module's text as a .bas file holds it, its first line
-    ``Attribute VB_Name = "<name>"``; line ends become CR LF as VBA stores them.
+    `source` is the module's text as VBA stores it, its first line
+    ``Attribute VB_Name = "<name>"`` (a .bas file as exported; a .cls file
+    without the ``VERSION 1.0 CLASS``/``BEGIN … END`` header, which the
+    exporter adds and the module stream does not hold); line ends become
+    CR LF as VBA stores them.
     """
     if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]{0,30}", name):
         raise VbaProjectError(f"tên mô-đun VBA «{name}» không hợp lệ")
@@ -206,7 +216,7 @@ def with_standard_module(project: bytes, name: str, source: str) -> bytes:
                 for r in module
             ]
         )
-    kept.append(_module_records(name, encoding))
+    kept.append(_module_records(name, encoding, kind))
     head = [
         _Record(_PROJECTMODULES, struct.pack("<H", len(kept))) if r.kind == _PROJECTMODULES else r
         for r in head
@@ -217,20 +227,24 @@ def with_standard_module(project: bytes, name: str, source: str) -> bytes:
     streams["VBA/_VBA_PROJECT"] = _VBA_PROJECT_STREAM
     streams["VBA/dir"] = compress(b"".join(record.encode() for record in flat))
     streams[f"VBA/{name}"] = compress(code)
-    streams["PROJECT"] = _project_stream(streams["PROJECT"], name, encoding, replacing=dropped)
+    streams["PROJECT"] = _project_stream(
+        streams["PROJECT"], f"{_PROJECT_LINE[kind]}={name}", name, encoding, replacing=dropped
+    )
     streams["PROJECTwm"] = _names_stream(streams["PROJECTwm"], name, encoding, replacing=dropped)
     return compound_file(streams)
 
 
-def _project_stream(stream: bytes, name: str, encoding: str, *, replacing: bool) -> bytes:
-    """PROJECT (§2.3.1) naming the module after the others, and in [Workspace]."""
+def _project_stream(
+    stream: bytes, line: str, name: str, encoding: str, *, replacing: bool
+) -> bytes:
+    """PROJECT (§2.3.1) naming the module (`line`) after the others, and in [Workspace]."""
     lines = stream.decode(encoding).split("\r\n")
-    line = f"Module={name}"
     if replacing:
         lines = [
             text
             for text in lines
-            if text.lower() != line.lower() and not text.lower().startswith(f"{name.lower()}=")
+            if not (_MODULE_LINE.match(text) and text.split("=", 1)[1].lower() == name.lower())
+            and not text.lower().startswith(f"{name.lower()}=")
         ]
     last_module = max((i for i, text in enumerate(lines) if _MODULE_LINE.match(text)), default=-1)
     if last_module < 0:
