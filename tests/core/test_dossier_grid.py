@@ -156,7 +156,8 @@ def test_hand_list_findings(hand: Classification) -> None:
     assert [f.code for f in warnings] == ["dossier.outside_period"]
     assert warnings[0].message == (
         "2 hồ sơ không thuộc kỳ báo cáo nên không được tính (1 hồ sơ tiếp nhận sau ngày "
-        "31/3/2026; 1 hồ sơ đã kết thúc trước ngày 01/3/2026): CT07, CT08."
+        "31/3/2026; 1 hồ sơ đã kết thúc trước ngày 01/3/2026): CT07, CT08. Xem trang "
+        "«Hồ sơ ngoài kỳ»."
     )
 
 

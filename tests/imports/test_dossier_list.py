@@ -23,6 +23,8 @@ from tthc.imports.dossier_list import (
     header_key,
     read_dossiers,
 )
+from tthc.imports.dossier_values import read_channel, read_flag, read_status
+from tthc.imports.vocabulary import builtin_vocabulary
 
 ON, DI, PO = Channel.ONLINE, Channel.DIRECT, Channel.POST
 RES, REF, WD, SUP, PROC = (
@@ -383,7 +385,7 @@ def test_all_four_spellings_give_identical_records(tmp_path: Path) -> None:
     assert shifted[0] == shifted[1] == shifted[2] == shifted[3] == expected_records()
     covered = {(r.channel, r.status) for r in shifted[0]}
     assert {c for c, _ in covered} == set(Channel)
-    assert {s for _, s in covered} == set(Status)
+    assert {s for _, s in covered} == set(Status) - {Status.NOT_COUNTED}
     for flag in FLAGS:
         assert {getattr(r, flag) for r in shifted[0]} == {True, False}
 
@@ -573,17 +575,21 @@ def test_bad_values_are_errors_naming_row_and_code(tmp_path: Path) -> None:
     assert has_errors(result.findings)
     assert all(f.severity is Severity.ERROR for f in result.findings)
     messages = {f.code: f.message for f in result.findings}
-    assert list(messages) == [
+    assert list(messages) == [  # unknown words come last, one finding per word
         "dossiers.date",
-        "dossiers.status",
-        "dossiers.channel",
         "dossiers.flag",
         "dossiers.missing_value",
+        "dossiers.status",
+        "dossiers.channel",
     ]
     assert messages["dossiers.date"].startswith("Dòng 4, hồ sơ «H03»: cột «Ngày tiếp nhận»:")
     assert "«32/03/2026» không hợp lệ" in messages["dossiers.date"]
-    assert messages["dossiers.status"].startswith("Dòng 6, hồ sơ «H05»: trạng thái «Quá hạn»")
-    assert messages["dossiers.channel"].startswith("Dòng 7, hồ sơ «H06»: kênh nộp «Fax»")
+    assert messages["dossiers.status"].startswith(
+        "«Quá hạn» ở cột «Trạng thái» không nhận ra, ở 1 dòng (dòng 6)"
+    )
+    assert messages["dossiers.channel"].startswith(
+        "«Fax» ở cột «Kênh» không nhận ra, ở 1 dòng (dòng 7)"
+    )
     assert messages["dossiers.flag"].startswith("Dòng 8, hồ sơ «H07»: giá trị «chắc vậy»")
     assert "cột «Số hóa»" in messages["dossiers.flag"]
     missing = [f.message for f in result.findings if f.code == "dossiers.missing_value"]
@@ -602,9 +608,11 @@ def test_errors_in_a_workbook_point_at_the_cell(tmp_path: Path) -> None:
     result = read_dossiers(write_xlsx(tmp_path / "ds.xlsx", rows))
     by_code = {f.code: f for f in result.findings}
     status = by_code["dossiers.status"]
-    assert status.message.startswith("Dòng 6, hồ sơ «H03»: trạng thái «không hoàn thành»")
+    assert status.message.startswith(
+        "«không hoàn thành» ở cột «Trang thai» không nhận ra, ở 1 dòng (dòng 6)"
+    )
     assert (status.location.sheet, status.location.cell) == ("Danh sách", "G6")
-    assert status.describe().startswith("Lỗi — trang «Danh sách», ô G6: Dòng 6")
+    assert status.describe().startswith("Lỗi — trang «Danh sách», ô G6: «không hoàn thành»")
     date_finding = by_code["dossiers.date"]
     assert date_finding.message.startswith("Dòng 7, hồ sơ «H04»: cột «Ngay tiep nhan»")
     assert date_finding.location.cell == "D7"
@@ -637,13 +645,39 @@ def test_duplicate_codes(tmp_path: Path) -> None:
 
 def test_many_identical_problems_are_summed_up(tmp_path: Path) -> None:
     rows: list[list[object]] = [CSV_BOM_HEADERS[1:8]]
-    rows += [[f"X{i}", "Đất đai", "fax", "1/3/2026", "", "", "Đang xử lý"] for i in range(30)]
+    rows += [[f"X{i}", "", "Trực tuyến", "1/3/2026", "", "", "Đang xử lý"] for i in range(30)]
     result = read_dossiers(write_csv(tmp_path / "ds.csv", rows, encoding="utf-8-sig"))
     assert result.records == ()
     assert len(result.findings) == MAX_FINDINGS_PER_KIND + 1
     last = result.findings[-1]
     assert last.severity is Severity.ERROR
-    assert last.message == "Còn 10 dòng khác có cùng vấn đề ở cột «Kênh» (không liệt kê hết)."
+    assert last.message == "Còn 10 dòng khác có cùng vấn đề ở cột «Lĩnh vực» (không liệt kê hết)."
+
+
+def test_an_unknown_word_is_reported_once_with_its_rows_and_the_line_to_add(
+    tmp_path: Path,
+) -> None:
+    rows: list[list[object]] = [CSV_BOM_HEADERS[1:8]]
+    rows += [[f"X{i}", "Đất đai", "fax", "1/3/2026", "", "", "Chờ ký số"] for i in range(30)]
+    result = read_dossiers(write_csv(tmp_path / "ds.csv", rows, encoding="utf-8-sig"))
+    assert result.records == ()
+    assert [f.code for f in result.findings] == ["dossiers.status", "dossiers.channel"]
+    status, channel = (f.message for f in result.findings)
+    assert status.startswith(
+        "«Chờ ký số» ở cột «Trạng thái» không nhận ra, ở 30 dòng "
+        "(dòng 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 và 20 dòng khác); các hồ sơ này chưa được tính."
+    )
+    assert status.endswith('{"status_words": {"Chờ ký số": "đang xử lý"}}')
+    assert channel.endswith('{"channel_words": {"fax": "trực tuyến"}}')
+    # The line it suggests, written to an aliases file, is what the reader then needs.
+    aliases = tmp_path / "ten-cot.json"
+    aliases.write_text(
+        '{"status_words": {"Chờ ký số": "đang xử lý"}, "channel_words": {"fax": "trực tiếp"}}',
+        encoding="utf-8",
+    )
+    read = read_dossiers(tmp_path / "ds.csv", aliases)
+    assert read.findings == ()
+    assert {(r.status, r.channel) for r in read.records} == {(Status.PROCESSING, Channel.DIRECT)}
 
 
 @pytest.mark.parametrize(
@@ -665,7 +699,7 @@ def test_many_identical_problems_are_summed_up(tmp_path: Path) -> None:
     ],
 )
 def test_channel_words(word: str, channel: Channel | None) -> None:
-    assert dossier_list._read_channel(word) is channel
+    assert read_channel(word) is channel
 
 
 @pytest.mark.parametrize(
@@ -689,7 +723,7 @@ def test_channel_words(word: str, channel: Channel | None) -> None:
     ],
 )
 def test_status_words(word: str, status: Status | None) -> None:
-    assert dossier_list._read_status(word) is status
+    assert read_status(word) is status
 
 
 @pytest.mark.parametrize(
@@ -719,15 +753,15 @@ def test_status_words(word: str, status: Status | None) -> None:
     ],
 )
 def test_flag_words(value: object, flag: bool | None) -> None:
-    read, readable = dossier_list._read_flag(value, amounts=False)
+    read, readable = read_flag(value, amounts=False)
     assert (read if readable else None) is flag
 
 
 def test_fee_amounts() -> None:
-    assert dossier_list._read_flag("50.000", amounts=True) == (True, True)
-    assert dossier_list._read_flag(50000, amounts=True) == (True, True)
-    assert dossier_list._read_flag("0", amounts=True) == (False, True)
-    assert dossier_list._read_flag("50.000", amounts=False) == (None, False)
+    assert read_flag("50.000", amounts=True) == (True, True)
+    assert read_flag(50000, amounts=True) == (True, True)
+    assert read_flag("0", amounts=True) == (False, True)
+    assert read_flag("50.000", amounts=False) == (None, False)
 
 
 # --- files that cannot be read -------------------------------------------------------------------
@@ -781,3 +815,55 @@ def test_a_partial_header_names_the_sheet_and_what_is_missing(tmp_path: Path) ->
     ]
     assert all(f.location.sheet == "Danh sách" for f in missing)
     assert "«MaHoSo», «TenLinhVuc», «KenhThucHien»" in missing[0].message
+
+
+@pytest.mark.parametrize(
+    ("word", "status"),
+    [  # the words real systems write (issue 15), read through the built-in vocabulary
+        ("Dừng xử lý", PROC),
+        ("Tạm dừng", PROC),
+        ("Yêu cầu thực hiện nghĩa vụ tài chính", PROC),
+        ("Chờ thanh toán", PROC),
+        ("Mới đăng ký", Status.NOT_COUNTED),
+        ("Không được tiếp nhận", Status.NOT_COUNTED),
+        ("Chờ tiếp nhận", Status.NOT_COUNTED),  # once silently counted as received, pending
+        ("Hồ sơ chờ tiếp nhận trực tuyến", Status.NOT_COUNTED),  # by the phrase rule
+        ("Từ chối tiếp nhận", Status.NOT_COUNTED),
+        ("Đã hủy", Status.NOT_COUNTED),
+        ("Chờ trả kết quả", RES),
+        ("Trả lại hồ sơ", WD),
+        ("Đã bổ sung", PROC),
+        ("Yêu cầu bổ sung giấy tờ", SUP),
+        ("ĐÃ TRẢ KẾT QUẢ", RES),
+        ("Quá hạn", None),
+    ],
+)
+def test_status_words_of_real_systems(word: str, status: Status | None) -> None:
+    assert read_status(word, builtin_vocabulary()) is status
+
+
+@pytest.mark.parametrize(
+    ("word", "channel"),
+    [
+        ("Nộp trực tuyến", ON),
+        ("Qua bưu chính công ích", PO),
+        ("Trực tiếp tại bộ phận một cửa", DI),
+        ("Dịch vụ công trực tuyến", ON),
+    ],
+)
+def test_channel_words_of_real_systems(word: str, channel: Channel) -> None:
+    assert read_channel(word, builtin_vocabulary()) is channel
+
+
+def test_the_vocabulary_file_names_a_source_for_every_entry() -> None:
+    raw = json.loads(
+        (Path(dossier_list.__file__).parents[1] / "data" / "vocabulary.json").read_text("utf-8")
+    )
+    for section in ("fields", "statuses", "channels"):
+        assert raw[section], section
+        for entry in raw[section]:
+            assert entry["source"].strip(), entry
+    vocabulary = builtin_vocabulary()
+    assert len(vocabulary.statuses) == len(raw["statuses"])  # no two words share a key
+    assert len(vocabulary.channels) == len(raw["channels"])
+    assert len(vocabulary.fields) == len(raw["fields"])

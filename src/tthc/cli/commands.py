@@ -485,7 +485,12 @@ def cmd_dossiers(args: argparse.Namespace) -> int:
     if month.findings:
         _print_findings(month.findings)
     workbook = build_workbook(month.report)
-    add_trace_sheets(workbook, month.classified.trace, month.classified.outside)
+    add_trace_sheets(
+        workbook,
+        month.classified.trace,
+        month.classified.outside,
+        month.classified.outside_reasons,
+    )
     _write(target, workbook_bytes(workbook), overwrite=args.force)
     _out(f"Đã đọc {month.records} hồ sơ; {len(month.classified.outside)} hồ sơ ngoài kỳ.")
     _out(f"Đã ghi: {target}")

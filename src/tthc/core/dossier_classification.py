@@ -20,9 +20,13 @@ ignored). The period runs from its first day to its last day, both included
    - Every other dossier belongs to the period: it was received in the period,
      or it was received earlier and was still open on the first day.
 
+   - Status "không tính" (never received: «Mới đăng ký», «Chờ tiếp nhận»,
+     «Không được tiếp nhận», cancelled «Đã hủy»): outside the period too,
+     whatever its dates; it never became a dossier of any period.
+
    Dossiers outside the period are not counted; they are returned in
-   `outside` and named in one warning with their number and codes, never
-   dropped silently.
+   `outside` (with the reason of each in `outside_reasons`) and named in one
+   warning with their number and codes, never dropped silently.
 
 2. Received columns (one of them for every dossier that belongs):
 
@@ -103,6 +107,7 @@ ignored). The period runs from its first day to its last day, both included
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -115,7 +120,7 @@ from tthc.core.grid import INPUT_COLUMNS, Counts
 from tthc.core.model import ExtraInputs, ExtraValues, FieldRow, Period
 from tthc.core.vn_format import format_date_short, format_integer, nfc
 
-__all__ = ["FLAG_POPULATIONS", "Classification", "classify", "columns_of"]
+__all__ = ["FLAG_POPULATIONS", "Classification", "classify", "columns_of", "outside_reason"]
 
 INPUT_NUMBERS: tuple[int, ...] = tuple(c.number for c in INPUT_COLUMNS)
 _KEY_OF = {c.number: c.key for c in INPUT_COLUMNS}
@@ -156,6 +161,7 @@ class Classification:
     outside: tuple[Dossier, ...]  # dossiers not belonging to the period
     findings: tuple[Finding, ...]
     rejected: tuple[Dossier, ...] = ()  # belong to the period but cannot be classified
+    outside_reasons: tuple[str, ...] = ()  # why each of `outside` is left out, in order
 
 
 @overload
@@ -183,10 +189,17 @@ def _who(dossier: Dossier) -> str:
     return f"Hồ sơ «{dossier.code}» (dòng {dossier.row} của danh sách)"
 
 
-def _is_outside(received: date, finished: date | None, period: Period) -> bool:
+def outside_reason(dossier: Dossier, period: Period) -> str | None:
+    """Why a dossier is not counted in the period (rule 1), or None when it belongs."""
+    if dossier.status is Status.NOT_COUNTED:
+        return "chưa được tiếp nhận, không được tiếp nhận hoặc đã hủy"
+    received, finished = _day(dossier.received), _day(dossier.finished)
+    assert received is not None  # the reader requires it of every other status
     if received > period.end:
-        return True
-    return received < period.start and finished is not None and finished < period.start
+        return f"tiếp nhận sau ngày {format_date_short(period.end)}"
+    if received < period.start and finished is not None and finished < period.start:
+        return f"đã kết thúc trước ngày {format_date_short(period.start)}"
+    return None
 
 
 def columns_of(
@@ -330,12 +343,12 @@ def classify(records: Sequence[Dossier], period: Period, catalogue: Catalogue) -
     codes_seen: dict[str, int] = {}
     paid_without_fee: list[str] = []
 
+    reasons: list[str] = []
     for dossier in records:
-        received = _day(dossier.received)
-        finished = _day(dossier.finished)
-        assert received is not None
-        if _is_outside(received, finished, period):
+        reason = outside_reason(dossier, period)
+        if reason is not None:
             outside.append(dossier)
+            reasons.append(reason)
             continue
         resolved = names.get(dossier.field)
         if resolved is None:
@@ -423,25 +436,19 @@ def classify(records: Sequence[Dossier], period: Period, catalogue: Catalogue) -
             )
         )
     if outside:
-        late = sum(1 for d in outside if _day(d.received) > period.end)
-        early = len(outside) - late
-        reasons = []
-        if late:
-            reasons.append(
-                f"{format_integer(late)} hồ sơ tiếp nhận sau ngày {format_date_short(period.end)}"
-            )
-        if early:
-            reasons.append(
-                f"{format_integer(early)} hồ sơ đã kết thúc trước ngày "
-                f"{format_date_short(period.start)}"
-            )
+        counted_reasons = Counter(reasons)
+        summary = "; ".join(
+            f"{format_integer(count)} hồ sơ {reason}" for reason, count in counted_reasons.items()
+        )
         codes = [d.code for d in outside]
         findings.append(
             Finding(
                 Severity.WARNING,
                 "dossier.outside_period",
                 f"{format_integer(len(outside))} hồ sơ không thuộc kỳ báo cáo nên không được "
-                f"tính ({'; '.join(reasons)}): {_codes_text(codes)}.",
+                f"tính ({summary}): {_codes_text(codes)}. Xem trang «Hồ sơ ngoài kỳ».",
             )
         )
-    return Classification(rows, extras, trace, tuple(outside), tuple(findings), tuple(rejected))
+    return Classification(
+        rows, extras, trace, tuple(outside), tuple(findings), tuple(rejected), tuple(reasons)
+    )

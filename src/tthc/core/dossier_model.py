@@ -26,6 +26,9 @@ class Status(StrEnum):
     WITHDRAWN = "rút"
     SUPPLEMENT = "chờ bổ sung"
     PROCESSING = "đang xử lý"
+    # Never became a dossier of any period: submitted online and not yet received,
+    # refused at the counter, cancelled. Listed among the dossiers left out, not counted.
+    NOT_COUNTED = "không tính"
 
 
 @dataclass(frozen=True)
@@ -35,7 +38,7 @@ class Dossier:
     code: str  # mã hồ sơ
     field: str  # lĩnh vực
     channel: Channel
-    received: date
+    received: date | None  # None only for a NOT_COUNTED dossier that was never received
     due: date | None  # ngày hẹn trả
     finished: date | None  # ngày kết thúc xử lý; None while pending
     status: Status

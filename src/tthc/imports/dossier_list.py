@@ -44,18 +44,25 @@ The aliases recognised by default (`DEFAULT_ALIASES`):
 =============  ========================  ===========================================
 key            column                    aliases
 =============  ========================  ===========================================
-code           Mã hồ sơ                  Mã hồ sơ, MaHoSo, Số hồ sơ
-field          Lĩnh vực                  Lĩnh vực, TenLinhVuc, LinhVuc, Tên lĩnh vực
+code           Mã hồ sơ                  Mã hồ sơ, MaHoSo, Số hồ sơ, Mã số hồ sơ,
+                                         Số biên nhận, DossierNo
+field          Lĩnh vực                  Lĩnh vực, TenLinhVuc, LinhVuc, Tên lĩnh vực,
+                                         Lĩnh vực TTHC
 channel        Kênh nộp                  Kênh, Kênh nộp, Kênh tiếp nhận, Hình thức nộp,
-                                         Hình thức tiếp nhận, KenhThucHien, HinhThuc
+                                         Hình thức tiếp nhận, KenhThucHien, HinhThuc,
+                                         Loại tiếp nhận, Kênh thực hiện,
+                                         Hình thức nộp hồ sơ
 received       Ngày tiếp nhận            Ngày tiếp nhận, NgayTiepNhan, Ngày nhận,
-                                         Ngày nộp
+                                         Ngày nộp, Ngày tiếp nhận hồ sơ, ReceiveDate
 due            Ngày hẹn trả              Ngày hẹn trả, NgayHenTra, Hạn xử lý,
-                                         Ngày hẹn trả kết quả, Hạn giải quyết
+                                         Ngày hẹn trả kết quả, Hạn giải quyết,
+                                         Hạn trả kết quả, DueDate
 finished       Ngày kết thúc             Ngày kết thúc, NgayKetThucXuLy, Ngày trả kết quả,
-                                         Ngày hoàn thành, Ngày kết thúc xử lý
+                                         Ngày hoàn thành, Ngày kết thúc xử lý,
+                                         Ngày có kết quả, NgayCoKetQua, FinishDate
 status         Trạng thái                Trạng thái, TrangThaiHoSo, TinhTrang,
-                                         Tình trạng hồ sơ
+                                         Tình trạng hồ sơ, Trạng thái hồ sơ, Tình trạng,
+                                         Trạng thái xử lý
 has_fee        Có phí                    Có phí, Phí lệ phí, CoPhi
 paid_online    Thanh toán trực tuyến     Thanh toán trực tuyến, ThanhToanTrucTuyen, TTTT
 updated        Cập nhật hệ thống         Cập nhật hệ thống, DongBo, Đồng bộ,
@@ -72,39 +79,46 @@ optional: a flag whose column is absent is None in every record ("chưa có số
 liệu" downstream), never False. Other columns (STT, names, addresses…) are
 ignored. When two columns match the same key, the leftmost is used (WARNING).
 
-More aliases come from a small JSON file (`aliases_file`), keyed like the
-table; its entries are added to the defaults, e.g.::
+More column names, and the words of the status and channel columns, come
+from the clerk's JSON aliases file (`aliases_file`); an unknown key, a value
+that is not a list of texts, or an alias that already names another column is
+an ERROR finding; the rest of the file still applies.
 
-    {"code": ["Mã HS", "Số biên nhận"], "received": ["Ngày nộp hồ sơ"]}
+The table and what surrounds it
+-------------------------------
 
-An unknown key, a value that is not a list of texts, or an alias that already
-names another column is an ERROR finding; the rest of the file still applies.
+Real exports carry a title block above the header (the unit, «DANH SÁCH HỒ
+SƠ …», «Từ ngày … đến ngày …», a filter line): those rows are kept as
+`DossierList.title` (`export_layout.title_facts` reads the unit and the period
+from them). Below the header, a row without a date in the received column is
+not a dossier when
+
+- it is a footer line (`export_layout.is_footer_text`: «Tổng số: 1.500 hồ
+  sơ», «Tổng cộng», «Cộng», a place and date «…, ngày 05 tháng 4 năm 2026»,
+  «NGƯỜI LẬP BIỂU», «THỦ TRƯỞNG ĐƠN VỊ», «Nơi nhận»…): the table ends there,
+  and every row below it (the signer's name included) is left alone; a
+  dossier-like row with a code below it is named in a WARNING, never read
+  silently;
+- it has neither a dossier code nor a date (group headings «Lĩnh vực: Hộ
+  tịch», blank spacer rows), or it repeats the header (a printed page's
+  title row): skipped.
+
+Where the footer states a total («Tổng số: N hồ sơ»), it is compared with the
+number of dossier rows of the table, and a difference is a WARNING.
 
 Values
 ------
 
-Words are compared without case and diacritics, so "TRỰC TUYẾN", "truc tuyen"
-and "Trực tuyến" are the same.
+`dossier_values` reads each cell: channel and status words go first through
+the vocabulary (the aliases file's ``status_words`` and ``channel_words``,
+then the built-in `data/vocabulary.json`, each entry with its source; the
+README lists them with the reasoning), then through the phrase rules there.
+A status or channel word that nothing names is reported once per word, with
+its count, its rows and the exact line to add to the aliases file
+(`unknown_words`); those rows are not read. A dossier whose status means
+"không tính" (never received: «Mới đăng ký», «Chờ tiếp nhận», «Không được
+tiếp nhận», «Đã hủy») may have no received date.
 
-- **Channel**: "trực tuyến", "online", "TT" or 1 → trực tuyến; "trực tiếp",
-  "tại quầy" or 2 → trực tiếp; "bưu chính", "BCCI" or 3 → bưu chính. The words
-  may stand in a longer text ("Nộp trực tuyến toàn trình", "Qua dịch vụ bưu
-  chính công ích"); a text naming two channels is an error.
-- **Status**, the first matching rule wins:
-
-  1. "từ chối", "không giải quyết", "không được giải quyết" → từ chối;
-  2. "rút" ("công dân rút", "rút hồ sơ") → rút;
-  3. "bổ sung" ("chờ bổ sung", "yêu cầu bổ sung") → chờ bổ sung;
-  4. "đang xử lý", "đang giải quyết", "đang thụ lý", "chờ xử lý", "tiếp nhận"
-     ("đã tiếp nhận", "mới tiếp nhận"), "chưa giải quyết", "chưa xử lý",
-     "chưa hoàn thành", "chưa trả kết quả" → đang xử lý;
-  5. "đã giải quyết", "giải quyết xong", "hoàn thành", "đã trả kết quả",
-     "đã trả", "đã xử lý", "xử lý xong", "đúng hạn", "trước hạn" → đã giải
-     quyết.
-
-  A text with "không" or "chưa" that no rule names with that word ("không
-  hoàn thành") is not guessed: it is an error, like any other unknown status
-  ("quá hạn", "chờ trả kết quả"…).
 - **Flags**: "có", "x", "1", "true", "yes", "y", "đã", or a text starting with
   "có " or "đã " ("đã thanh toán") → True; "không", "0", "false", "no", "n",
   "chưa", a text starting with "không " or "chưa ", or a blank cell → False.
@@ -114,10 +128,12 @@ and "Trực tuyến" are the same.
   "31-03-2026", "2026-03-31"), a time after or before the date
   ("31/03/2026 08:15", "08:15 31/03/2026"),
   and Excel serial numbers between 36526 (1/1/2000) and 73050 (31/12/2099).
-  The received date is required; a blank due or finished date is None.
+  The received date is required (but for "không tính"); a blank due or
+  finished date is None.
 - **Code and field** are kept as written (NFC, spaces collapsed); numbers in
   the code column become their digits. A dossier code listed twice is read
-  once: a WARNING when both rows are identical, an ERROR otherwise.
+  once: a WARNING when both rows are identical, an ERROR otherwise. Field
+  names are matched to the catalogue later (`field_names`).
 
 Dates are not checked against each other here (finished before received…):
 the classifier (`core.dossier_classification`) does that with the period in hand.
@@ -127,26 +143,42 @@ from __future__ import annotations
 
 import csv
 import io
-import json
-import re
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import TypeVar, cast
 
-from tthc.core.dossier_model import Channel, Dossier, Status
+from tthc.core.dossier_model import Dossier, Status
 from tthc.core.findings import Finding, Location, Severity
-from tthc.core.parsing import is_blank, parse_date
-from tthc.core.vn_format import nfc
+from tthc.core.parsing import is_blank
+from tthc.core.vn_format import format_integer, nfc
+from tthc.imports.aliases_file import Aliases, load_aliases
+from tthc.imports.dossier_columns import (
+    COLUMN_LABELS,
+    DEFAULT_ALIASES,
+    FLAG_COLUMNS,
+    REQUIRED_COLUMNS,
+    header_key,
+)
+from tthc.imports.dossier_values import (
+    CHANNEL_HELP,
+    FLAG_HELP,
+    read_channel,
+    read_date,
+    read_flag,
+    read_status,
+    shown,
+)
+from tthc.imports.export_layout import is_footer_text, row_texts, stated_total
+from tthc.imports.unknown_words import UnknownWords
+from tthc.imports.vocabulary import Vocabulary, builtin_vocabulary
 from tthc.infra.os_messages import os_reason
 from tthc.infra.package_guard import (
     DOSSIER_LIST,
     Refused,
     check_workbook,
     read_capped,
-    read_limited,
     too_many_rows,
 )
 from tthc.infra.xlsx_parts import column_letters, is_calamine_panic
@@ -162,70 +194,13 @@ __all__ = [
     "read_dossiers",
 ]
 
-DEFAULT_ALIASES: dict[str, tuple[str, ...]] = {
-    "code": ("Mã hồ sơ", "MaHoSo", "Số hồ sơ"),
-    "field": ("Lĩnh vực", "TenLinhVuc", "LinhVuc", "Tên lĩnh vực"),
-    "channel": (
-        "Kênh",
-        "Kênh nộp",
-        "Kênh tiếp nhận",
-        "Hình thức nộp",
-        "Hình thức tiếp nhận",
-        "KenhThucHien",
-        "HinhThuc",
-    ),
-    "received": ("Ngày tiếp nhận", "NgayTiepNhan", "Ngày nhận", "Ngày nộp"),
-    "due": ("Ngày hẹn trả", "NgayHenTra", "Hạn xử lý", "Ngày hẹn trả kết quả", "Hạn giải quyết"),
-    "finished": (
-        "Ngày kết thúc",
-        "NgayKetThucXuLy",
-        "Ngày trả kết quả",
-        "Ngày hoàn thành",
-        "Ngày kết thúc xử lý",
-    ),
-    "status": ("Trạng thái", "TrangThaiHoSo", "TinhTrang", "Tình trạng hồ sơ"),
-    "has_fee": ("Có phí", "Phí lệ phí", "CoPhi"),
-    "paid_online": ("Thanh toán trực tuyến", "ThanhToanTrucTuyen", "TTTT"),
-    "updated": ("Cập nhật hệ thống", "DongBo", "Đồng bộ", "Cập nhật lên hệ thống"),
-    "digitised": ("Số hóa", "SoHoa", "Đã số hóa"),
-    "reused": ("Tái sử dụng", "Khai thác lại", "TaiSuDung"),
-}
-
-# How each column is named in messages.
-COLUMN_LABELS: dict[str, str] = {
-    "code": "Mã hồ sơ",
-    "field": "Lĩnh vực",
-    "channel": "Kênh nộp",
-    "received": "Ngày tiếp nhận",
-    "due": "Ngày hẹn trả",
-    "finished": "Ngày kết thúc",
-    "status": "Trạng thái",
-    "has_fee": "Có phí",
-    "paid_online": "Thanh toán trực tuyến",
-    "updated": "Cập nhật hệ thống",
-    "digitised": "Số hóa",
-    "reused": "Tái sử dụng",
-}
-
-REQUIRED_COLUMNS = ("code", "field", "channel", "received", "due", "finished", "status")
-FLAG_COLUMNS = ("has_fee", "paid_online", "updated", "digitised", "reused")
-
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
 HEADER_SCAN_ROWS = 30  # the header row must lie within the first rows of a sheet
 MIN_HEADER_MATCHES = 2  # a row naming fewer of our columns is not taken for the header
 MAX_FINDINGS_PER_KIND = 20  # then one finding counts the rest of the same problem
-MAX_ALIASES_FILE_BYTES = 1024 * 1024
 _Result = TypeVar("_Result")
 _CSV_DELIMITERS = (",", ";", "\t")
-_EXCEL_EPOCH = date(1899, 12, 30)
-_SERIAL_MIN, _SERIAL_MAX = 36526, 73050  # 1/1/2000 … 31/12/2099
-
-_NON_ALNUM = re.compile(r"[^0-9a-z]+")
-_TIME = re.compile(r"\s+\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:\s*[ap]m)?$", re.IGNORECASE)
-_LEADING_TIME = re.compile(r"^\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s+")
-_AMOUNT = re.compile(r"\d{1,3}(?:[.,]\d{3})*|\d+")
-_SPACES = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -237,102 +212,8 @@ class DossierList:
     columns: dict[str, str] = field(default_factory=dict)  # our key -> the header found
     sheet: str | None = None  # the sheet read (workbooks only)
     header_row: int | None = None  # the header's row number (1-based)
-
-
-# --- normalising texts ---------------------------------------------------------------------
-
-
-def _plain(text: str) -> str:
-    """Lower case without diacritics, đ as d: 'Mã hồ sơ' -> 'ma ho so'."""
-    decomposed = unicodedata.normalize("NFD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return stripped.casefold().replace("đ", "d")
-
-
-def header_key(text: str) -> str:
-    """The matching key of a header: 'Mã hồ sơ (*)', 'MA_HO_SO', 'MaHoSo' -> 'mahoso'."""
-    return _NON_ALNUM.sub("", _plain(nfc(text)))
-
-
-def _words(text: str) -> str:
-    """A value as words without diacritics: 'Chờ  bổ sung.' -> 'cho bo sung'."""
-    return _NON_ALNUM.sub(" ", _plain(nfc(text))).strip()
-
-
-def _shown(value: object) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return _SPACES.sub(" ", nfc(str(value))).strip()
-
-
-# --- aliases -------------------------------------------------------------------------------
-
-
-def load_aliases(
-    aliases_file: Path | None,
-) -> tuple[dict[str, tuple[str, ...]], tuple[Finding, ...]]:
-    """The default aliases plus those of the JSON file, and the file's problems."""
-    aliases = {key: tuple(names) for key, names in DEFAULT_ALIASES.items()}
-    if aliases_file is None:
-        return aliases, ()
-    where = Location(key=aliases_file.name)
-    findings: list[Finding] = []
-
-    def error(message: str) -> None:
-        findings.append(Finding(Severity.ERROR, "dossiers.aliases", message, where))
-
-    try:
-        raw = read_limited(aliases_file, MAX_ALIASES_FILE_BYTES, "một tệp tên cột")
-        data = json.loads(raw.decode("utf-8-sig"))
-    except Refused as refused:  # too large, a FIFO or device, no right to read
-        error(str(refused))
-        return aliases, tuple(findings)
-    except FileNotFoundError:
-        error(f"Không tìm thấy tệp tên cột «{aliases_file.name}».")
-        return aliases, tuple(findings)
-    except (OSError, UnicodeDecodeError, ValueError) as problem:
-        error(
-            f"Không đọc được tệp tên cột «{aliases_file.name}» ({problem}); tệp phải là JSON "
-            'dạng {"code": ["Mã HS"]}.'
-        )
-        return aliases, tuple(findings)
-    if not isinstance(data, dict):
-        error(
-            f"Tệp tên cột «{aliases_file.name}» phải là một đối tượng JSON, "
-            'ví dụ {"code": ["Mã HS"]}.'
-        )
-        return aliases, tuple(findings)
-
-    owner = {header_key(name): key for key, names in aliases.items() for name in names}
-    known = ", ".join(DEFAULT_ALIASES)
-    for key, names in data.items():
-        if key not in DEFAULT_ALIASES:
-            error(
-                f"Khoá «{key}» trong tệp tên cột không phải là cột nào; các khoá hợp lệ: {known}."
-            )
-            continue
-        if isinstance(names, str):
-            names = [names]
-        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-            error(f"Mục «{key}» trong tệp tên cột phải là một danh sách tên cột (chuỗi chữ).")
-            continue
-        added: list[str] = []
-        for name in names:
-            matching = header_key(name)
-            if not matching:
-                error(f"Tên cột «{name}» của mục «{key}» trống hoặc chỉ có dấu câu.")
-                continue
-            other = owner.get(matching)
-            if other is not None and other != key:
-                error(
-                    f"Tên cột «{name}» của mục «{key}» đã là tên của cột «{COLUMN_LABELS[other]}» "
-                    f"({other}); bỏ qua."
-                )
-                continue
-            owner[matching] = key
-            added.append(nfc(name).strip())
-        aliases[key] = aliases[key] + tuple(added)
-    return aliases, tuple(findings)
+    title: tuple[str, ...] = ()  # the text lines above the header (unit, period, filters)
+    fields: dict[str, str] = field(default_factory=dict)  # the aliases file's field names
 
 
 def _alias_index(aliases: Mapping[str, Sequence[str]]) -> dict[str, str]:
@@ -363,7 +244,7 @@ def _match_header(rows: Sequence[Sequence[object]], index: Mapping[str, str]) ->
         for position, value in enumerate(row):
             if not isinstance(value, str) or not value.strip():
                 continue
-            headers.append(_shown(value))
+            headers.append(shown(value))
             key = index.get(header_key(value))
             if key is None:
                 continue
@@ -374,152 +255,6 @@ def _match_header(rows: Sequence[Sequence[object]], index: Mapping[str, str]) ->
         if columns and (best is None or len(columns) > best.score):
             best = _Header(number, columns, headers, duplicates)
     return best
-
-
-# --- values ---------------------------------------------------------------------------------
-
-_CHANNEL_NUMBERS = {"1": Channel.ONLINE, "2": Channel.DIRECT, "3": Channel.POST}
-_CHANNEL_PHRASES: tuple[tuple[Channel, tuple[str, ...]], ...] = (
-    (Channel.ONLINE, ("truc tuyen", "online", "tt")),
-    (Channel.DIRECT, ("truc tiep", "tai quay")),
-    (Channel.POST, ("buu chinh", "bcci")),
-)
-_STATUS_RULES: tuple[tuple[Status, tuple[str, ...]], ...] = (
-    (Status.REFUSED, ("tu choi", "khong giai quyet", "khong duoc giai quyet")),
-    (Status.WITHDRAWN, ("rut",)),
-    (Status.SUPPLEMENT, ("bo sung",)),
-    (
-        Status.PROCESSING,
-        (
-            "dang xu ly",
-            "dang giai quyet",
-            "dang thu ly",
-            "cho xu ly",
-            "tiep nhan",
-            "chua giai quyet",
-            "chua xu ly",
-            "chua hoan thanh",
-            "chua tra ket qua",
-        ),
-    ),
-    (
-        Status.RESOLVED,
-        (
-            "da giai quyet",
-            "giai quyet xong",
-            "hoan thanh",
-            "da tra ket qua",
-            "da tra",
-            "da xu ly",
-            "xu ly xong",
-            "dung han",
-            "truoc han",
-        ),
-    ),
-)
-_NEGATIONS = ("khong", "chua")
-_TRUE_WORDS = frozenset({"co", "x", "1", "true", "yes", "y", "da"})
-_FALSE_WORDS = frozenset({"khong", "0", "false", "no", "n", "chua"})
-
-_STATUS_HELP = "đã giải quyết, từ chối, rút, chờ bổ sung, đang xử lý"
-_CHANNEL_HELP = "trực tuyến (1), trực tiếp (2), bưu chính (3)"
-_FLAG_HELP = "có/không, x hoặc để trống, 1/0"
-
-
-def _has_phrase(words: str, phrase: str) -> bool:
-    return f" {phrase} " in f" {words} "
-
-
-def _number_text(value: object) -> str | None:
-    """'1' for 1, 1.0 and '1'; None for other values."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int) or (isinstance(value, float) and value.is_integer()):
-        return str(int(value))
-    return None
-
-
-def _read_channel(value: object) -> Channel | None:
-    number = _number_text(value)
-    if number is not None:
-        return _CHANNEL_NUMBERS.get(number)
-    if not isinstance(value, str):
-        return None
-    words = _words(value)
-    if words in _CHANNEL_NUMBERS:
-        return _CHANNEL_NUMBERS[words]
-    found = {
-        channel
-        for channel, phrases in _CHANNEL_PHRASES
-        if any(_has_phrase(words, phrase) for phrase in phrases)
-    }
-    return found.pop() if len(found) == 1 else None
-
-
-def _read_status(value: object) -> Status | None:
-    if not isinstance(value, str):
-        return None
-    words = _words(value)
-    for status, phrases in _STATUS_RULES:
-        for phrase in phrases:
-            if _has_phrase(words, phrase):
-                negated = any(
-                    _has_phrase(words, word) and not _has_phrase(phrase, word)
-                    for word in _NEGATIONS
-                )
-                return None if negated else status
-    return None
-
-
-def _read_flag(value: object, amounts: bool) -> tuple[bool | None, bool]:
-    """(flag, readable); a blank cell is False."""
-    if is_blank(value):
-        return False, True
-    if isinstance(value, bool):
-        return value, True
-    if isinstance(value, int | float):
-        if value == 0 or value == 1:
-            return bool(value), True
-        if amounts and value > 0:
-            return True, True
-        return None, False
-    if not isinstance(value, str):
-        return None, False
-    words = _words(value)
-    if words in _TRUE_WORDS or words.startswith(("co ", "da ")):
-        return True, True
-    if words in _FALSE_WORDS or words.startswith(("khong ", "chua ")):
-        return False, True
-    if amounts:
-        text = value.strip().removesuffix("đ").removesuffix("đồng").strip()
-        if _AMOUNT.fullmatch(text):
-            return int(re.sub(r"[.,]", "", text)) > 0, True
-    return None, False
-
-
-def _read_date(value: object) -> tuple[date | None, str | None]:
-    """(date, None) or (None, message) for a non-blank value."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        if _SERIAL_MIN <= value < _SERIAL_MAX + 1:
-            return _EXCEL_EPOCH + timedelta(days=int(value)), None
-        return None, (
-            f"Giá trị «{_shown(value)}» không phải là ngày; nhập theo dạng ngày/tháng/năm, "
-            "ví dụ 31/3/2026."
-        )
-    if isinstance(value, str):
-        text = value.strip()
-        parsed, problems = parse_date(text, Location())
-        if parsed is None:
-            shorter = _LEADING_TIME.sub("", _TIME.sub("", text))
-            if shorter != text:
-                parsed, _ = parse_date(shorter, Location())
-        if parsed is not None:
-            return parsed, None
-        return None, problems[0].message
-    parsed, problems = parse_date(value, Location())
-    if parsed is None:
-        return None, problems[0].message if problems else "Ngày không hợp lệ."
-    return parsed, None
 
 
 # --- reading rows ---------------------------------------------------------------------------
@@ -592,15 +327,44 @@ def _cached(function: Callable[[object], _Result]) -> Callable[[object], _Result
     return lookup
 
 
+def _is_date_like(value: object) -> bool:
+    if isinstance(value, date | datetime):
+        return True
+    if is_blank(value):
+        return False
+    return read_date(value)[0] is not None
+
+
+def _not_a_dossier(row: Sequence[object], code_at: int, date_columns: Sequence[int]) -> bool:
+    """A row of the table that holds no dossier: no code and no date (a group heading…)."""
+    return is_blank(row[code_at]) and not any(_is_date_like(row[at]) for at in date_columns)
+
+
+@dataclass
+class _Footer:
+    """Where the table ended and what its footer states."""
+
+    row: int | None = None  # the shown row number of the first footer line
+    total: int | None = None  # «Tổng số: N hồ sơ»
+    total_row: int | None = None
+    skipped_dossiers: list[int] = field(default_factory=list)  # dossier-like rows below it
+
+
 def _read_rows(
     rows: Sequence[Sequence[object]],
     header: _Header,
     reporter: _Reporter,
     row_offset: int,
-) -> list[Dossier]:
-    """Dossiers from the rows below the header; `row_offset` + index = the shown row number."""
+    vocabulary: Vocabulary,
+) -> tuple[list[Dossier], _Footer, int]:
+    """Dossiers from the rows below the header, the footer, and how many dossier rows there were.
+
+    `row_offset` + index = the shown row number. The table ends at the first
+    footer line (`export_layout.is_footer_text`) of a row holding no date;
+    rows without a code and a date above it are headings, not dossiers.
+    """
     columns = header.columns
-    labels = {key: _shown(rows[header.row][position]) for key, position in columns.items()}
+    labels = {key: shown(rows[header.row][position]) for key, position in columns.items()}
     code_at = columns["code"]
     field_at = columns["field"]
     channel_at = columns["channel"]
@@ -608,29 +372,69 @@ def _read_rows(
     due_at = columns["due"]
     finished_at = columns["finished"]
     status_at = columns["status"]
+    date_columns = (received_at, due_at, finished_at)
     flags = [(key, columns[key]) for key in FLAG_COLUMNS if key in columns]
+    header_code = header_key(labels["code"])
 
-    channel_of = _cached(_read_channel)
-    status_of = _cached(_read_status)
-    date_of = _cached(_read_date)
-    field_of = _cached(lambda value: "" if is_blank(value) else _shown(value))
-    flag_of = _cached(lambda value: _read_flag(value, amounts=False))
-    fee_of = _cached(lambda value: _read_flag(value, amounts=True))
+    channel_of = _cached(lambda value: read_channel(value, vocabulary))
+    status_of = _cached(lambda value: read_status(value, vocabulary))
+    date_of = _cached(read_date)
+    field_of = _cached(lambda value: "" if is_blank(value) else shown(value))
+    flag_of = _cached(lambda value: read_flag(value, amounts=False))
+    fee_of = _cached(lambda value: read_flag(value, amounts=True))
+    unknown_status = UnknownWords(
+        labels["status"],
+        "status_words",
+        "đã giải quyết, từ chối, rút, chờ bổ sung, đang xử lý, không tính",
+        "đang xử lý",
+        "dossiers.status",
+        reporter.sheet,
+    )
+    unknown_channel = UnknownWords(
+        labels["channel"],
+        "channel_words",
+        CHANNEL_HELP,
+        "trực tuyến",
+        "dossiers.channel",
+        reporter.sheet,
+    )
+
+    def cell(column: int, number: int) -> str | None:
+        return f"{column_letters(column + 1)}{number}" if reporter.sheet is not None else None
 
     records: list[Dossier] = []
+    footer = _Footer()
+    dossier_rows = 0
     first_row: dict[str, tuple[int, tuple[object, ...]]] = {}
     width_needed = max(columns.values()) + 1
     for index in range(header.row + 1, len(rows)):
         row = rows[index]
         if len(row) < width_needed:
             row = list(row) + [None] * (width_needed - len(row))
+        number = index + row_offset
         raw_code = row[code_at]
         code_blank = is_blank(raw_code)
         if code_blank and all(is_blank(value) for value in row):
             continue
-        number = index + row_offset
+        if not _is_date_like(row[received_at]):
+            texts = row_texts(row)
+            if is_footer_text(texts):
+                if footer.row is None:
+                    footer.row = number
+                if footer.total is None and (total := stated_total(texts)) is not None:
+                    footer.total, footer.total_row = total, number
+                continue
+            if _not_a_dossier(row, code_at, date_columns):
+                continue  # a heading, a filter line, a page's repeated title
+            if not code_blank and header_key(shown(raw_code)) == header_code:
+                continue  # the header repeated on each printed page
+        if footer.row is not None:
+            if not code_blank:
+                footer.skipped_dossiers.append(number)
+            continue
+        dossier_rows += 1
         problems = 0
-        code = "" if code_blank else _shown(raw_code)
+        code = "" if code_blank else shown(raw_code)
         who = f"Dòng {number}, hồ sơ «{code}»" if code else f"Dòng {number} (không có mã hồ sơ)"
 
         def problem(key: str, kind: str, text: str, number: int = number) -> None:
@@ -660,12 +464,8 @@ def _read_rows(
         else:
             channel = channel_of(raw)
             if channel is None:
-                problem(
-                    "channel",
-                    "dossiers.channel",
-                    f"{who}: kênh nộp «{_shown(raw)}» ở cột «{labels['channel']}» không nhận ra; "
-                    f"dùng một trong: {_CHANNEL_HELP}.",
-                )
+                problems += 1
+                unknown_channel.add(shown(raw), number, cell(channel_at, number))
 
         raw = row[status_at]
         status = None
@@ -678,12 +478,8 @@ def _read_rows(
         else:
             status = status_of(raw)
             if status is None:
-                problem(
-                    "status",
-                    "dossiers.status",
-                    f"{who}: trạng thái «{_shown(raw)}» ở cột «{labels['status']}» không nhận ra; "
-                    f"dùng một trong: {_STATUS_HELP}.",
-                )
+                problems += 1
+                unknown_status.add(shown(raw), number, cell(status_at, number))
 
         dates: dict[str, date | None] = {}
         for key, position in (
@@ -694,7 +490,8 @@ def _read_rows(
             raw = row[position]
             if is_blank(raw):
                 dates[key] = None
-                if key == "received":
+                # A dossier never received («Mới đăng ký», «Đã hủy») has no such date.
+                if key == "received" and status is not Status.NOT_COUNTED:
                     problem(
                         key,
                         "dossiers.missing_value",
@@ -722,8 +519,8 @@ def _read_rows(
                 problem(
                     key,
                     "dossiers.flag",
-                    f"{who}: giá trị «{_shown(raw)}» ở cột «{labels[key]}» không nhận ra; "
-                    f"dùng {_FLAG_HELP}.",
+                    f"{who}: giá trị «{shown(raw)}» ở cột «{labels[key]}» không nhận ra; "
+                    f"dùng {FLAG_HELP}.",
                 )
             flag_values[key] = flag
 
@@ -750,7 +547,7 @@ def _read_rows(
             )
             continue
         first_row[code] = (number, values)
-        assert channel is not None and status is not None and dates["received"] is not None
+        assert channel is not None and status is not None
         records.append(
             Dossier(
                 code=code,
@@ -764,7 +561,40 @@ def _read_rows(
                 **flag_values,
             )
         )
-    return records
+    reporter.findings.extend(unknown_status.findings())
+    reporter.findings.extend(unknown_channel.findings())
+    return records, footer, dossier_rows
+
+
+def _footer_findings(footer: _Footer, dossier_rows: int, sheet: str | None) -> list[Finding]:
+    """The stated total checked against the rows read; dossiers left below the footer."""
+    where = Location(sheet=sheet) if sheet else Location()
+    found: list[Finding] = []
+    if footer.total is not None and footer.total != dossier_rows:
+        found.append(
+            Finding(
+                Severity.WARNING,
+                "dossiers.stated_total",
+                f"Dòng {footer.total_row} của danh sách ghi tổng số {format_integer(footer.total)} "
+                f"hồ sơ nhưng bảng có {format_integer(dossier_rows)} dòng hồ sơ; hãy kiểm tra "
+                "tệp xuất có đủ các trang, hay bộ lọc khi xuất có khác không.",
+                where,
+            )
+        )
+    if footer.skipped_dossiers:
+        listed = ", ".join(str(n) for n in footer.skipped_dossiers[:10])
+        found.append(
+            Finding(
+                Severity.WARNING,
+                "dossiers.below_footer",
+                f"{format_integer(len(footer.skipped_dossiers))} dòng có mã hồ sơ nằm dưới dòng "
+                f"cuối bảng (dòng {footer.row}) nên không được đọc: dòng {listed}"
+                + ("…" if len(footer.skipped_dossiers) > 10 else "")
+                + ". Nếu đó là hồ sơ, hãy đưa chúng lên trên dòng tổng.",
+                where,
+            )
+        )
+    return found
 
 
 def _check_header(
@@ -801,13 +631,13 @@ def _check_header(
 
 def _no_header(name: str, rows: Sequence[Sequence[object]]) -> Finding:
     first = next((row for row in rows if not all(is_blank(v) for v in row)), [])
-    shown = ", ".join(f"«{_shown(v)}»" for v in first if not is_blank(v)) or "(trống)"
+    first_texts = ", ".join(f"«{shown(v)}»" for v in first if not is_blank(v)) or "(trống)"
     needed = ", ".join(f"«{COLUMN_LABELS[key]}»" for key in REQUIRED_COLUMNS)
     return Finding(
         Severity.ERROR,
         "dossiers.no_header",
         f"Không tìm thấy dòng tiêu đề của danh sách hồ sơ trong «{name}» ({HEADER_SCAN_ROWS} "
-        f"dòng đầu); cần các cột {needed}. Dòng đầu tiên có chữ: {shown}.",
+        f"dòng đầu); cần các cột {needed}. Dòng đầu tiên có chữ: {first_texts}.",
         Location(key=name),
     )
 
@@ -816,15 +646,29 @@ def _from_rows(
     rows: Sequence[Sequence[object]],
     header: _Header,
     sheet: str | None,
-    aliases: Mapping[str, Sequence[str]],
+    aliases: Aliases,
     earlier: Iterable[Finding],
 ) -> DossierList:
     reporter = _Reporter(sheet)
     reporter.findings.extend(earlier)
-    columns = {key: _shown(rows[header.row][at]) for key, at in header.columns.items()}
-    complete = _check_header(header, reporter, aliases)
-    records = _read_rows(rows, header, reporter, row_offset=1) if complete else []
-    return DossierList(tuple(records), tuple(reporter.close()), columns, sheet, header.row + 1)
+    columns = {key: shown(rows[header.row][at]) for key, at in header.columns.items()}
+    title = tuple(" ".join(texts) for row in rows[: header.row] if (texts := row_texts(row)))
+    records: list[Dossier] = []
+    if _check_header(header, reporter, aliases.columns):
+        vocabulary = builtin_vocabulary().extended(
+            statuses=aliases.statuses, channels=aliases.channels
+        )
+        records, footer, dossier_rows = _read_rows(rows, header, reporter, 1, vocabulary)
+        reporter.findings.extend(_footer_findings(footer, dossier_rows, sheet))
+    return DossierList(
+        tuple(records),
+        tuple(reporter.close()),
+        columns,
+        sheet,
+        header.row + 1,
+        title,
+        aliases.fields,
+    )
 
 
 # --- files ----------------------------------------------------------------------------------
@@ -838,7 +682,7 @@ def _failure(path: Path, message: str, earlier: Iterable[Finding] = ()) -> Dossi
 def _read_workbook(
     path: Path,
     index: Mapping[str, str],
-    aliases: Mapping[str, Sequence[str]],
+    aliases: Aliases,
     earlier: list[Finding],
 ) -> DossierList:
     import python_calamine
@@ -911,7 +755,7 @@ def _decode_csv(path: Path, data: bytes, earlier: list[Finding]) -> str:
 def _read_csv(
     path: Path,
     index: Mapping[str, str],
-    aliases: Mapping[str, Sequence[str]],
+    aliases: Aliases,
     earlier: list[Finding],
 ) -> DossierList:
     try:
@@ -956,9 +800,9 @@ def read_dossiers(path: Path, aliases_file: Path | None = None) -> DossierList:
     problem is a finding (Vietnamese, naming the column or the row and code).
     """
     path = Path(path)
-    aliases, alias_findings = load_aliases(aliases_file)
-    earlier = list(alias_findings)
-    index = _alias_index(aliases)
+    aliases = load_aliases(aliases_file)
+    earlier = list(aliases.findings)
+    index = _alias_index(aliases.columns)
     if not path.exists():
         return _failure(path, f"Không tìm thấy tệp «{path.name}».", earlier)
     if path.is_dir():

@@ -44,8 +44,13 @@ def add_trace_sheets(
     workbook: Workbook,
     trace: Mapping[tuple[str, int], Sequence[str]],
     outside: Sequence[Dossier],
+    reasons: Sequence[str] = (),
 ) -> None:
-    """Append the Nguồn hồ sơ and Hồ sơ ngoài kỳ sheets to a filled workbook."""
+    """Append the Nguồn hồ sơ and Hồ sơ ngoài kỳ sheets to a filled workbook.
+
+    `reasons` says why each dossier of `outside` is left out (same order), so
+    that every dossier of the list is accounted for on one of the two sheets.
+    """
     grid_title = SHEETS["grid"]
     cells = _grid_cells(workbook)
     sheet = workbook.create_sheet(TRACE_SHEET)
@@ -81,15 +86,25 @@ def add_trace_sheets(
     sheet.auto_filter.ref = f"A1:E{max(row - 1, 1)}"
 
     left_out = workbook.create_sheet(OUTSIDE_SHEET)
-    headers = ("Mã hồ sơ", "Lĩnh vực", "Ngày tiếp nhận", "Ngày kết thúc", "Dòng trong danh sách")
-    for column, text in enumerate(headers, 1):
+    outside_headers = (
+        "Mã hồ sơ",
+        "Lĩnh vực",
+        "Ngày tiếp nhận",
+        "Ngày kết thúc",
+        "Dòng trong danh sách",
+        "Lý do không tính",
+    )
+    for column, text in enumerate(outside_headers, 1):
         style_header(left_out.cell(1, column, text))
     for index, dossier in enumerate(outside, 2):
         set_text(left_out.cell(index, 1), dossier.code)
         set_text(left_out.cell(index, 2), dossier.field)
-        left_out.cell(index, 3, format_date_short(dossier.received))
+        received = format_date_short(dossier.received) if dossier.received else ""
+        left_out.cell(index, 3, received)
         finished = format_date_short(dossier.finished) if dossier.finished else ""
         left_out.cell(index, 4, finished)
         left_out.cell(index, 5, dossier.row)
-    for letter, width in zip("ABCDE", (22, 24, 16, 16, 20), strict=True):
+        if index - 2 < len(reasons):
+            set_text(left_out.cell(index, 6), reasons[index - 2])
+    for letter, width in zip("ABCDEF", (22, 24, 16, 16, 20, 44), strict=True):
         left_out.column_dimensions[letter].width = width
