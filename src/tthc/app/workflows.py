@@ -8,6 +8,7 @@ chooses the exit code, the Excel button shows a dialog. Writing the outputs is
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -178,6 +179,7 @@ def dossier_month(
     """
     from tthc.core.dossier_classification import classify
     from tthc.imports.dossier_list import read_dossiers
+    from tthc.imports.field_names import resolve_fields
 
     earlier: ReportInput | None = None
     if previous is not None:
@@ -191,8 +193,11 @@ def dossier_month(
     else:
         raise ValueError("last month's workbook, or the unit's kind and name")
     listed = read_dossiers(listing, aliases)
-    classified = classify(listed.records, period, base.catalogue)
-    findings = (*listed.findings, *classified.findings)
+    names = resolve_fields(Counter(d.field for d in listed.records), base.catalogue, listed.fields)
+    records = [replace(d, field=names.name(d.field)) for d in listed.records]
+    base = replace(base, catalogue=names.catalogue)
+    classified = classify(records, period, base.catalogue)
+    findings = (*listed.findings, *names.findings, *classified.findings)
     if earlier is not None:
         counted = replace(base, rows=classified.rows)
         findings = (*findings, *continuity_findings(counted, earlier))

@@ -15,12 +15,14 @@ from functools import cached_property, lru_cache
 
 from tthc.core.vn_format import nfc
 
-__all__ = ["Catalogue", "Department", "default_catalogue", "field_key"]
+__all__ = ["UNASSIGNED_DEPARTMENT", "Catalogue", "Department", "default_catalogue", "field_key"]
 
 VAN_PHONG = "Văn phòng HĐND-UBND"
 KINH_TE = "Phòng Kinh tế"
 KINH_TE_PHUONG = "Phòng Kinh tế, Hạ tầng và Đô thị"
 VAN_HOA_XA_HOI = "Phòng Văn hóa - Xã hội"
+#: Where a field read from an export goes when nothing says which department handles it.
+UNASSIGNED_DEPARTMENT = "Chưa xếp phòng"
 
 _VAN_PHONG_FIELDS = (
     "Hộ tịch",
@@ -108,6 +110,22 @@ class Catalogue:
                 for name, fields in mapping.items()
             )
         )
+
+    def adding(self, field: str, department: str) -> Catalogue:
+        """This catalogue with `field` added at the end of `department` (a new one if absent).
+
+        Why: a field read from an export that the unit's catalogue lacks must still
+        land somewhere the clerk sees it, in the department the vocabulary gives or
+        in «Chưa xếp phòng», instead of refusing the whole month.
+        """
+        if self.department_of(field) is not None:
+            return self
+        departments = list(self.departments)
+        for index, existing in enumerate(departments):
+            if field_key(existing.name) == field_key(department):
+                departments[index] = Department(existing.name, (*existing.fields, field))
+                return Catalogue(tuple(departments))
+        return Catalogue((*departments, Department(department, (field,))))
 
     def to_mapping(self) -> dict[str, list[str]]:
         return {d.name: list(d.fields) for d in self.departments}

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from tthc.core.catalogue import UNASSIGNED_DEPARTMENT, field_key
 from tthc.core.compare import Comparison, change_sentence
 from tthc.core.grid import TOTAL_LABEL, Counts
 from tthc.core.indicators import IndicatorResult, IndicatorSet, Outcome, department_counts
@@ -112,7 +113,10 @@ class _Writer:
     def docs(self, value: int) -> str:
         return f"{self.n(value)} hồ sơ"
 
-    def department(self, name: str) -> str:
+    def department(self, name: str, *, starts_line: bool = False) -> str:
+        """'Phòng Kinh tế xã'; the fields no department claims yet read as what they are."""
+        if field_key(name) == field_key(UNASSIGNED_DEPARTMENT):
+            return "Các lĩnh vực chưa xếp phòng" if starts_line else "các lĩnh vực chưa xếp phòng"
         return f"{name} {self.kind}"
 
     def rate(self, result: IndicatorResult) -> str:
@@ -161,7 +165,7 @@ class _Writer:
     def department_line(self, result: IndicatorResult, detail: str = "") -> Paragraph:
         """'- Văn phòng HĐND-UBND xã: Đạt 100% (1.018/1.018 hồ sơ). Detail. Đạt chỉ tiêu giao.'"""
         assert result.department is not None
-        name = self.department(result.department)
+        name = self.department(result.department, starts_line=True)
         labels = indicator_labels(result.code, self.settings)
         if result.outcome is Outcome.NONE_AROSE:
             text = f"- {name}: không phát sinh {labels.nothing}."
@@ -311,7 +315,12 @@ def _by_department(w: _Writer, column: str) -> str:
             if catalogue.department_of(row.field) == department and getattr(row.counts, column)
         ]
         if items:
-            groups.append(f"{', '.join(items)} ({w.department(department)})")
+            owner = (
+                "chưa xếp phòng"
+                if field_key(department) == field_key(UNASSIGNED_DEPARTMENT)
+                else w.department(department)
+            )
+            groups.append(f"{', '.join(items)} ({owner})")
     return "; ".join(groups)
 
 

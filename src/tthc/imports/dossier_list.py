@@ -428,8 +428,8 @@ def _read_rows(
                 continue  # a heading, a filter line, a page's repeated title
             if not code_blank and header_key(shown(raw_code)) == header_code:
                 continue  # the header repeated on each printed page
-        if footer.row is not None:
-            if not code_blank:
+        if footer.row is not None:  # the signer's name and the like: not dossiers
+            if not code_blank and _is_date_like(row[received_at]):
                 footer.skipped_dossiers.append(number)
             continue
         dossier_rows += 1
