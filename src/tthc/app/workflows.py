@@ -36,6 +36,7 @@ __all__ = [
     "new_month",
     "rolled_up",
     "valid_report",
+    "written_errors",
 ]
 
 
@@ -75,6 +76,22 @@ def with_settings(
     if strict_on_time:
         settings = replace(settings, strict_on_time=True)
     return replace(loaded, report=replace(loaded.report, settings=settings))
+
+
+def written_errors(data: bytes, name: str) -> tuple[Finding, ...]:
+    """The errors `tthc check` would report on a workbook about to be written as `name`.
+
+    Why: a command that builds a workbook from someone else's file (an export, a
+    dossier list) must never leave behind a file that `check` then rejects; it
+    reads its own output back through the same reader first, in a scratch folder.
+    """
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="tthc-proof-") as scratch:
+        path = Path(scratch) / Path(name).name
+        path.write_bytes(data)
+        result = run_pipeline(load_input(path))
+    return tuple(f for f in result.findings if f.severity is Severity.ERROR)
 
 
 def valid_report(path: Path) -> ReportInput:

@@ -31,6 +31,7 @@ from tthc.app.workflows import (
     dossier_month,
     new_month,
     rolled_up,
+    written_errors,
 )
 from tthc.cli import i18n as cli_i18n
 from tthc.core.findings import Finding, Severity
@@ -406,19 +407,47 @@ def cmd_rollup(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from tthc.imports.aliases_file import load_aliases
     from tthc.imports.form_tables import import_report
 
-    period = parse_month(args.period)
-    if period is None:
-        raise UsageProblem(f"Tháng «{args.period}» không hợp lệ; ghi dạng 2026-04 hoặc 04/2026.")
+    period = None
+    if args.period is not None:
+        period = parse_month(args.period)
+        if period is None:
+            raise UsageProblem(
+                f"Tháng «{args.period}» không hợp lệ; ghi dạng 2026-04 hoặc 04/2026."
+            )
     target = Path(args.out)
-    _refuse_own_inputs([target], [(IMPORT_INPUT, args.input)])
-    report, findings = import_report(Path(args.input), UnitKind(args.kind), args.name, period)
+    _refuse_own_inputs([target], [(IMPORT_INPUT, args.input), (ALIASES_INPUT, args.aliases)])
+    aliases = load_aliases(Path(args.aliases) if args.aliases else None)
+    if aliases.findings:
+        _print_findings(aliases.findings)
+        return EXIT_FINDINGS
+    report, findings = import_report(
+        Path(args.input),
+        UnitKind(args.kind) if args.kind else None,
+        args.name,
+        period,
+        aliases.fields,
+    )
     if findings:
         _print_findings(findings)
     if report is None:
         return EXIT_UNUSABLE
-    _write(target, workbook_bytes(build_workbook(report)), overwrite=args.force)
+    return _write_proven(target, workbook_bytes(build_workbook(report)), overwrite=args.force)
+
+
+def _write_proven(target: Path, data: bytes, *, overwrite: bool) -> int:
+    """Write a workbook built from another file, only if `tthc check` finds no error in it."""
+    errors = written_errors(data, target.name)
+    if errors:
+        _print_findings(errors)
+        _err(
+            "Chưa ghi sổ tính: sổ tính tạo ra từ tệp này còn lỗi như trên (lệnh «tthc check» "
+            "sẽ báo các lỗi đó). Hãy sửa tệp nguồn hoặc tệp tên cột rồi chạy lại."
+        )
+        return EXIT_FINDINGS
+    _write(target, data, overwrite=overwrite)
     _out(f"Đã ghi: {target}")
     _out("Hãy mở sổ tính, kiểm tra lại số liệu đã nhập, điền trang Thông tin và Chỉ tiêu.")
     return EXIT_OK
@@ -491,10 +520,8 @@ def cmd_dossiers(args: argparse.Namespace) -> int:
         month.classified.outside,
         month.classified.outside_reasons,
     )
-    _write(target, workbook_bytes(workbook), overwrite=args.force)
     _out(f"Đã đọc {month.records} hồ sơ; {len(month.classified.outside)} hồ sơ ngoài kỳ.")
-    _out(f"Đã ghi: {target}")
-    return EXIT_OK
+    return _write_proven(target, workbook_bytes(workbook), overwrite=args.force)
 
 
 def cmd_addin_build(args: argparse.Namespace) -> int:
@@ -758,10 +785,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     importer.add_argument("input", metavar="NGUỒN", help="sổ tính có bảng phụ lục")
     importer.add_argument("-o", "--out", required=True, metavar="TỆP", help="sổ tính sẽ tạo")
-    importer.add_argument("--kind", choices=kinds, default="xã", help="loại đơn vị (mặc định xã)")
-    importer.add_argument("--name", required=True, metavar="TÊN", help="tên đơn vị")
     importer.add_argument(
-        "--period", required=True, metavar="THÁNG", help="tháng báo cáo, ví dụ 2026-04"
+        "--kind",
+        choices=kinds,
+        help="loại đơn vị (mặc định: theo tiêu đề của bảng, không có thì xã)",
+    )
+    importer.add_argument(
+        "--name", metavar="TÊN", help="tên đơn vị (mặc định: theo tiêu đề của bảng)"
+    )
+    importer.add_argument(
+        "--period",
+        metavar="THÁNG",
+        help="tháng báo cáo, ví dụ 2026-04 (mặc định: theo tiêu đề của bảng)",
+    )
+    importer.add_argument(
+        "--aliases",
+        metavar="TỆP_JSON",
+        help="tên lĩnh vực của hệ thống ứng với danh mục (mục «fields», xem README)",
     )
     _add_force(importer)
     importer.set_defaults(handler=cmd_import)

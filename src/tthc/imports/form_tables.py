@@ -47,8 +47,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from tthc.core.findings import Finding, Location, Severity, has_errors
@@ -57,11 +57,15 @@ from tthc.core.model import FieldRow, Period, ReportInput, UnitKind
 from tthc.core.new_month import blank_report
 from tthc.core.parsing import is_blank, parse_count
 from tthc.core.vn_format import format_integer, nfc
+from tthc.imports.export_layout import row_texts, title_facts
+from tthc.imports.field_names import resolve_fields
 from tthc.infra.package_guard import FORM_EXPORT, Refused, check_workbook
 from tthc.infra.xlsx_parts import column_letters, is_calamine_panic
 from tthc.workbook.notices import file_notices
 
 __all__ = ["ImportResult", "import_grid", "import_report"]
+
+_COUNT_KEYS = tuple(f.name for f in fields(Counts))
 
 
 # --- the two layouts ---------------------------------------------------------------------
@@ -196,6 +200,8 @@ class ImportResult:
     layout: str
     sheet: str
     findings: tuple[Finding, ...]
+    sections: tuple[str, ...] = ()  # the source section of each row ("" when none), in order
+    title: tuple[str, ...] = ()  # the text lines above the grid (unit, period)
 
     @property
     def ok(self) -> bool:
@@ -293,6 +299,25 @@ def _plain(value: object) -> str:
 def _is_total_label(value: object) -> bool:
     text = _plain(value)
     return text in {"tong cong", "cong", "tong", "tong so"} or text.startswith("tong cong ")
+
+
+_ROMAN = re.compile(r"^(?:[ivx]{1,4}|[a-d])$")
+_SECTION_STARTS = ("tren he thong", "he thong", "tren cong", "cong dich vu cong", "nguon ")
+
+
+def _section_name(cells: list[object], name: object) -> str | None:
+    """The heading of a source section («I. Trên Hệ thống thông tin giải quyết TTHC tỉnh»).
+
+    Biểu 06 exports list the fields once per source system; a section's row is
+    numbered I, II… (or A, B…) and names the system, not a field.
+    """
+    if not isinstance(name, str) or not name.strip():
+        return None
+    numbered = any(_ROMAN.match(_plain(c)) for c in cells if isinstance(c, str))
+    text = _plain(name)
+    if numbered or text.startswith(_SECTION_STARTS):
+        return " ".join(name.split())
+    return None
 
 
 def _is_name_header(value: object) -> bool:
@@ -669,7 +694,7 @@ def _grid_end(grid: _Grid) -> tuple[int, bool]:
     return last + 1, False
 
 
-def _read_rows(grid: _Grid) -> tuple[list[FieldRow], list[Finding]]:
+def _read_rows(grid: _Grid) -> tuple[list[FieldRow], list[Finding], list[str]]:
     sheet, layout = grid.sheet, grid.layout
     findings = list(grid.findings)
     end, has_total = _grid_end(grid)
@@ -685,10 +710,16 @@ def _read_rows(grid: _Grid) -> tuple[list[FieldRow], list[Finding]]:
             )
         )
     rows: list[FieldRow] = []
+    sections: list[str] = []
+    section = ""
     values_of_rows: list[dict[int, int]] = []
     unknown: set[int] = set()  # columns with a cell that is not a number: no total check
     for row in range(grid.first_row, end):
         name_raw = sheet.value(row, grid.name_column)
+        heading = _section_name(sheet.rows[row][: grid.name_column], name_raw)
+        if heading is not None:
+            section = heading  # its figures, if any, are the section's subtotal: not a field
+            continue
         cells = {n: sheet.value(row, c) for n, c in grid.columns.items()}
         if all(is_blank(v) for v in cells.values()):
             continue  # a blank row, a field listed without figures, a heading: nothing to lose
@@ -746,6 +777,7 @@ def _read_rows(grid: _Grid) -> tuple[list[FieldRow], list[Finding]]:
                 )
         counts = Counts(**{key: values[n] for n, key in layout.inputs.items()})
         rows.append(FieldRow(name, counts))
+        sections.append(section)
         values_of_rows.append(values)
     if total_row is not None:
         findings.extend(_total_findings(grid, total_row, values_of_rows, unknown))
@@ -758,7 +790,7 @@ def _read_rows(grid: _Grid) -> tuple[list[FieldRow], list[Finding]]:
                 Location(sheet=sheet.name, cell=grid.anchor),
             )
         )
-    return rows, findings
+    return rows, findings, sections
 
 
 def _total_findings(
@@ -853,7 +885,12 @@ def import_grid(path: Path) -> ImportResult:
             "«Trước hạn», «Đúng hạn», «Quá hạn».",
             where,
         )
-    rows, findings = _read_rows(chosen)
+    rows, findings, sections = _read_rows(chosen)
+    title = tuple(
+        " ".join(texts)
+        for values in chosen.sheet.rows[: chosen.first_row]
+        if (texts := row_texts(values))
+    )
     findings[:0] = file_notices(path.name, checked)
     if chosen.layout.name == "13":
         findings.insert(
@@ -877,19 +914,112 @@ def import_grid(path: Path) -> ImportResult:
                 Location(sheet=sheet.name, cell=_coordinate(row, labels[0].column)),
             )
         )
-    return ImportResult(tuple(rows), chosen.layout.name, chosen.sheet.name, tuple(findings))
+    return ImportResult(
+        tuple(rows),
+        chosen.layout.name,
+        chosen.sheet.name,
+        tuple(findings),
+        tuple(sections),
+        title,
+    )
+
+
+def _merged(
+    rows: tuple[FieldRow, ...], sections: tuple[str, ...], rename: Callable[[str], str]
+) -> tuple[list[FieldRow], list[Finding]]:
+    """One row per field of the catalogue: rows naming the same field are summed.
+
+    Biểu 06 lists a field once per source system («Trên Hệ thống các Bộ, ngành»,
+    «Trên Hệ thống thông tin giải quyết TTHC tỉnh»); the form has one row per field.
+    """
+    grouped: dict[str, list[int]] = {}
+    for index, row in enumerate(rows):
+        grouped.setdefault(rename(row.field), []).append(index)
+    merged: list[FieldRow] = []
+    findings: list[Finding] = []
+    for name, indexes in grouped.items():
+        counts = [rows[i].counts for i in indexes]
+        total = counts[0]
+        for more in counts[1:]:
+            total = Counts(**{k: getattr(total, k) + getattr(more, k) for k in _COUNT_KEYS})
+        merged.append(FieldRow(name, total))
+        if len(indexes) > 1:
+            named = [sections[i] for i in indexes if i < len(sections) and sections[i]]
+            where = (
+                "ở "
+                + format_integer(len(indexes))
+                + " phần của bảng ("
+                + ", ".join(f"«{n}»" for n in dict.fromkeys(named))
+                + ")"
+                if len(set(named)) == len(indexes)
+                else f"ở {format_integer(len(indexes))} dòng của bảng"
+            )
+            written = ", ".join(dict.fromkeys(f"«{rows[i].field}»" for i in indexes))
+            findings.append(
+                Finding(
+                    Severity.WARNING,
+                    "import.merged_rows",
+                    f"Lĩnh vực «{name}» có {where}, ghi là {written}: đã cộng các dòng này "
+                    "thành một dòng của phụ lục.",
+                    Location(field=name),
+                )
+            )
+    return merged, findings
 
 
 def import_report(
-    path: Path, kind: UnitKind | str, name: str, period: Period
+    path: Path,
+    kind: UnitKind | str | None,
+    name: str | None,
+    period: Period | None,
+    fields: Mapping[str, str] | None = None,
 ) -> tuple[ReportInput | None, tuple[Finding, ...]]:
     """A new report of the unit and period holding the imported grid; None on any error.
 
-    Field names are kept as found; the pipeline canonicalises them and reports
-    those that are not in the catalogue.
+    The unit's kind, name and the period come from the arguments, or, where an
+    argument is None, from the title above the grid. Field names go through
+    `field_names.resolve_fields` (the clerk's `fields` mapping, the catalogue,
+    the national vocabulary, «Chưa xếp phòng»), and rows naming the same field
+    (one per source section of a Biểu 06) are summed.
     """
     result = import_grid(path)
     if not result.rows or has_errors(result.findings):
         return None, result.findings
-    report = blank_report(UnitKind(kind), nfc(name).strip(), period)
-    return replace(report, rows=result.rows), result.findings
+    facts = title_facts(result.title)
+    findings = list(result.findings)
+    where = Location(sheet=result.sheet)
+    unit_kind = UnitKind(kind) if kind else (facts.kind or UnitKind.XA)
+    unit_name = nfc(name).strip() if name else facts.name
+    if unit_name is None:
+        findings.append(
+            Finding(
+                Severity.ERROR,
+                "import.no_unit",
+                "Tiêu đề của bảng không ghi tên đơn vị (ví dụ «UBND xã Bình Giang»); hãy ghi "
+                "tên bằng --name.",
+                where,
+            )
+        )
+    chosen_period = period or facts.period
+    if chosen_period is None:
+        findings.append(
+            Finding(
+                Severity.ERROR,
+                "import.no_period",
+                "Tiêu đề của bảng không ghi kỳ báo cáo (ví dụ «Tháng 3 năm 2026» hoặc «Từ ngày "
+                "01/03/2026 đến ngày 31/03/2026»); hãy ghi kỳ bằng --period.",
+                where,
+            )
+        )
+    if unit_name is None or chosen_period is None:
+        return None, tuple(findings)
+    report = blank_report(unit_kind, unit_name, chosen_period)
+    counts: dict[str, int] = {}
+    for row in result.rows:
+        counts[row.field] = counts.get(row.field, 0) + 1
+    names = resolve_fields(counts, report.catalogue, fields, counted_as="dòng")
+    rows, merged = _merged(result.rows, result.sections, names.name)
+    findings += [*names.findings, *merged]
+    if has_errors(findings):
+        return None, tuple(findings)
+    return replace(report, rows=tuple(rows), catalogue=names.catalogue), tuple(findings)
