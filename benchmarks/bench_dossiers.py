@@ -3,6 +3,7 @@
 Run from the project root with the package installed (no pytest needed):
 
     python benchmarks/bench_dossiers.py [--dossiers 20000] [--runs 3] [--keep LIST.xlsx]
+    python benchmarks/bench_dossiers.py --export-scaling [--runs 1]
 
 1. Writes an XLSX list of N random dossiers (openpyxl write-only mode; not what is
    measured): the vendor's column codes (MaHoSo, TenLinhVuc, KenhThucHien,
@@ -20,6 +21,11 @@ Run from the project root with the package installed (no pytest needed):
 5. If `tthc.core.dossier_classification` provides `classify(records, period[, catalogue])`, it is
    timed on the records for March 2026 (with the default catalogue of a xã when it
    asks for one); otherwise that step is skipped.
+
+With ``--export-scaling``: the list laid out as a real export (a title block of
+five lines, a total «Tổng số: N hồ sơ», a place and date, the signer), 20.000
+and 200.000 dossiers, each read with `read_dossiers`; prints both times and
+their ratio (200.000 dossiers must be accepted and read in seconds).
 
 The issue's target: 20.000 dossiers import in under 2 s. The target is reported
 as met or not met, never asserted; the script exits 0. The file is read from the
@@ -127,6 +133,61 @@ def random_rows(count: int, seed: int = 2026):
         )
 
 
+def write_export(path: Path, count: int) -> None:
+    """The list as a real export lays it out: a title block above, a total and signature below."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Danh sách hồ sơ")
+    for line in (
+        "UBND XÃ BÌNH GIANG",
+        "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG",
+        "DANH SÁCH HỒ SƠ TIẾP NHẬN VÀ GIẢI QUYẾT",
+        "Từ ngày 01/04/2025 đến ngày 31/03/2026",
+        "Trạng thái: Tất cả",
+    ):
+        sheet.append([line])
+    sheet.append([])
+    sheet.append(HEADERS)
+    for row in random_rows(count):
+        sheet.append(row)
+    sheet.append([])
+    sheet.append([f"Tổng số: {format_integer(count)} hồ sơ"])
+    sheet.append(["", "", "", "", "", "Bình Giang, ngày 01 tháng 4 năm 2026"])
+    sheet.append(["", "NGƯỜI LẬP BIỂU"])
+    sheet.append(["", "(Ký, ghi rõ họ tên)"])
+    sheet.append(["", "Nguyễn Thị Lan"])
+    book.save(path)
+
+
+def export_scaling(runs: int, small: int = TARGET_DOSSIERS, large: int = 200_000) -> int:
+    """`read_dossiers` on real-export layouts of `small` and `large` dossiers, and the ratio."""
+    medians: dict[int, float] = {}
+    with tempfile.TemporaryDirectory() as folder:
+        for count in (small, large):
+            path = Path(folder) / f"xuat-{count}.xlsx"
+            write_export(path, count)
+            spent_runs: list[float] = []
+            for _ in range(runs):
+                spent, result = timed(lambda path=path: read_dossiers(path))
+                spent_runs.append(spent)
+            if len(result.records) != count or has_errors(result.findings):
+                problems = [f.describe() for f in result.findings][:5]
+                print(f"read_dossiers read {len(result.records)} of {count}: {problems}")
+                return 1
+            medians[count] = statistics.median(spent_runs)
+            print(
+                f"export layout, {format_integer(count)} dossiers (title block, total, "
+                f"signature): read in {seconds(medians[count])}  ({rate(count, medians[count])}/s)"
+            )
+    ratio = f"{medians[large] / medians[small]:.1f}".replace(".", ",")
+    print(
+        f"ratio {format_integer(large)} / {format_integer(small)}: {ratio}× the time for "
+        f"{large // small}× the dossiers"
+    )
+    return 0
+
+
 def write_list(path: Path, count: int) -> None:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
@@ -188,8 +249,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dossiers", type=int, default=TARGET_DOSSIERS, metavar="N")
     parser.add_argument("--runs", type=int, default=3, help="timed runs of each reader")
     parser.add_argument("--keep", type=Path, help="write the list here and keep it")
+    parser.add_argument(
+        "--export-scaling",
+        action="store_true",
+        help="only time 20.000 and 200.000 dossiers laid out as a real export, and the ratio",
+    )
     args = parser.parse_args(argv)
     count, runs = max(1, args.dossiers), max(1, args.runs)
+    if args.export_scaling:
+        return export_scaling(runs)
 
     with tempfile.TemporaryDirectory() as folder:
         path = args.keep or Path(folder) / "danh-sach.xlsx"

@@ -27,11 +27,13 @@ Files
 - Rows that are entirely blank are skipped; so are the rows above the header.
 - Caps (`package_guard.DOSSIER_LIST`): before calamine sees a workbook, its bytes
   are checked; an encrypted (password-protected) workbook, a zip bomb, or a sheet
-  of more than 200,000 rows (or reaching beyond 5 million cells from A1) is
+  of more than 201,000 rows (or reaching beyond about 5 million cells from A1) is
   refused with an ERROR naming the file and what is wrong. A year of a large
   commune is about 20,000 dossiers: the caps leave ten times that, and stop only
-  files that would make calamine hang or take gigabytes. A CSV file is held to
-  the same 64 MB on disk and 200,000 lines.
+  files that would make calamine hang or take gigabytes. The cap counts
+  dossiers: 200,000 dossier rows (`MAX_DOSSIERS`) are read whatever title block
+  and footer surround them; one more is an ERROR. A CSV file is held to the
+  same 64 MB on disk and 201,000 lines.
 
 Column headers
 --------------
@@ -176,6 +178,7 @@ from tthc.imports.vocabulary import Vocabulary, builtin_vocabulary
 from tthc.infra.os_messages import os_reason
 from tthc.infra.package_guard import (
     DOSSIER_LIST,
+    MAX_DOSSIERS,
     Refused,
     check_workbook,
     read_capped,
@@ -433,6 +436,17 @@ def _read_rows(
                 footer.skipped_dossiers.append(number)
             continue
         dossier_rows += 1
+        if dossier_rows > MAX_DOSSIERS:
+            reporter.findings.append(
+                Finding(
+                    Severity.ERROR,
+                    "dossiers.too_many",
+                    f"Danh sách có hơn {format_integer(MAX_DOSSIERS)} hồ sơ (dòng {number}); hãy "
+                    "xuất từng quý hoặc từng tháng rồi chạy lại.",
+                    Location(sheet=reporter.sheet) if reporter.sheet else Location(),
+                )
+            )
+            break
         problems = 0
         code = "" if code_blank else shown(raw_code)
         who = f"Dòng {number}, hồ sơ «{code}»" if code else f"Dòng {number} (không có mã hồ sơ)"

@@ -53,6 +53,7 @@ from tthc.infra.xlsx_parts import column_letters, column_number, member_span
 
 __all__ = [
     "DOSSIER_LIST",
+    "MAX_DOSSIERS",
     "FORM_EXPORT",
     "TEMPLATE",
     "Checked",
@@ -119,14 +120,18 @@ FORM_EXPORT = Limits(
 # inflated (inline strings are longer) and 30 MB zipped. 5 million cells is
 # 200,000 rows of 25 columns; a sparse sheet reaching farther would make
 # calamine allocate its whole grid (32 bytes a cell) before Python sees a row.
+# The cap counts dossiers: 200,000 of them plus room for a title block, the
+# header and a footer (`MAX_DOSSIERS`, checked by the reader on the table itself).
+MAX_DOSSIERS = 200_000
+_LIST_FRAME_ROWS = 1_000
 DOSSIER_LIST = Limits(
     what="một danh sách hồ sơ",
     file_bytes=64 * _MB,  # also the cap of a CSV list (about 300 bytes a row)
     unpacked_bytes=512 * _MB,
     part_bytes=384 * _MB,
     parts=2_000,
-    rows=200_000,
-    cells=5_000_000,
+    rows=MAX_DOSSIERS + _LIST_FRAME_ROWS,
+    cells=5_000_000 + 25 * _LIST_FRAME_ROWS,
     legacy=True,
 )
 
