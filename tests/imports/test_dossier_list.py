@@ -446,7 +446,14 @@ def test_a_missing_column_is_an_error_naming_it(tmp_path: Path) -> None:
     assert "«Trạng thái» (status)" in finding.message
     assert "«TrangThaiHoSo»" in finding.message  # what it looked for
     assert "«Mã hồ sơ», «Lĩnh vực», «Kênh»" in finding.message  # what it found
-    assert finding.message.endswith(".")
+    # The option to use and the line to write, with a header the reader did not place.
+    unplaced = [
+        h
+        for h in rows[0]
+        if header_key(h) not in {header_key(n) for names in DEFAULT_ALIASES.values() for n in names}
+    ]
+    assert unplaced
+    assert finding.message.endswith(f'--aliases TỆP, ví dụ: {{"status": ["{unplaced[0]}"]}}')
 
 
 def test_each_missing_column_has_its_own_error(tmp_path: Path) -> None:
@@ -867,3 +874,20 @@ def test_the_vocabulary_file_names_a_source_for_every_entry() -> None:
     assert len(vocabulary.statuses) == len(raw["statuses"])  # no two words share a key
     assert len(vocabulary.channels) == len(raw["channels"])
     assert len(vocabulary.fields) == len(raw["fields"])
+
+
+def test_the_readme_lists_every_word_of_the_vocabulary_with_its_meaning() -> None:
+    """Staff read the README, not the JSON: each status word in its meaning's row."""
+    raw = json.loads(
+        (Path(dossier_list.__file__).parents[1] / "data" / "vocabulary.json").read_text("utf-8")
+    )
+    readme = (Path(dossier_list.__file__).parents[3] / "README.md").read_text("utf-8")
+    rows = {
+        line.split("|")[1].strip(): line for line in readme.splitlines() if line.startswith("| ")
+    }
+    for entry in raw["statuses"]:
+        assert f"«{entry['word']}»" in rows[entry["status"]], entry
+    for entry in raw["channels"]:
+        assert f"«{entry['word']}»" in rows[entry["channel"]], entry
+    for entry in raw["fields"]:
+        assert f"| {entry['name']} | {entry['field']} |" in readme, entry

@@ -145,6 +145,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -628,6 +629,8 @@ def _check_header(
             )
         )
     missing = [key for key in REQUIRED_COLUMNS if key not in header.columns]
+    index = _alias_index(aliases)
+    unmatched = [text for text in header.headers if header_key(text) not in index]
     for key in missing:
         accepted = ", ".join(f"«{name}»" for name in aliases[key])
         reporter.findings.append(
@@ -636,7 +639,9 @@ def _check_header(
                 "dossiers.missing_column",
                 f"Không tìm thấy cột «{COLUMN_LABELS[key]}» ({key}) ở dòng tiêu đề "
                 f"(dòng {header.row + 1}); tên cột được chấp nhận: {accepted}. Các cột có "
-                f"trong danh sách: {found}. Nếu cột mang tên khác, thêm tên đó vào tệp tên cột.",
+                f"trong danh sách: {found}. Nếu cột mang tên khác, ghi tên đó vào một tệp JSON "
+                f"rồi chạy lại với --aliases TỆP, ví dụ: "
+                + json.dumps({key: [unmatched[0] if unmatched else "Tên cột"]}, ensure_ascii=False),
                 where,
             )
         )

@@ -53,8 +53,8 @@ from tthc.infra.xlsx_parts import column_letters, column_number, member_span
 
 __all__ = [
     "DOSSIER_LIST",
-    "MAX_DOSSIERS",
     "FORM_EXPORT",
+    "MAX_DOSSIERS",
     "TEMPLATE",
     "Checked",
     "Limits",
