@@ -28,6 +28,7 @@ from tthc.imports.dossier_list import read_dossiers
 from tthc.imports.export_layout import title_facts
 from tthc.imports.form_tables import import_report
 from tthc.workbook.output import workbook_bytes
+from tthc.workbook.reader import read_workbook
 from tthc.workbook.template import build_workbook
 
 MARCH = Period(date(2026, 3, 1), date(2026, 3, 31))
@@ -221,3 +222,22 @@ def test_dossiers_writes_a_month_check_accepts_or_nothing(
         assert main(["check", str(target)]) == 0
     else:
         assert not target.exists()
+
+
+def test_dossiers_takes_unit_and_period_from_the_title(tmp_path: Path) -> None:
+    path = write("national", tmp_path, generate("national", count=60))
+    target = tmp_path / "thang.xlsx"
+    assert main(["dossiers", str(path), "-o", str(target)]) == 0
+    report = read_workbook(target).report
+    assert report is not None
+    assert (report.unit.kind, report.unit.name, report.period) == (UnitKind.XA, "Bình Giang", MARCH)
+
+
+def test_dossiers_names_the_option_a_title_does_not_answer(tmp_path: Path, capsys) -> None:
+    path = write("tandan", tmp_path, generate("tandan", count=5))
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    path.write_text("\n".join(["DANH SÁCH HỒ SƠ", *lines[1:]]) + "\n", encoding="utf-8-sig")
+    target = tmp_path / "thang.xlsx"
+    assert main(["dossiers", str(path), "--period", "2026-03", "-o", str(target)]) != 0
+    assert "Cần --from SỔ_TÍNH_THÁNG_TRƯỚC hoặc --name" in capsys.readouterr().err
+    assert not target.exists()

@@ -182,7 +182,7 @@ class DossierMonth:
 
 def dossier_month(
     listing: Path,
-    period: Period,
+    period: Period | None,
     *,
     previous: Path | None = None,
     kind: UnitKind | None = None,
@@ -192,12 +192,20 @@ def dossier_month(
     """The month's grid and extras counted from a dossier list, on last month's workbook
     (carry-over checked against it) or on a blank report of the named unit.
 
-    `InvalidInputs` with the errors of last month's file, `Stopped` with those of the list.
+    Where `period`, or the unit's `kind` and `name` (without `previous`), are
+    None, the list's title block says them («UBND xã Bình Giang», «Từ ngày
+    01/03/2026 đến ngày 31/03/2026»); a title that does not is `Stopped`, naming
+    the option to give. `InvalidInputs` with the errors of last month's file,
+    `Stopped` with those of the list.
     """
     from tthc.core.dossier_classification import classify
     from tthc.imports.dossier_list import read_dossiers
+    from tthc.imports.export_layout import title_facts
     from tthc.imports.field_names import resolve_fields
 
+    listed = read_dossiers(listing, aliases)
+    facts = title_facts(listed.title)
+    period = period or facts.period
     earlier: ReportInput | None = None
     if previous is not None:
         try:
@@ -205,11 +213,22 @@ def dossier_month(
         except Stopped as stopped:
             raise InvalidInputs("", ((previous, stopped.findings),)) from None
         base, _carried = next_month_report(earlier, period)
-    elif kind is not None and name:
-        base = blank_report(kind, name, period)
+        period = base.period
     else:
-        raise ValueError("last month's workbook, or the unit's kind and name")
-    listed = read_dossiers(listing, aliases)
+        name = name or facts.name
+        if not name:
+            raise Stopped(
+                "Cần --from SỔ_TÍNH_THÁNG_TRƯỚC hoặc --name TÊN_ĐƠN_VỊ (và --kind): tiêu đề "
+                "của danh sách không ghi tên đơn vị.",
+                listed.findings,
+            )
+        if period is None:
+            raise Stopped(
+                "Cần --period THÁNG (ví dụ 2026-03): tiêu đề của danh sách không ghi kỳ "
+                "(«Từ ngày … đến ngày …» hoặc «Tháng 3 năm 2026»).",
+                listed.findings,
+            )
+        base = blank_report(kind or facts.kind or UnitKind.XA, name, period)
     names = resolve_fields(Counter(d.field for d in listed.records), base.catalogue, listed.fields)
     records = [replace(d, field=names.name(d.field)) for d in listed.records]
     base = replace(base, catalogue=names.catalogue)

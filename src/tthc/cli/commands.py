@@ -481,9 +481,13 @@ def cmd_consolidate(args: argparse.Namespace) -> int:
 def cmd_dossiers(args: argparse.Namespace) -> int:
     from tthc.workbook.trace_sheets import add_trace_sheets
 
-    period = parse_month(args.period)
-    if period is None:
-        raise UsageProblem(f"Tháng «{args.period}» không hợp lệ; ghi dạng 2026-04 hoặc 04/2026.")
+    period = None
+    if args.period is not None:
+        period = parse_month(args.period)
+        if period is None:
+            raise UsageProblem(
+                f"Tháng «{args.period}» không hợp lệ; ghi dạng 2026-04 hoặc 04/2026."
+            )
     target = Path(args.out)
     _refuse_own_inputs(
         [target],
@@ -493,14 +497,12 @@ def cmd_dossiers(args: argparse.Namespace) -> int:
             (ALIASES_INPUT, args.aliases),
         ],
     )
-    if not args.previous and not args.name:
-        raise UsageProblem("Cần --from SỔ_TÍNH_THÁNG_TRƯỚC hoặc --name TÊN_ĐƠN_VỊ (và --kind).")
     try:
         month = dossier_month(
             Path(args.input),
             period,
             previous=Path(args.previous) if args.previous else None,
-            kind=UnitKind(args.kind),
+            kind=UnitKind(args.kind) if args.kind else None,
             name=args.name,
             aliases=Path(args.aliases) if args.aliases else None,
         )
@@ -815,7 +817,11 @@ def build_parser() -> argparse.ArgumentParser:
         "trang «Nguồn hồ sơ» cho biết mỗi số gồm những hồ sơ nào.",
     )
     dossiers.add_argument("input", metavar="DANH_SÁCH", help="danh sách hồ sơ (.xlsx, .csv)")
-    dossiers.add_argument("--period", required=True, metavar="THÁNG", help="ví dụ 2026-03")
+    dossiers.add_argument(
+        "--period",
+        metavar="THÁNG",
+        help="ví dụ 2026-03 (mặc định: theo tiêu đề của danh sách, hoặc tháng sau --from)",
+    )
     dossiers.add_argument("-o", "--out", required=True, metavar="TỆP", help="sổ tính sẽ tạo")
     dossiers.add_argument(
         "--from",
@@ -823,8 +829,16 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SỔ_TÍNH_THÁNG_TRƯỚC",
         help="lấy thông tin đơn vị từ sổ tính tháng trước, kiểm tra chuyển kỳ",
     )
-    dossiers.add_argument("--kind", choices=kinds, default="xã", help="loại đơn vị (mặc định xã)")
-    dossiers.add_argument("--name", metavar="TÊN", help="tên đơn vị (khi không có --from)")
+    dossiers.add_argument(
+        "--kind",
+        choices=kinds,
+        help="loại đơn vị (mặc định: theo tiêu đề của danh sách, không có thì xã)",
+    )
+    dossiers.add_argument(
+        "--name",
+        metavar="TÊN",
+        help="tên đơn vị (khi không có --from; mặc định: theo tiêu đề của danh sách)",
+    )
     dossiers.add_argument(
         "--aliases", metavar="TỆP_JSON", help="tên cột bổ sung của hệ thống một cửa (xem README)"
     )
