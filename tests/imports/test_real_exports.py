@@ -241,3 +241,62 @@ def test_dossiers_names_the_option_a_title_does_not_answer(tmp_path: Path, capsy
     assert main(["dossiers", str(path), "--period", "2026-03", "-o", str(target)]) != 0
     assert "Cần --from SỔ_TÍNH_THÁNG_TRƯỚC hoặc --name" in capsys.readouterr().err
     assert not target.exists()
+
+
+IMPORT_NAMES = (
+    "Hộ tịch",
+    "Thành lập và hoạt động của hộ kinh doanh",
+    "Thi đua, khen thưởng",
+    "Đất đai",
+    "Khoáng sản",
+    UNASSIGNED_FIELD,
+    "",  # a row with figures and no name: an error, so nothing may be written
+)
+
+
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.integers(0, 1),  # section
+            st.sampled_from(IMPORT_NAMES),
+            st.lists(st.integers(0, 30), min_size=11, max_size=11),  # (3)…(13), as typed
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    titled=st.booleans(),
+)
+@settings(
+    max_examples=examples(0.2),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+def test_import_writes_a_workbook_check_accepts_or_nothing(
+    rows: list[tuple[int, str, list[int]]], titled: bool, tmp_path_factory
+) -> None:
+    folder = tmp_path_factory.mktemp("import")
+    book = Workbook()
+    sheet = book.active
+    if titled:
+        sheet.append(["UBND XÃ BÌNH GIANG"])
+        sheet.append(["Kỳ báo cáo: Tháng 3 năm 2026"])
+    sheet.append(["(1)", "(2)", "(3)=(4)+(5)+(6)", "(4)", "(5)", "(6)", "(7)=(8)+(9)+(10)",
+                  "(8)", "(9)", "(10)", "(11)=(12)+(13)", "(12)", "(13)"])  # fmt: skip
+    sections = ("Trên Hệ thống các Bộ, ngành", "Trên Hệ thống thông tin giải quyết TTHC tỉnh")
+    for section in (0, 1):
+        chosen = [r for r in rows if r[0] == section]
+        if not chosen:
+            continue
+        sheet.append(["I" if section == 0 else "II", sections[section]])
+        for number, (_section, name, figures) in enumerate(chosen, 1):
+            # Any figures: stated totals that disagree are warnings, the parts are used.
+            sheet.append([number, name or None, *figures])
+    sheet.append(["TỔNG CỘNG"])
+    source = folder / "bieu06.xlsx"
+    book.save(source)
+    target = folder / "nhap.xlsx"
+    code = main(["import", str(source), "-o", str(target)])
+    if code == 0:
+        assert main(["check", str(target)]) == 0
+    else:
+        assert not target.exists()
