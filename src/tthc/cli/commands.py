@@ -20,28 +20,19 @@ import traceback
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager, suppress
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tthc import __version__
-from tthc.app.inputs import load_input, load_sample, sample_text
-from tthc.app.outputs import output_stem, report_targets, write_report_outputs
-from tthc.app.workflows import (
-    InvalidInputs,
-    Stopped,
-    checked_report,
-    dossier_month,
-    new_month,
-    rolled_up,
-    written_errors,
-)
+from tthc.workbook.layout import TEMPLATE_FILE_NAME
+
+if TYPE_CHECKING:  # only in annotations: the commands import their modules when they run
+    from tthc.app.workflows import InvalidInputs
+    from tthc.core.findings import Finding
+    from tthc.core.pipeline import PipelineResult
+    from tthc.infra.own_inputs import OutputIsInput
 from tthc.cli import i18n as cli_i18n
-from tthc.core.findings import Finding, Severity
 from tthc.core.model import Convention, UnitKind
-from tthc.core.new_month import parse_month
-from tthc.core.pipeline import PipelineResult, run_pipeline
-from tthc.core.report_data import dump_report
-from tthc.infra.libreoffice import OfficeUnavailable, find_soffice
 from tthc.infra.os_messages import os_reason
-from tthc.infra.own_inputs import OutputIsInput, refuse_own_inputs
 from tthc.infra.safe_write import (
     FolderBusy,
     OutputExists,
@@ -49,10 +40,6 @@ from tthc.infra.safe_write import (
     write_bytes_atomic,
     write_text_atomic,
 )
-from tthc.word.report import TemplateError
-from tthc.workbook.output import workbook_bytes
-from tthc.workbook.reader import read_workbook
-from tthc.workbook.template import TEMPLATE_FILE_NAME, build_workbook
 
 __all__ = ["main", "run"]
 
@@ -117,6 +104,8 @@ def _refuse_own_inputs(outputs: Iterable[Path], inputs: Inputs, *, other: str = 
     before anything is written, and before the heavy reading wherever the output's
     name does not depend on what is read.
     """
+    from tthc.infra.own_inputs import OutputIsInput, refuse_own_inputs
+
     try:
         refuse_own_inputs(outputs, [source for _role, source in inputs])
     except OutputIsInput as same:
@@ -147,6 +136,8 @@ def _writing_into(folder: Path) -> Iterator[None]:
 
 
 def _print_findings(findings: tuple[Finding, ...]) -> None:
+    from tthc.core.findings import Severity
+
     ordered = sorted(findings, key=lambda f: f.severity is not Severity.ERROR)
     for finding in ordered:
         _out(finding.describe())
@@ -174,6 +165,8 @@ def _exit_code(result: PipelineResult) -> int:
 
 
 def _run(path: Path, args: argparse.Namespace) -> PipelineResult:
+    from tthc.app.workflows import Stopped, checked_report
+
     compare = getattr(args, "compare", None)
     convention = getattr(args, "convention", None)
     try:
@@ -218,6 +211,11 @@ def _report_and_write(
     pdf: bool = False,
     instead: str = "thư mục khác",
 ) -> int:
+    from tthc.app.outputs import write_report_outputs
+    from tthc.infra.libreoffice import OfficeUnavailable
+    from tthc.infra.own_inputs import OutputIsInput
+    from tthc.word.report import TemplateError
+
     if result.findings:
         _print_findings(result.findings)
     if result.ready is None:
@@ -288,6 +286,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
     It reads nothing of the user's, so there is no input to protect; it always
     replaces its own earlier outputs, under the folder's lock.
     """
+    from tthc.app.inputs import load_sample, sample_text
+    from tthc.app.outputs import output_stem
+    from tthc.core.pipeline import run_pipeline
+    from tthc.infra.libreoffice import find_soffice
+    from tthc.workbook.output import workbook_bytes
+    from tthc.workbook.template import build_workbook
+
     folder = Path(args.out)
     result = run_pipeline(load_sample())
     pdf = find_soffice() is not None
@@ -307,6 +312,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_template(args: argparse.Namespace) -> int:
+    from tthc.workbook.output import workbook_bytes
+    from tthc.workbook.template import build_workbook
+
     target = Path(args.out)
     _write(target, workbook_bytes(build_workbook(kind=UnitKind(args.kind))), overwrite=args.force)
     _out(f"Đã ghi: {target}")
@@ -314,6 +322,11 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
+    from tthc.app.workflows import Stopped, new_month
+    from tthc.core.new_month import parse_month
+    from tthc.workbook.output import workbook_bytes
+    from tthc.workbook.template import build_workbook
+
     target = Path(args.out)
     _refuse_own_inputs([target], [(PREVIOUS_INPUT, args.previous), (DATA_INPUT, args.data)])
     period = None
@@ -349,6 +362,10 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from tthc.app.inputs import load_input
+    from tthc.core.report_data import dump_report
+    from tthc.workbook.reader import read_workbook
+
     source = Path(args.input)
     target = Path(args.out)
     _refuse_own_inputs([target], [(WORKBOOK_INPUT, source)])
@@ -372,6 +389,11 @@ def cmd_rollup(args: argparse.Namespace) -> int:
     files, whose names come from what is read, before writing anything), and no
     report file may be the -o workbook itself.
     """
+    from tthc.app.outputs import report_targets
+    from tthc.app.workflows import InvalidInputs, Stopped, rolled_up
+    from tthc.workbook.output import workbook_bytes
+    from tthc.workbook.template import build_workbook
+
     target = Path(args.out)
     inputs: list[tuple[str, Path | str | None]] = [(ROLLUP_INPUT, n) for n in args.inputs]
     _refuse_own_inputs([target], inputs)
@@ -407,8 +429,11 @@ def cmd_rollup(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from tthc.core.new_month import parse_month
     from tthc.imports.aliases_file import load_aliases
     from tthc.imports.form_tables import import_report
+    from tthc.workbook.output import workbook_bytes
+    from tthc.workbook.template import build_workbook
 
     period = None
     if args.period is not None:
@@ -439,6 +464,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def _write_proven(target: Path, data: bytes, *, overwrite: bool) -> int:
     """Write a workbook built from another file, only if `tthc check` finds no error in it."""
+    from tthc.app.workflows import written_errors
+
     errors = written_errors(data, target.name)
     if errors:
         _print_findings(errors)
@@ -456,6 +483,7 @@ def _write_proven(target: Path, data: bytes, *, overwrite: bool) -> int:
 def cmd_consolidate(args: argparse.Namespace) -> int:
     from tthc.app.consolidate import accounting, consolidate, output_refusal, scan_inputs
     from tthc.workbook.consolidation_sheets import consolidation_workbook
+    from tthc.workbook.output import workbook_bytes
 
     target = Path(args.out)
     scan = scan_inputs([Path(p) for p in args.inputs], recursive=args.recursive)
@@ -479,6 +507,10 @@ def cmd_consolidate(args: argparse.Namespace) -> int:
 
 
 def cmd_dossiers(args: argparse.Namespace) -> int:
+    from tthc.app.workflows import InvalidInputs, Stopped, dossier_month
+    from tthc.core.new_month import parse_month
+    from tthc.workbook.output import workbook_bytes
+    from tthc.workbook.template import build_workbook
     from tthc.workbook.trace_sheets import add_trace_sheets
 
     period = None

@@ -26,14 +26,13 @@ from tthc.core.indicators import (
     Outcome,
     compute_indicators,
     indicator_parts,
-    unit_extras,
 )
 from tthc.core.labels import MISSING_TEXT, NONE_AROSE_TEXT
-from tthc.core.model import INDICATOR_CODES, ExtraValues
+from tthc.core.model import INDICATOR_CODES
 from tthc.core.narrative import build_narrative
 from tthc.core.vn_format import RateRounding, format_count, format_integer, format_percent_value
 from tthc.excel.grid_checks import grid_findings
-from tthc.excel.ranges import RangeError, ScopedReport, flat_cells, scope_counts, scoped_report
+from tthc.excel.ranges import RangeError, ScopedReport, flat_cells, scoped_report
 
 __all__ = [
     "TTHC_CHECK",
@@ -88,13 +87,7 @@ def _result(
     code = _code(indicator)
     scoped: ScopedReport = scoped_report(grid, extras, scope, settings, targets)
     report = scoped.report
-    if scoped.field is not None:
-        values = ExtraValues()
-    elif scoped.department is not None:
-        values = report.extras.for_department(scoped.department)
-    else:
-        values = unit_extras(report)
-    numerator, denominator = indicator_parts(code, scope_counts(scoped), values, report.settings)
+    numerator, denominator = indicator_parts(code, scoped.counts, scoped.extras, report.settings)
     return IndicatorResult(
         code, scoped.department, numerator, denominator, report.targets.get(code)
     )

@@ -8,15 +8,18 @@ Excel's recalculation stays right.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from tthc.core.catalogue import Catalogue, Department, field_key
 from tthc.core.entries import SETTINGS, settings_from_cells, target_entry
 from tthc.core.findings import Finding, Location, Severity
 from tthc.core.grid import INPUT_COLUMNS, Counts
+from tthc.core.indicators import unit_extras
 from tthc.core.model import (
     INDICATOR_CODES,
     DocumentInfo,
@@ -180,24 +183,47 @@ def _kind(value: object) -> UnitKind:
 
 @dataclass(frozen=True)
 class ScopedReport:
-    """A report rebuilt from ranges, and which part of it a cell asks about."""
+    """A report rebuilt from ranges, which part of it a cell asks about, and that part's inputs."""
 
     report: ReportInput
     department: str | None  # None: the whole unit (or a field, see `field`)
     field: str | None
+    counts: Counts  # the grid summed over the scope
+    extras: ExtraValues  # the scope's inputs of 1.2–1.6 (none for a single field)
 
 
-def scoped_report(
-    grid: object,
-    extras: object = None,
-    scope: object = None,
-    settings: object = None,
-    targets: object = None,
-    kind: object = None,
-) -> ScopedReport:
-    """A minimal ReportInput from the ranges a worksheet function was given."""
+# Excel recalculates Tổng hợp with 128 calls that pass the same ranges: each set of
+# range values is parsed once and reused, keyed by the values themselves (a worksheet
+# function has no other state, so equal values must give the equal report).
+_CACHED_RANGES = 16
+
+
+@dataclass
+class _Parsed:
+    report: ReportInput
+    names: list[str]
+    scopes: dict[str, ScopedReport] = dataclasses.field(default_factory=dict)
+
+
+def _frozen(values: object) -> object:
+    """A hashable copy of a range value (rows become tuples), the key of its parsed form."""
+    if isinstance(values, list | tuple):
+        return tuple(tuple(v) if isinstance(v, list | tuple) else v for v in values)
+    return values
+
+
+@lru_cache(maxsize=_CACHED_RANGES)
+def _parsed_cached(
+    grid: object, extras: object, settings: object, targets: object, kind: object
+) -> _Parsed:
+    return _parse(grid, extras, settings, targets, kind)
+
+
+def _parse(
+    grid: object, extras: object, settings: object, targets: object, kind: object
+) -> _Parsed:
     rows, departments_of = _grid(grid)
-    unit_extras, department_extras, order = _extras(extras)
+    unit_inputs, department_extras, order = _extras(extras)
     names: list[str] = list(order)
     for department in departments_of.values():
         if department and department not in names:
@@ -216,33 +242,57 @@ def scoped_report(
         signer=Signer(),
         rows=tuple(rows),
         catalogue=catalogue,
-        extras=ExtraInputs(unit_extras, department_extras),
+        extras=ExtraInputs(unit_inputs, department_extras),
         targets=read_targets(targets) if targets is not None else default_targets(),
         settings=read_settings(settings),
     )
-    wanted = "" if is_blank(scope) else str(scope).strip()
+    return _Parsed(report, names)
+
+
+def _scope(parsed: _Parsed, wanted: str) -> ScopedReport:
+    report = parsed.report
     if not wanted or wanted.casefold().startswith("toàn"):
-        return ScopedReport(report, None, None)
-    for name in names:
+        return ScopedReport(report, None, None, report.total, unit_extras(report))
+    for name in parsed.names:
         if field_key(name) == field_key(wanted):
-            return ScopedReport(report, name, None)
-    for row in rows:
+            counts = Counts.total(
+                r.counts for r in report.rows if report.catalogue.department_of(r.field) == name
+            )
+            return ScopedReport(report, name, None, counts, report.extras.for_department(name))
+    for row in report.rows:
         if field_key(row.field) == field_key(wanted):
-            return ScopedReport(report, None, row.field)
+            counts = Counts.total(r.counts for r in report.rows if r.field == row.field)
+            return ScopedReport(report, None, row.field, counts, ExtraValues())
     raise RangeError(f"Không có phòng chuyên môn hay lĩnh vực «{wanted}».")
 
 
+def scoped_report(
+    grid: object,
+    extras: object = None,
+    scope: object = None,
+    settings: object = None,
+    targets: object = None,
+    kind: object = None,
+) -> ScopedReport:
+    """A minimal ReportInput from the ranges a worksheet function was given.
+
+    Parsed once per distinct set of range values (`_parsed_cached`); a range
+    that cannot be parsed raises `RangeError` on every call, as it must.
+    """
+    key = tuple(_frozen(v) for v in (grid, extras, settings, targets, kind))
+    try:
+        parsed = _parsed_cached(*key)
+    except TypeError:  # an unhashable cell value: not from Excel, parse without the cache
+        parsed = _parse(grid, extras, settings, targets, kind)
+    wanted = "" if is_blank(scope) else str(scope).strip()
+    found = parsed.scopes.get(wanted)
+    if found is None:
+        found = parsed.scopes[wanted] = _scope(parsed, wanted)
+    return found
+
+
 def scope_counts(scoped: ScopedReport) -> Counts:
-    report = scoped.report
-    if scoped.field is not None:
-        return Counts.total(r.counts for r in report.rows if r.field == scoped.field)
-    if scoped.department is None:
-        return report.total
-    return Counts.total(
-        r.counts
-        for r in report.rows
-        if report.catalogue.department_of(r.field) == scoped.department
-    )
+    return scoped.counts
 
 
 def field_names(rows: Sequence[FieldRow]) -> list[str]:

@@ -22,23 +22,18 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Mm
-from docx.table import Table, _Cell
 from docxtpl import DocxTemplate
 from jinja2 import Environment
 from lxml import etree
 
-from tthc.core.grid import COUNT_COLUMNS, Column
-from tthc.core.narrative import AppendixRow, Narrative, Role, appendix_cell
+from tthc.core.narrative import Narrative, Role
 from tthc.infra.os_messages import os_reason
 from tthc.infra.package_guard import Refused, read_limited
+from tthc.word.appendix_table import appendix_table
 from tthc.word.template import (
     STYLE_BODY,
     STYLE_HEADING,
@@ -46,12 +41,10 @@ from tthc.word.template import (
     STYLE_TABLE_HEADER,
     build_word_template,
     core_properties_namespace,
-    set_child,
     source_tree_template,
 )
 
 __all__ = [
-    "APPENDIX_COLUMNS_MM",
     "TEMPLATE_KEYS",
     "TemplateError",
     "default_template_bytes",
@@ -91,21 +84,6 @@ _STYLE_OF_ROLE = {
 }
 _REQUIRED_STYLES = (STYLE_HEADING, STYLE_BODY, STYLE_TABLE, STYLE_TABLE_HEADER)
 
-# Column widths of the appendix in mm: STT, field, then (3)…(16). The totals
-# (3), (7), (13) are wider for their "(7)=(8)+…" number labels. The sum stays
-# within the 252 mm of a landscape A4 page between 30 and 15 mm margins.
-_TOTAL_MM = 20.0
-_COUNT_MM = 13.3
-APPENDIX_COLUMNS_MM: tuple[float, ...] = (
-    10.0,
-    35.5,
-    *(_TOTAL_MM if c.is_derived else _COUNT_MM for c in COUNT_COLUMNS),
-)
-_CELL_MARGIN_MM = 1.0
-# (4) and (5) sit under a "Trong kỳ" heading: the form's third header row.
-_IN_PERIOD = "Trong kỳ"
-_IN_PERIOD_COLUMNS = (4, 5)
-_LABEL_LINE = 10  # characters of a number label per line, e.g. "(13)=(14)+"
 _AUTHORITY_PREFIXES = ("KT.", "TM.", "TL.", "TUQ.", "Q.", "K/T", "T/M")
 
 
@@ -170,11 +148,12 @@ def signature_parts(signature: tuple[str, ...]) -> tuple[str, str, str]:
     return "", "", ""
 
 
-def _body(template: DocxTemplate, narrative: Narrative) -> Any:
+def _body(template: DocxTemplate, narrative: Narrative, ids: dict[str, str]) -> Any:
     subdoc = template.new_subdoc()
     out = None
     for paragraph in narrative.body:
-        out = subdoc.add_paragraph(style=_STYLE_OF_ROLE[paragraph.role])
+        out = subdoc.add_paragraph()
+        out._p.get_or_add_pPr().style = ids[_STYLE_OF_ROLE[paragraph.role]]
         out.add_run(paragraph.text)
     if out is not None:
         # The signature block never stands alone on a page: the closing paragraph goes with it.
@@ -182,132 +161,28 @@ def _body(template: DocxTemplate, narrative: Narrative) -> Any:
     return subdoc
 
 
-def _twips(mm: float) -> str:
-    return str(round(mm / 25.4 * 1440))
+def _style_ids(template: DocxTemplate) -> dict[str, str]:
+    """The template's style id of each style the renderer uses, looked up once.
+
+    python-docx resolves a style name by scanning the whole styles part each
+    time it is assigned; the body and the table assign one to every paragraph.
+    """
+    styles = template.docx.styles
+    return {name: styles[name].style_id for name in _REQUIRED_STYLES}
 
 
-def _table_properties(table: Table) -> None:
-    table.autofit = False
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    tblPr = table._tbl.tblPr
-    set_child(tblPr, "w:tblW", w=_twips(sum(APPENDIX_COLUMNS_MM)), type="dxa")
-    borders = set_child(tblPr, "w:tblBorders")
-    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        set_child(borders, f"w:{edge}", val="single", sz="4", space="0", color="000000")
-    margins = set_child(tblPr, "w:tblCellMar")
-    for side in ("left", "right"):
-        set_child(margins, f"w:{side}", w=_twips(_CELL_MARGIN_MM), type="dxa")
-    for column, width in zip(table.columns, APPENDIX_COLUMNS_MM, strict=True):
-        column.width = Mm(width)
-    for row in table.rows:
-        for cell, width in zip(row.cells, APPENDIX_COLUMNS_MM, strict=True):
-            cell.width = Mm(width)
-
-
-def _write(
-    cell: _Cell,
-    text: str,
-    *,
-    style: str = STYLE_TABLE,
-    align: WD_ALIGN_PARAGRAPH = WD_ALIGN_PARAGRAPH.CENTER,
-    bold: bool = False,
-) -> None:
-    """Text into a cell's one paragraph; '\\n' becomes a line break."""
-    paragraph = cell.paragraphs[0]
-    paragraph.style = style
-    paragraph.paragraph_format.alignment = align
-    run = paragraph.add_run(text)
-    if bold:
-        run.font.bold = True
-    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-
-
-def _wrap_label(label: str) -> str:
-    """'(7)=(8)+(9)+(10)+(11)+(12)' on lines that fit its column, broken after '=' or '+'."""
-    pieces: list[str] = []
-    current = ""
-    for char in label:
-        current += char
-        if char in "=+":
-            pieces.append(current)
-            current = ""
-    pieces.append(current)
-    lines: list[str] = []
-    for piece in pieces:
-        if lines and len(lines[-1]) + len(piece) <= _LABEL_LINE:
-            lines[-1] += piece
-        else:
-            lines.append(piece)
-    return "\n".join(lines)
-
-
-def _groups(columns: Iterable[Column]) -> list[tuple[str, list[Column]]]:
-    """Consecutive columns sharing a top-level heading, in form order."""
-    groups: list[tuple[str, list[Column]]] = []
-    for column in columns:
-        if groups and groups[-1][0] == column.group:
-            groups[-1][1].append(column)
-        else:
-            groups.append((column.group, [column]))
-    return groups
-
-
-def _header_rows(table: Table) -> None:
-    """Three heading rows merged as on the form, then the column-number row."""
-    header = STYLE_TABLE_HEADER
-    for index, text in ((0, "STT"), (1, "Lĩnh vực giải quyết")):
-        _write(table.cell(0, index).merge(table.cell(2, index)), text, style=header)
-    index = 2
-    for group, columns in _groups(COUNT_COLUMNS):
-        first, last = index, index + len(columns) - 1
-        _write(table.cell(0, first).merge(table.cell(0, last)), group, style=header)
-        for offset, column in enumerate(columns):
-            position = index + offset
-            if column.number in _IN_PERIOD_COLUMNS:
-                _write(table.cell(2, position), column.label, style=header)
-            else:
-                merged = table.cell(1, position).merge(table.cell(2, position))
-                _write(merged, column.label, style=header)
-        index = last + 1
-    period = [2 + COUNT_COLUMNS.index(c) for c in COUNT_COLUMNS if c.number in _IN_PERIOD_COLUMNS]
-    in_period = table.cell(1, period[0]).merge(table.cell(1, period[-1]))
-    _write(in_period, _IN_PERIOD, style=header)
-
-    numbers = ["(1)", "(2)", *(_wrap_label(c.number_label) for c in COUNT_COLUMNS)]
-    for cell, text in zip(table.rows[3].cells, numbers, strict=True):
-        _write(cell, text)
-
-
-def _data_row(cells: tuple[_Cell, ...], row: AppendixRow, *, bold: bool = False) -> None:
-    _write(cells[0], row.number, bold=bold)
-    field_align = WD_ALIGN_PARAGRAPH.CENTER if bold else WD_ALIGN_PARAGRAPH.LEFT
-    _write(cells[1], row.field, align=field_align, bold=bold)
-    for cell, value in zip(cells[2:], row.values, strict=True):
-        _write(cell, appendix_cell(value), align=WD_ALIGN_PARAGRAPH.RIGHT, bold=bold)
-
-
-def _appendix_table(template: DocxTemplate, narrative: Narrative) -> Any:
-    appendix = narrative.appendix
+def _appendix_table(template: DocxTemplate, narrative: Narrative, ids: dict[str, str]) -> Any:
     subdoc = template.new_subdoc()
-    header_rows = 4  # three heading rows and the column-number row
-    rows = header_rows + len(appendix.rows) + 1
-    table = subdoc.add_table(rows=rows, cols=len(APPENDIX_COLUMNS_MM))
-    _table_properties(table)
-    for number, row in enumerate(table.rows):
-        trPr = row._tr.get_or_add_trPr()
-        set_child(trPr, "w:cantSplit")
-        if number < header_rows:
-            set_child(trPr, "w:tblHeader")  # repeated at the top of a new page
-    _header_rows(table)
-    for row, cells in zip(appendix.rows, table.rows[header_rows:-1], strict=True):
-        _data_row(tuple(cells.cells), row)
-    _data_row(tuple(table.rows[-1].cells), appendix.total, bold=True)
+    style_ids = {"table": ids[STYLE_TABLE], "header": ids[STYLE_TABLE_HEADER]}
+    table = appendix_table(narrative.appendix, style_ids)
+    subdoc.subdocx.element.body._insert_tbl(table)
     return subdoc
 
 
 def _context(template: DocxTemplate, narrative: Narrative) -> dict[str, Any]:
     header = narrative.header
     authority, signer_title, signer_name = signature_parts(narrative.signature)
+    ids = _style_ids(template)
     context: dict[str, Any] = {
         "parent_body": header.parent_body,
         "issuing_body": header.issuing_body,
@@ -317,7 +192,7 @@ def _context(template: DocxTemplate, narrative: Narrative) -> dict[str, Any]:
         "place_date": header.place_date,
         "title": narrative.title,
         "subject": narrative.subject,
-        "body": _body(template, narrative),
+        "body": _body(template, narrative, ids),
         "recipients_heading": narrative.recipients_heading,
         "recipients": list(narrative.recipients),
         "authority": authority,
@@ -326,7 +201,7 @@ def _context(template: DocxTemplate, narrative: Narrative) -> dict[str, Any]:
         "appendix_heading": narrative.appendix.heading,
         "appendix_title": narrative.appendix.title,
         "appendix_attachment": narrative.appendix.attachment_line,
-        "appendix_table": _appendix_table(template, narrative),
+        "appendix_table": _appendix_table(template, narrative, ids),
     }
     assert set(context) == TEMPLATE_KEYS
     return context

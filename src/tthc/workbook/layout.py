@@ -16,11 +16,14 @@ __all__ = [
     "OUTSIDE_CATALOGUE",
     "SHEETS",
     "TARGET_COLUMNS",
+    "TEMPLATE_FILE_NAME",
 ]
 
 # The add-in's file name. The button imports the module named like it (so it is fixed),
 # and Excel saves each =TTHC_…() call of a workbook as a link to this file.
 ADDIN_FILE_NAME = "tthc.xlam"
+#: The workbook template's file name, in templates/ and as `tthc template` writes it.
+TEMPLATE_FILE_NAME = "BaoCaoTTHC.xlsx"
 
 # What the grid's helper column «Phòng chuyên môn» shows for a field the catalogue lacks;
 # the worksheet functions recognise it.

@@ -11,6 +11,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from tthc.workbook.layout import TEMPLATE_FILE_NAME
 from tthc.workbook.style import (
     style_label,
     style_title,
@@ -33,7 +34,6 @@ __all__ = [
     "validation",
 ]
 
-TEMPLATE_FILE_NAME = "BaoCaoTTHC.xlsx"
 GRID_FIRST_ROW = 8
 SPARE_ROWS = 10
 RECIPIENT_ROWS = 10
