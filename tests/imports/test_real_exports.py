@@ -300,3 +300,33 @@ def test_import_writes_a_workbook_check_accepts_or_nothing(
         assert main(["check", str(target)]) == 0
     else:
         assert not target.exists()
+
+
+def test_a_year_of_dossiers_leaves_a_short_useful_outside_sheet(tmp_path: Path) -> None:
+    """A year's export for one month: counts by reason for all, lines for those near it."""
+    export = generate("national", count=300)
+    path = write("national", tmp_path, export)
+    target = tmp_path / "thang.xlsx"
+    assert main(["dossiers", str(path), "-o", str(target)]) == 0
+    sheet = load_workbook(target)["Hồ sơ ngoài kỳ"]
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    counted = {row[0]: row[1] for row in rows[1:] if row[1] is not None and row[0] != "Mã hồ sơ"}
+    counted = {reason: n for reason, n in counted.items() if isinstance(n, int)}
+    assert sum(counted.values()) == export.left_out  # every dossier left out is counted
+    header = next(i for i, row in enumerate(rows) if row[0] == "Mã hồ sơ")
+    listed = rows[header + 1 :]
+    by_code = {d.code: d for d in export.dossiers}
+    for row in listed:  # each listed one has a date in March, or none at all
+        dossier = by_code[row[0]]
+        days = [d for d in (dossier.received, dossier.due, dossier.finished) if d]
+        assert not days or any(MARCH.start <= d <= MARCH.end for d in days), row
+    near = [
+        d
+        for d in export.dossiers
+        if d.scenario[0] in ("received_after", "closed_before", "never_received")
+        and (
+            not [x for x in (d.received, d.due, d.finished) if x]
+            or any(MARCH.start <= x <= MARCH.end for x in (d.received, d.due, d.finished) if x)
+        )
+    ]
+    assert len(listed) == len(near)

@@ -553,6 +553,7 @@ def cmd_dossiers(args: argparse.Namespace) -> int:
         month.classified.trace,
         month.classified.outside,
         month.classified.outside_reasons,
+        month.report.period,
     )
     _out(f"Đã đọc {month.records} hồ sơ; {len(month.classified.outside)} hồ sơ ngoài kỳ.")
     return _write_proven(target, workbook_bytes(workbook), overwrite=args.force)

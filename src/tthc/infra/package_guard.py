@@ -490,9 +490,14 @@ class _Scan:
     to the next piece, so no tag and no empty row is cut in two; a tag longer than
     `_LONGEST_TAG` (no spreadsheet program writes one) is `ValueError`. The text
     after a piece's last tag is not carried: a run of spaces in a bomb costs nothing.
+
+    `row_limit`: the rows a sheet may have. Cells with content are looked for only
+    in a piece whose cells reach beyond it: they lie among all cells, so below the
+    limit they cannot tip `exceeded`, and the second pass over every cell is saved.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, row_limit: int | None = None) -> None:
+        self.row_limit = row_limit
         self.rows = 0  # row tags of rows with content
         self.last_row = 0  # highest row number of a cell with content or a row not empty
         self.far_row = 0  # … or of any cell, or of a merged range's corner
@@ -532,8 +537,10 @@ class _Scan:
             # A sheet has thousands of cells but few distinct columns and row numbers:
             # only those are turned into numbers.
             letters, cell_rows = zip(*addresses, strict=True)
-            self._reach(set(letters), _highest(set(cell_rows)))
-            if _CONTENT.search(text):
+            highest = _highest(set(cell_rows))
+            self._reach(set(letters), highest)
+            beyond = self.row_limit is None or highest > self.row_limit
+            if beyond and _CONTENT.search(text):
                 content_rows = max(content_rows, _highest(set(_CONTENT_CELL.findall(text))))
         self.last_row = max(self.last_row, content_rows)
         self.far_row = max(self.far_row, content_rows)
@@ -668,7 +675,7 @@ def _check_zip(name: str, data: bytes, limits: Limits, cannot_open: str) -> list
     total = 0
     for info in infos:
         limit = min(limits.part_bytes, limits.unpacked_bytes - total)
-        scan = _Scan()
+        scan = _Scan(limits.rows)
         try:
             if info.filename.lower().endswith(".xml"):
                 size = _scanned(data, info, limit, limits, scan)

@@ -7,16 +7,20 @@ dossiers counted there; dossiers left out of the period are listed too.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
+from datetime import date, datetime
 
 from openpyxl.styles import Alignment, Font
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.hyperlink import Hyperlink
+from openpyxl.worksheet.worksheet import Worksheet
 
 from tthc.core.catalogue import field_key
 from tthc.core.dossier_model import Dossier
 from tthc.core.grid import column_by_number
-from tthc.core.vn_format import format_date_short
+from tthc.core.model import Period
+from tthc.core.vn_format import format_date_short, format_integer
 from tthc.workbook.layout import SHEETS
 from tthc.workbook.style import FONT_NAME, set_text, style_header
 
@@ -24,6 +28,8 @@ __all__ = ["OUTSIDE_SHEET", "TRACE_SHEET", "add_trace_sheets"]
 
 TRACE_SHEET = "Nguồn hồ sơ"
 OUTSIDE_SHEET = "Hồ sơ ngoài kỳ"
+# The listed dossiers stay well within what a report workbook may hold (10.000 rows a sheet).
+MAX_LISTED_OUTSIDE = 9_000
 
 
 def _grid_cells(workbook: Workbook) -> dict[tuple[str, int], str]:
@@ -45,6 +51,7 @@ def add_trace_sheets(
     trace: Mapping[tuple[str, int], Sequence[str]],
     outside: Sequence[Dossier],
     reasons: Sequence[str] = (),
+    period: Period | None = None,
 ) -> None:
     """Append the Nguồn hồ sơ and Hồ sơ ngoài kỳ sheets to a filled workbook.
 
@@ -85,8 +92,55 @@ def add_trace_sheets(
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:E{max(row - 1, 1)}"
 
-    left_out = workbook.create_sheet(OUTSIDE_SHEET)
-    outside_headers = (
+    _outside_sheet(workbook.create_sheet(OUTSIDE_SHEET), outside, reasons, period)
+
+
+def _touches(dossier: Dossier, period: Period | None) -> bool:
+    """A dossier whose dates meet the period, or that has none: worth its own line."""
+    days = [d for d in (dossier.received, dossier.due, dossier.finished) if d is not None]
+    if period is None or not days:
+        return True
+    return any(period.start <= _day(d) <= period.end for d in days)
+
+
+def _day(value: date) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def _outside_sheet(
+    sheet: Worksheet, outside: Sequence[Dossier], reasons: Sequence[str], period: Period | None
+) -> None:
+    """How many dossiers were left out for each reason, then those whose dates meet the period.
+
+    Why not every one: a year's export for a March report leaves out some 17.000
+    dossiers of other months; listed one by one they bury the few a clerk may
+    ask about (received in March and cancelled, finished in February but due in
+    March…) and make the workbook too long to open comfortably. The counts
+    account for all of them; the list names the ones that touch the period.
+    """
+    style_header(sheet.cell(1, 1, "Lý do không tính"))
+    style_header(sheet.cell(1, 2, "Số hồ sơ"))
+    by_reason = Counter(reasons[: len(outside)])
+    row = 2
+    for reason, count in by_reason.items():
+        set_text(sheet.cell(row, 1), reason)
+        sheet.cell(row, 2, count)
+        row += 1
+    listed = [
+        (dossier, reasons[index] if index < len(reasons) else "")
+        for index, dossier in enumerate(outside)
+        if _touches(dossier, period)
+    ][:MAX_LISTED_OUTSIDE]
+    row += 1
+    note = (
+        f"Dưới đây là {format_integer(len(listed))} hồ sơ có ngày tiếp nhận, hẹn trả hoặc kết "
+        "thúc trong kỳ (hoặc không có ngày nào); "
+        f"{format_integer(len(outside) - len(listed))} hồ sơ khác chỉ được đếm ở bảng trên, "
+        "xem danh sách gốc."
+    )
+    set_text(sheet.cell(row, 1), note)
+    row += 1
+    headers = (
         "Mã hồ sơ",
         "Lĩnh vực",
         "Ngày tiếp nhận",
@@ -94,17 +148,17 @@ def add_trace_sheets(
         "Dòng trong danh sách",
         "Lý do không tính",
     )
-    for column, text in enumerate(outside_headers, 1):
-        style_header(left_out.cell(1, column, text))
-    for index, dossier in enumerate(outside, 2):
-        set_text(left_out.cell(index, 1), dossier.code)
-        set_text(left_out.cell(index, 2), dossier.field)
-        received = format_date_short(dossier.received) if dossier.received else ""
-        left_out.cell(index, 3, received)
-        finished = format_date_short(dossier.finished) if dossier.finished else ""
-        left_out.cell(index, 4, finished)
-        left_out.cell(index, 5, dossier.row)
-        if index - 2 < len(reasons):
-            set_text(left_out.cell(index, 6), reasons[index - 2])
-    for letter, width in zip("ABCDEF", (22, 24, 16, 16, 20, 44), strict=True):
-        left_out.column_dimensions[letter].width = width
+    for column, text in enumerate(headers, 1):
+        style_header(sheet.cell(row, column, text))
+    header_row = row
+    for dossier, reason in listed:
+        row += 1
+        set_text(sheet.cell(row, 1), dossier.code)
+        set_text(sheet.cell(row, 2), dossier.field)
+        sheet.cell(row, 3, format_date_short(dossier.received) if dossier.received else "")
+        sheet.cell(row, 4, format_date_short(dossier.finished) if dossier.finished else "")
+        sheet.cell(row, 5, dossier.row)
+        set_text(sheet.cell(row, 6), reason)
+    for letter, width in zip("ABCDEF", (40, 24, 16, 16, 20, 44), strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.auto_filter.ref = f"A{header_row}:F{max(row, header_row)}"
