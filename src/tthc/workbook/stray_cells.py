@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
@@ -39,6 +39,7 @@ _INPUT_SHEETS = (SHEETS["info"], SHEETS["grid"], SHEETS["extras"], SHEETS["catal
 _DIGITS = re.compile(r"[\d.,\s\u00a0]*\d[\d.,\s\u00a0]*")
 _SHOWN = 60  # characters of a stray text quoted in a message
 _LISTED = 4  # cells named in one finding; the others are counted
+_TALL_AREA = 2_000  # rows of a name beyond which `_cover` does not map it row by row
 
 
 @dataclass(frozen=True)
@@ -121,11 +122,11 @@ def stray_cells(book: BlockSource) -> list[Finding]:
         shown = book.sheet_cells(title)
         if not shown:
             continue
-        named = [area for area in areas if area.sheet == title]
+        inside = _cover([area for area in areas if area.sheet == title])
         outside = [
             (coordinate, value)
             for coordinate, value in shown.items()
-            if not _inside(coordinate, named)
+            if not inside(*_position(coordinate))
         ]
         if not outside:
             continue
@@ -134,9 +135,26 @@ def stray_cells(book: BlockSource) -> list[Finding]:
     return findings
 
 
-def _inside(coordinate: str, areas: list[Area]) -> bool:
-    column, row = _position(coordinate)
-    return any(area.holds(column, row) for area in areas)
+def _cover(areas: list[Area]) -> Callable[[int, int], bool]:
+    """Whether (column, row) lies in one of `areas`, by row: a sheet has hundreds of cells.
+
+    The areas span tens of rows each (the grid's 40), so a map from row to its
+    column spans costs little to build and makes each cell one dictionary lookup.
+    """
+    spans: dict[int, list[tuple[int, int]]] = {}
+    tall = [area for area in areas if area.last_row - area.first_row > _TALL_AREA]
+    for area in areas:
+        if area in tall:  # a name stretched over whole columns: checked as it is
+            continue
+        for row in range(area.first_row, area.last_row + 1):
+            spans.setdefault(row, []).append((area.first_column, area.last_column))
+
+    def inside(column: int, row: int) -> bool:
+        return any(first <= column <= last for first, last in spans.get(row, ())) or any(
+            area.holds(column, row) for area in tall
+        )
+
+    return inside
 
 
 @lru_cache(maxsize=4096)
