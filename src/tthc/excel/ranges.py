@@ -70,9 +70,19 @@ def flat_cells(values: object) -> list[object]:
     return [cell for row in as_rows(values) for cell in row]
 
 
-def _count(value: object, where: Location) -> int:
-    """A grid count by the readers' rule (`parse_count`): blank is 0, text numbers read."""
-    return _checked(parse_count(value, where))
+def _count(value: object, field: str, column: int) -> int:
+    """A grid count by the readers' rule (`parse_count`): blank is 0, text numbers read.
+
+    What Excel sends for a typed count (a whole float ≥ 0, or nothing) is taken as
+    it is; anything else goes through `parse_count`, which names the cell on error.
+    """
+    if value is None:
+        return 0
+    if isinstance(value, float) and value.is_integer() and value >= 0:
+        return int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    return _checked(parse_count(value, Location(field=field, column=column)))
 
 
 def _optional_count(value: object, where: Location) -> int | None:
@@ -134,10 +144,7 @@ def _grid(values: object) -> tuple[list[FieldRow], dict[str, str | None]]:
     for cells in as_rows(values):
         cells = [*cells, *[None] * (16 - len(cells))]
         field = "" if is_blank(cells[0]) else str(cells[0]).strip()
-        counts = {
-            c.key: _count(cells[c.number - 2], Location(field=field, column=c.number))
-            for c in INPUT_COLUMNS
-        }
+        counts = {c.key: _count(cells[c.number - 2], field, c.number) for c in INPUT_COLUMNS}
         if not field and not any(counts.values()):
             continue
         department = None if is_blank(cells[15]) else str(cells[15]).strip()
