@@ -59,6 +59,9 @@ from tthc.workbook.output import workbook_bytes
 from tthc.workbook.reader import read_workbook
 from tthc.workbook.template import build_workbook
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from goals import Goal, decimal, seconds
+
 COUNTRY_UNITS = 3321
 TARGET_SECONDS = 5.0
 TARGET_RATIO = 10.0
@@ -236,13 +239,19 @@ def _peak_mib(who: int) -> float:
 
 def measure(folder: Path, limit: int, workers: int | None) -> dict[str, object]:
     """consolidate() on the first `limit` files; run in a fresh process by the parent."""
+    from tthc.workbook.consolidation_sheets import consolidation_workbook
+
     files = sorted(folder.glob("*.xlsx"))[:limit]
     started = time.perf_counter()
     done = consolidate(files, workers=workers)
     seconds = time.perf_counter() - started
+    output = workbook_bytes(consolidation_workbook(done))  # what `tthc consolidate` writes
+    with_output = time.perf_counter() - started
     return {
         "files": len(files),
         "seconds": seconds,
+        "seconds_with_output": with_output,
+        "output_bytes": len(output),
         "units": len(done.units),
         "set_aside": len(done.skipped) + len(done.refused),
         "received": done.total.received,
@@ -270,6 +279,101 @@ def _per_file(read: Callable[[Path], LoadResult], files: list[Path]) -> float:
         checked = _check(path, read(path))
         assert checked.result is not None, checked.problem
     return (time.perf_counter() - started) / len(files)
+
+
+def _fair_openpyxl(path: Path) -> tuple[str, int, int]:
+    """The fair baseline: the file opened once, read-only, cached values only, the same figures.
+
+    The unit's name, the grid's counts and the unit's extra inputs, through the
+    defined names, summed; no checks. Anything that consolidates with openpyxl
+    does at least this much.
+    """
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True, data_only=True)
+    try:
+        figures = 0
+        name = ""
+        for label in ("TTHC_UNIT_NAME", "TTHC_GRID", "TTHC_EXTRAS"):
+            ((title, ref),) = list(book.defined_names[label].destinations)
+            first, _, last = ref.replace("$", "").partition(":")
+            sheet = book[title]
+            bounds = _bounds(first, last or first)
+            for row in sheet.iter_rows(*bounds, values_only=True):
+                for value in row:
+                    if isinstance(value, int | float) and not isinstance(value, bool):
+                        figures += int(value)
+                    elif label == "TTHC_UNIT_NAME" and value:
+                        name = str(value)
+        return name, figures, 0
+    finally:
+        book.close()
+
+
+def _bounds(first: str, last: str) -> tuple[int, int, int, int]:
+    """(min_row, max_row, min_col, max_col) of 'B9:P40' for iter_rows."""
+    (c1, r1), (c2, r2) = (_split(first), _split(last))
+    return r1, r2, c1, c2
+
+
+def _split(address: str) -> tuple[int, int]:
+    letters = "".join(ch for ch in address if ch.isalpha())
+    column = 0
+    for ch in letters:
+        column = column * 26 + ord(ch.upper()) - 64
+    return column, int(address[len(letters) :])
+
+
+def _per_file_plain(read: Callable[[Path], object], files: list[Path]) -> float:
+    started = time.perf_counter()
+    for path in files:
+        read(path)
+    return (time.perf_counter() - started) / len(files)
+
+
+def goals(folder: Path, n: int, workers: int | None, sample_size: int = 100) -> list[Goal]:
+    """The issue's three goals for `n` generated files in `folder` (see the module docstring)."""
+    run = _measure_in_child(folder, n, workers)
+    assert run["units"] == n and run["set_aside"] == 0, run
+    one = _measure_in_child(folder, n, 1)
+    files = sorted(folder.glob("*.xlsx"))[:n]
+    sample = _sample(files, sample_size)
+    _per_file(read_workbook_fast, sample[:5])
+    _per_file_plain(_fair_openpyxl, sample[:2])
+    fair = _per_file_plain(_fair_openpyxl, sample)
+    ours_one_worker = one["seconds_with_output"] / n
+    ratio = fair / ours_one_worker
+    small = _measure_in_child(folder, min(100, n), workers)
+    growth = run["peak_self_mib"] / max(small["peak_self_mib"], 1.0)
+    label = f"{n:,}".replace(",", ".")
+    return [
+        Goal(
+            f"consolidate {label} workbooks, output workbook included ({workers or 'all'} workers)",
+            "< 5 s" if n == COUNTRY_UNITS else f"< 5 s for {COUNTRY_UNITS} (run --units)",
+            seconds(run["seconds_with_output"]),
+            f"fair openpyxl read-only, 1 process: {seconds(fair * n)} (extrapolated from "
+            f"{len(sample)} files)",
+            f"{decimal(fair * n / run['seconds_with_output'])}× faster",
+            n == COUNTRY_UNITS and run["seconds_with_output"] < TARGET_SECONDS,
+        ),
+        Goal(
+            "consolidate with one worker against the fair openpyxl baseline",
+            "≥ 10×",
+            f"{decimal(ours_one_worker * 1000, 2)} ms a file "
+            f"({seconds(one['seconds_with_output'])} in all)",
+            f"openpyxl read-only, data only, opened once: {decimal(fair * 1000, 2)} ms a file",
+            f"{decimal(ratio)}×",
+            ratio >= TARGET_RATIO,
+        ),
+        Goal(
+            "consolidate memory, flat in the number of files",
+            "peak within 1,25× from 100 files",
+            f"{decimal(run['peak_self_mib'], 0)} MiB at {label} files",
+            f"{decimal(small['peak_self_mib'], 0)} MiB at {small['files']} files",
+            f"{decimal(growth, 2)}×",
+            growth <= 1.25,
+        ),
+    ]
 
 
 def _sample(files: list[Path], size: int) -> list[Path]:

@@ -17,6 +17,8 @@ ROOT = Path(__file__).resolve().parents[1]
         ("bench_udfs.py", ["--runs", "2"], "full-sheet recalculation"),
         ("bench_dossiers.py", ["--dossiers", "500"], ""),
         ("bench_consolidate.py", ["--units", "20"], "files/s"),
+        ("bench_button.py", ["--runs", "1"], "goal ≤ 150 ms"),
+        ("bench_startup.py", ["--runs", "1"], "rollup of 12 monthly workbooks"),
     ],
 )
 def test_benchmark_runs(script: str, arguments: list[str], expected: str) -> None:
@@ -30,3 +32,18 @@ def test_benchmark_runs(script: str, arguments: list[str], expected: str) -> Non
     )
     assert completed.returncode == 0, completed.stderr
     assert expected in completed.stdout
+
+
+def test_the_runner_of_all_benchmarks_starts() -> None:
+    """`python -m benchmarks` imports every benchmark (the full run takes minutes)."""
+    completed = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "--help"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=False,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert "--quick" in completed.stdout
