@@ -471,3 +471,27 @@ def test_a_dossier_workbook_over_its_row_cap(
     finding = read_dossiers(path).findings[-1]
     assert (finding.severity, finding.code) == (Severity.ERROR, "dossiers.file")
     assert "Trang «Danh sách» của tệp «ds.xlsx» có hơn 30 dòng" in finding.message
+
+
+def test_a_part_scanned_before_gives_the_same_verdict_under_each_cap(tmp_path: Path) -> None:
+    """Parts are scanned once per identical bytes and caps (a province's common parts)."""
+    from tthc.infra import package_guard
+
+    book = Workbook()
+    for row in range(1, 61):
+        book.active.cell(row, 1, row)
+    path = tmp_path / "sixty.xlsx"
+    book.save(path)
+    roomy, tight = replace(TEMPLATE, rows=100), replace(TEMPLATE, rows=50)
+    package_guard._SCANNED.clear()
+    check_workbook(path, roomy, "x")
+    kept = len(package_guard._SCANNED)
+    assert kept > 0
+    check_workbook(path, roomy, "x")  # the same bytes: no new entry, the same verdict
+    assert len(package_guard._SCANNED) == kept
+    sizes = []
+    for _ in range(2):  # a tighter cap is another key, and the refused sheet is never kept
+        with pytest.raises(Refused, match="50"):
+            check_workbook(path, tight, "x")
+        sizes.append(len(package_guard._SCANNED))
+    assert kept < sizes[0] == sizes[1]  # the parts that passed, kept once under the new cap

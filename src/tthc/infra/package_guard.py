@@ -42,6 +42,7 @@ import stat
 import struct
 import zipfile
 import zlib
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from io import BytesIO
@@ -634,6 +635,41 @@ def _scanned(data: bytes, info: zipfile.ZipInfo, limit: int, limits: Limits, sca
     return size
 
 
+# Parts scanned before, by their packed bytes: a province's workbooks come from one
+# template, so their styles, theme, Danh mục, chart and drawing parts are the same
+# bytes in every file. The same bytes give the same scan, so it is done once.
+_SCANNED: OrderedDict[tuple[bytes, int, int, int, int, int], tuple[int, int, int, int, int]] = (
+    OrderedDict()
+)
+_SCANNED_KEPT = 64
+_SCANNED_MAX_PACKED = 1 * _MB  # larger parts are scanned each time: memory stays small
+
+
+def _scanned_once(
+    data: bytes, info: zipfile.ZipInfo, limit: int, limits: Limits, scan: _Scan
+) -> int:
+    """`_scanned`, or the result of a scan of the same packed bytes under the same caps.
+
+    Only scans that passed are kept (a refusal raises before), and the key holds all
+    that the outcome depends on: the bytes, how they are packed, the sizes and CRC the
+    directory states, the part's allowance and the row cap.
+    """
+    begin, end = member_span(data, info)
+    if end - begin > _SCANNED_MAX_PACKED:
+        return _scanned(data, info, limit, limits, scan)
+    key = (data[begin:end], info.compress_type, info.file_size, info.CRC, limit, limits.rows)
+    known = _SCANNED.get(key)
+    if known is not None:
+        _SCANNED.move_to_end(key)
+        size, scan.rows, scan.last_row, scan.far_row, scan.far_column = known
+        return size
+    size = _scanned(data, info, limit, limits, scan)
+    _SCANNED[key] = (size, scan.rows, scan.last_row, scan.far_row, scan.far_column)
+    if len(_SCANNED) > _SCANNED_KEPT:
+        _SCANNED.popitem(last=False)
+    return size
+
+
 def _small_part(data: bytes, info: zipfile.ZipInfo) -> bytes | None:
     """A small part's bytes (the workbook's lists), None if damaged or over `_SMALL`."""
     pieces: list[bytes] = []
@@ -678,7 +714,7 @@ def _check_zip(name: str, data: bytes, limits: Limits, cannot_open: str) -> list
         scan = _Scan(limits.rows)
         try:
             if info.filename.lower().endswith(".xml"):
-                size = _scanned(data, info, limit, limits, scan)
+                size = _scanned_once(data, info, limit, limits, scan)
             else:
                 size = _inflate(data, info, limit, lambda piece: None)
         except _TooLong:
