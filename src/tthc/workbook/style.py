@@ -100,7 +100,7 @@ def print_setup(
     title_rows: str | None = None,
 ) -> None:
     """A4, one page wide, as many pages tall as needed; `title_rows` repeat on every page."""
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4  # also on a write-only sheet
     sheet.page_setup.orientation = orientation
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
