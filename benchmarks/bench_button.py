@@ -16,7 +16,6 @@ clicks). The baseline is the pipeline alone on the same report
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 import tempfile
@@ -26,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))  # the payload builder the tests use
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from goals import Goal, decimal, median_seconds, milliseconds  # noqa: E402
+from goals import Goal, decimal, median_seconds, milliseconds, run_goals  # noqa: E402
 
 GOAL_SECONDS = 0.150
 
@@ -71,12 +70,7 @@ def measure(runs: int) -> list[Goal]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--runs", type=int, default=15)
-    args = parser.parse_args(argv)
-    for goal in measure(max(1, args.runs)):
-        print(goal.line())
-    return 0
+    return run_goals(measure, __doc__.split("\n\n")[0], 15, argv)
 
 
 if __name__ == "__main__":

@@ -57,6 +57,7 @@ from tthc.core.report_data import LoadResult, load_report
 from tthc.workbook.calamine_source import read_workbook_fast
 from tthc.workbook.output import workbook_bytes
 from tthc.workbook.reader import read_workbook
+from tthc.workbook.summary_formulas import EXTRA_LETTERS
 from tthc.workbook.template import build_workbook
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -190,15 +191,7 @@ def generate(folder: Path, units: int, seed: int = 2026) -> float:
     extras_title, extras_row, _ = where("TTHC_EXTRAS")
     departments = len(report.catalogue.departments)
     unit_row = extras_row + departments  # the last row of TTHC_EXTRAS: the whole unit
-    extra_columns = {
-        "with_fee": "B",
-        "paid_online": "C",
-        "updated": "E",
-        "digitised": "G",
-        "reused": "I",
-        "feedback_received": "J",
-        "feedback_handled": "K",
-    }
+    extra_columns = EXTRA_LETTERS  # Chỉ tiêu's input columns, as the template lays them out
     cells: dict[str, dict[str, str]] = {
         info_title: {f"{chr(64 + name_column)}{name_row}": "name"},
         grid_title: {

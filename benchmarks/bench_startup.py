@@ -18,7 +18,6 @@ Medians of --runs runs.
 
 from __future__ import annotations
 
-import argparse
 import calendar
 import statistics
 import subprocess
@@ -30,7 +29,7 @@ from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from goals import Goal, decimal, median_seconds, milliseconds, seconds
+from goals import Goal, decimal, median_seconds, milliseconds, run_goals, seconds
 
 
 def _process(argv: list[str], runs: int) -> float:
@@ -113,12 +112,7 @@ def measure(runs: int) -> list[Goal]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--runs", type=int, default=7)
-    args = parser.parse_args(argv)
-    for goal in measure(max(1, args.runs)):
-        print(goal.line())
-    return 0
+    return run_goals(measure, __doc__.split("\n\n")[0], 7, argv)
 
 
 if __name__ == "__main__":

@@ -6,12 +6,13 @@ must say by itself whether its goal is met and against what it was measured.
 
 from __future__ import annotations
 
+import argparse
 import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-__all__ = ["Goal", "decimal", "median_seconds", "milliseconds", "seconds"]
+__all__ = ["Goal", "decimal", "median_seconds", "milliseconds", "run_goals", "seconds"]
 
 
 @dataclass(frozen=True)
@@ -55,3 +56,15 @@ def milliseconds(value: float) -> str:
 
 def seconds(value: float) -> str:
     return f"{decimal(value, 2)} s"
+
+
+def run_goals(
+    measure: Callable[[int], list[Goal]], description: str, runs: int, argv: list[str] | None
+) -> int:
+    """A benchmark script's command line: `--runs N`, then each goal's line; exits 0."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--runs", type=int, default=runs)
+    args = parser.parse_args(argv)
+    for goal in measure(max(1, args.runs)):
+        print(goal.line())
+    return 0

@@ -31,7 +31,7 @@ if TYPE_CHECKING:  # only in annotations: the commands import their modules when
     from tthc.core.pipeline import PipelineResult
     from tthc.infra.own_inputs import OutputIsInput
 from tthc.cli import i18n as cli_i18n
-from tthc.core.model import Convention, UnitKind
+from tthc.core.model import Convention, Period, UnitKind
 from tthc.infra.os_messages import os_reason
 from tthc.infra.safe_write import (
     FolderBusy,
@@ -321,21 +321,26 @@ def cmd_template(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _month_option(text: str | None) -> Period | None:
+    """The month a --period option names; None when it is not given (UsageProblem if bad)."""
+    from tthc.core.new_month import parse_month
+
+    if text is None:
+        return None
+    period = parse_month(text)
+    if period is None:
+        raise UsageProblem(f"Tháng «{text}» không hợp lệ; ghi dạng 2026-04 hoặc 04/2026.")
+    return period
+
+
 def cmd_new(args: argparse.Namespace) -> int:
     from tthc.app.workflows import Stopped, new_month
-    from tthc.core.new_month import parse_month
     from tthc.workbook.output import workbook_bytes
     from tthc.workbook.template import build_workbook
 
     target = Path(args.out)
     _refuse_own_inputs([target], [(PREVIOUS_INPUT, args.previous), (DATA_INPUT, args.data)])
-    period = None
-    if args.period:
-        period = parse_month(args.period)
-        if period is None:
-            raise UsageProblem(
-                f"Tháng «{args.period}» không hợp lệ; ghi dạng 2026-04 hoặc 04/2026."
-            )
+    period = _month_option(args.period or None)
     try:
         made = new_month(
             data=Path(args.data) if args.data else None,
@@ -429,19 +434,12 @@ def cmd_rollup(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from tthc.core.new_month import parse_month
     from tthc.imports.aliases_file import load_aliases
     from tthc.imports.form_tables import import_report
     from tthc.workbook.output import workbook_bytes
     from tthc.workbook.template import build_workbook
 
-    period = None
-    if args.period is not None:
-        period = parse_month(args.period)
-        if period is None:
-            raise UsageProblem(
-                f"Tháng «{args.period}» không hợp lệ; ghi dạng 2026-04 hoặc 04/2026."
-            )
+    period = _month_option(args.period)
     target = Path(args.out)
     _refuse_own_inputs([target], [(IMPORT_INPUT, args.input), (ALIASES_INPUT, args.aliases)])
     aliases = load_aliases(Path(args.aliases) if args.aliases else None)
@@ -508,18 +506,11 @@ def cmd_consolidate(args: argparse.Namespace) -> int:
 
 def cmd_dossiers(args: argparse.Namespace) -> int:
     from tthc.app.workflows import InvalidInputs, Stopped, dossier_month
-    from tthc.core.new_month import parse_month
     from tthc.workbook.output import workbook_bytes
     from tthc.workbook.template import build_workbook
     from tthc.workbook.trace_sheets import add_trace_sheets
 
-    period = None
-    if args.period is not None:
-        period = parse_month(args.period)
-        if period is None:
-            raise UsageProblem(
-                f"Tháng «{args.period}» không hợp lệ; ghi dạng 2026-04 hoặc 04/2026."
-            )
+    period = _month_option(args.period)
     target = Path(args.out)
     _refuse_own_inputs(
         [target],

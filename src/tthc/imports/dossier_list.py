@@ -331,17 +331,26 @@ def _cached(function: Callable[[object], _Result]) -> Callable[[object], _Result
     return lookup
 
 
-def _is_date_like(value: object) -> bool:
+_DateReader = Callable[[object], tuple[date | None, str | None]]
+
+
+def _is_date_like(value: object, date_of: _DateReader) -> bool:
+    """Whether a cell holds a date; `date_of` is the row loop's memoised `read_date`,
+    so a text date is parsed once, here and when the row is read."""
     if isinstance(value, date | datetime):
         return True
     if is_blank(value):
         return False
-    return read_date(value)[0] is not None
+    return date_of(value)[0] is not None
 
 
-def _not_a_dossier(row: Sequence[object], code_at: int, date_columns: Sequence[int]) -> bool:
+def _not_a_dossier(
+    row: Sequence[object], code_at: int, date_columns: Sequence[int], date_of: _DateReader
+) -> bool:
     """A row of the table that holds no dossier: no code and no date (a group heading…)."""
-    return is_blank(row[code_at]) and not any(_is_date_like(row[at]) for at in date_columns)
+    return is_blank(row[code_at]) and not any(
+        _is_date_like(row[at], date_of) for at in date_columns
+    )
 
 
 @dataclass
@@ -420,7 +429,7 @@ def _read_rows(
         code_blank = is_blank(raw_code)
         if code_blank and all(is_blank(value) for value in row):
             continue
-        if not _is_date_like(row[received_at]):
+        if not _is_date_like(row[received_at], date_of):
             texts = row_texts(row)
             if is_footer_text(texts):
                 if footer.row is None:
@@ -428,12 +437,12 @@ def _read_rows(
                 if footer.total is None and (total := stated_total(texts)) is not None:
                     footer.total, footer.total_row = total, number
                 continue
-            if _not_a_dossier(row, code_at, date_columns):
+            if _not_a_dossier(row, code_at, date_columns, date_of):
                 continue  # a heading, a filter line, a page's repeated title
             if not code_blank and header_key(shown(raw_code)) == header_code:
                 continue  # the header repeated on each printed page
         if footer.row is not None:  # the signer's name and the like: not dossiers
-            if not code_blank and _is_date_like(row[received_at]):
+            if not code_blank and _is_date_like(row[received_at], date_of):
                 footer.skipped_dossiers.append(number)
             continue
         dossier_rows += 1
