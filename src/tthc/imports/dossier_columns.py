@@ -7,9 +7,8 @@ both need the same table, and the README documents it from here.
 from __future__ import annotations
 
 import re
-import unicodedata
 
-from tthc.core.vn_format import nfc
+from tthc.imports.vocabulary import plain_letters
 
 __all__ = [
     "COLUMN_LABELS",
@@ -99,13 +98,6 @@ FLAG_COLUMNS = ("has_fee", "paid_online", "updated", "digitised", "reused")
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
 
-def _plain(text: str) -> str:
-    """Lower case without diacritics, đ as d: 'Mã hồ sơ' -> 'ma ho so'."""
-    decomposed = unicodedata.normalize("NFD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return stripped.casefold().replace("đ", "d")
-
-
 def header_key(text: str) -> str:
     """The matching key of a header: 'Mã hồ sơ (*)', 'MA_HO_SO', 'MaHoSo' -> 'mahoso'."""
-    return _NON_ALNUM.sub("", _plain(nfc(text)))
+    return _NON_ALNUM.sub("", plain_letters(text))

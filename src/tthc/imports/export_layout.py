@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import calendar
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -22,7 +21,7 @@ from datetime import date
 from tthc.core.model import Period, UnitKind
 from tthc.core.parsing import is_blank
 from tthc.core.vn_format import nfc
-from tthc.imports.vocabulary import word_key
+from tthc.imports.vocabulary import plain_letters, word_key
 
 __all__ = [
     "TitleFacts",
@@ -93,16 +92,9 @@ def is_footer_text(texts: Iterable[str]) -> bool:
     return False
 
 
-def _plain(text: str) -> str:
-    """Lower case without diacritics, punctuation kept: 'Tổng số: 1.500' -> 'tong so: 1.500'."""
-    decomposed = unicodedata.normalize("NFD", nfc(text))
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return stripped.casefold().replace("đ", "d")
-
-
 def stated_total(texts: Iterable[str]) -> int | None:
     """N of «Tổng số: 1.500 hồ sơ», «Tổng cộng 1500», or None when the line states none."""
-    found = _TOTAL.match(_plain(" ".join(texts)))
+    found = _TOTAL.match(plain_letters(" ".join(texts)))
     return int(_NUMBER_SEPARATORS.sub("", found.group(1))) if found else None
 
 

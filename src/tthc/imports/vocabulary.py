@@ -35,6 +35,7 @@ __all__ = [
     "Vocabulary",
     "builtin_vocabulary",
     "loose_key",
+    "plain_letters",
     "word_key",
 ]
 
@@ -51,11 +52,19 @@ def loose_key(text: str) -> str:
     return " ".join(_PUNCTUATION.sub(" ", nfc(text).casefold()).split())
 
 
-def word_key(text: str) -> str:
-    """A status or channel word's key: 'Chờ  bổ sung.' -> 'cho bo sung'."""
+def plain_letters(text: str) -> str:
+    """Lower case, no diacritics, đ as d, punctuation kept: 'Tổng số: 1.500' -> 'tong so: 1.500'.
+
+    The one base of every comparison that ignores diacritics (words, headers, footers).
+    """
     decomposed = unicodedata.normalize("NFD", nfc(text))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _NON_ALNUM.sub(" ", stripped.casefold().replace("đ", "d")).strip()
+    return stripped.casefold().replace("đ", "d")
+
+
+def word_key(text: str) -> str:
+    """A status or channel word's key: 'Chờ  bổ sung.' -> 'cho bo sung'."""
+    return _NON_ALNUM.sub(" ", plain_letters(text)).strip()
 
 
 @dataclass(frozen=True)
