@@ -22,7 +22,7 @@ from tthc.core.grid import column_by_number
 from tthc.core.model import Period
 from tthc.core.vn_format import format_date_short, format_integer
 from tthc.workbook.layout import SHEETS
-from tthc.workbook.style import FONT_NAME, set_text, style_header
+from tthc.workbook.style import FONT_NAME, print_setup, set_text, style_header
 
 __all__ = ["OUTSIDE_SHEET", "TRACE_SHEET", "add_trace_sheets"]
 
@@ -162,3 +162,4 @@ def _outside_sheet(
     for letter, width in zip("ABCDEF", (40, 24, 16, 16, 20, 44), strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.auto_filter.ref = f"A{header_row}:F{max(row, header_row)}"
+    print_setup(sheet, "landscape", title_rows=f"{header_row}:{header_row}")  # one page wide
