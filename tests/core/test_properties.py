@@ -316,6 +316,29 @@ def test_rendered_text_is_clean(report: ReportInput) -> None:
         assert with_dossiers <= set(names)
 
 
+# A count of zero in running text: "0 hồ sơ", "0 phản ánh", not "10 hồ sơ" or "1.130 hồ sơ".
+ZERO_CLAUSE = re.compile(r"(?<![\d.,])0 (?:hồ sơ|phản ánh)")
+
+
+@PROPERTY_SETTINGS
+@given(reports())
+def test_no_zero_count_is_spelled_out(report: ReportInput) -> None:
+    """5a. The writing convention for zeros (README): a zero part of a breakdown, a clause
+    whose count is zero and a sentence all of whose parts are zero are left out, as the
+    reference report leaves them out; what did not arise is said in words."""
+    result = _run(report)
+    assert result.ready is not None
+    for paragraph in result.ready.narrative.body:
+        if paragraph.text.startswith(("1.", "2.")) or paragraph.role in (Role.BODY, Role.BULLET):
+            if (
+                paragraph.role is Role.BULLET
+                and paragraph.text.startswith("- ")
+                and ("phản ánh" not in paragraph.text and "hồ sơ" not in paragraph.text)
+            ):
+                continue  # a shortcoming line of section 3: the clerk's own words
+            assert not ZERO_CLAUSE.search(paragraph.text), paragraph.text
+
+
 SPACING_DEFECTS = (" ,", " .", " ;", " :", "  ", "( ", " )", ",,", ";;", "()", ",.", ";.", ":.")
 
 

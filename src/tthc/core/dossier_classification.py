@@ -87,7 +87,7 @@ ignored). The period runs from its first day to its last day, both included
    - updated (cập nhật trên hệ thống): every dossier of (3) = (4)+(5)+(6);
    - digitised (số hóa hồ sơ, kết quả): dossiers resolved with a result,
      (8)+(9)+(10);
-   - reused (khai thác, sử dụng lại dữ liệu số hóa): dossiers received in the
+   - reused (khai thác, sử dụng lại thông tin số hóa): dossiers received in the
      period, (4)+(5).
 
    A department's value is the number of those dossiers whose flag is true.

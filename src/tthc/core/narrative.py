@@ -17,7 +17,7 @@ from tthc.core.compare import Comparison, change_sentence
 from tthc.core.grid import TOTAL_LABEL, Counts
 from tthc.core.indicators import IndicatorResult, IndicatorSet, Outcome, department_counts
 from tthc.core.labels import MISSING_INPUTS, TITLES, indicator_labels
-from tthc.core.model import Convention, ReportInput, Target
+from tthc.core.model import Convention, ReportInput, Target, UnitKind
 from tthc.core.vn_format import (
     format_count,
     format_date_long,
@@ -37,6 +37,7 @@ __all__ = [
     "Paragraph",
     "Role",
     "build_narrative",
+    "default_recipients",
 ]
 
 
@@ -193,20 +194,43 @@ class _Writer:
         return paragraphs
 
     # details ------------------------------------------------------------------
+    def listing(self, parts: list[tuple[str, int]], *, separator: str = "; ") -> str:
+        """'trước hạn 1.124 hồ sơ; từ chối 05 hồ sơ': the parts that are not zero.
+
+        The reference report leaves a zero part out of a breakdown (VHXH's
+        digitisation line names only its one refusal), so a clerk has nothing
+        to strike: see the README's writing conventions.
+        """
+        return separator.join(f"{label} {self.docs(value)}" for label, value in parts if value)
+
+    def clause(self, label: str, value: int, parts: list[tuple[str, int]]) -> str:
+        """'đã giải quyết 1.131 hồ sơ (trước hạn …)', '' for a zero count."""
+        if not value:
+            return ""
+        breakdown = self.listing(parts)
+        return f"{label} {self.docs(value)}" + (f" ({breakdown})" if breakdown else "")
+
     def intake(self, counts: Counts) -> str:
-        return (
-            f"Hồ sơ tiếp nhận trong kỳ {self.docs(counts.received_in_period)} "
-            f"(trực tuyến {self.docs(counts.online)}; trực tiếp, dịch vụ bưu chính "
-            f"{self.docs(counts.direct)}), hồ sơ kỳ trước chuyển qua "
-            f"{self.docs(counts.carried_over)}."
-        )
+        """'Hồ sơ tiếp nhận trong kỳ … (trực tuyến …), hồ sơ kỳ trước chuyển qua ….'"""
+        channels = [("trực tuyến", counts.online), ("trực tiếp, dịch vụ bưu chính", counts.direct)]
+        clauses = [
+            self.clause("hồ sơ tiếp nhận trong kỳ", counts.received_in_period, channels),
+            self.clause("hồ sơ kỳ trước chuyển qua", counts.carried_over, []),
+        ]
+        return _sentence(", ".join(c for c in clauses if c))
 
     def not_counted(self, counts: Counts) -> str:
-        return (
-            f"Không tính vào mẫu số {self.n(counts.refused)} hồ sơ từ chối, "
-            f"{self.n(counts.withdrawn)} hồ sơ rút và {self.n(counts.pending)} hồ sơ đang "
-            "giải quyết."
-        )
+        """'Không tính vào mẫu số 01 hồ sơ từ chối và 01 hồ sơ rút.', '' when none is left out."""
+        parts = [
+            f"{self.docs(value)} {label}"
+            for label, value in (
+                ("từ chối", counts.refused),
+                ("rút", counts.withdrawn),
+                ("đang giải quyết", counts.pending),
+            )
+            if value
+        ]
+        return _sentence(f"không tính vào mẫu số {_join_names(parts)}") if parts else ""
 
     def counts_of(self, result: IndicatorResult) -> Counts:
         if result.department is None:
@@ -253,7 +277,7 @@ def _section_1(w: _Writer) -> list[Paragraph]:
     out.append(w.heading("1.6"))
     result = unit["1.6"]
     parts = result.parts
-    if parts is not None:
+    if parts is not None and parts[1]:
         text = f"Trong kỳ tiếp nhận {w.n(parts[1])} phản ánh, kiến nghị. " + w.unit_sentence(
             result, noun="phản ánh, kiến nghị"
         )
@@ -283,15 +307,37 @@ def _section_2(w: _Writer, comparison: Comparison | None = None) -> list[Paragra
         Paragraph(Role.HEADING, f"2. Kết quả giải quyết thủ tục hành chính của {w.kind}"),
         w.heading("2.1"),
     ]
-    detail = (
-        f"Tổng số hồ sơ tiếp nhận {w.docs(total.received)} (tiếp nhận trong kỳ "
-        f"{w.docs(total.received_in_period)}; kỳ trước chuyển qua {w.docs(total.carried_over)}); "
-        f"đã giải quyết {w.docs(total.resolved)} (trước hạn {w.docs(total.early)}; đúng hạn "
-        f"{w.docs(total.on_time)}; quá hạn {w.docs(total.late)}; từ chối, không giải quyết "
-        f"{w.docs(total.refused)}; hồ sơ rút {w.docs(total.withdrawn)}); đang giải quyết "
-        f"{w.docs(total.pending)} (trong hạn {w.docs(total.pending_in_time)}; quá hạn "
-        f"{w.docs(total.pending_overdue)}; yêu cầu bổ sung {w.docs(total.pending_supplement)})."
-    )
+    clauses = [
+        w.clause(
+            "tổng số hồ sơ tiếp nhận",
+            total.received,
+            [
+                ("tiếp nhận trong kỳ", total.received_in_period),
+                ("kỳ trước chuyển qua", total.carried_over),
+            ],
+        ),
+        w.clause(
+            "đã giải quyết",
+            total.resolved,
+            [
+                ("trước hạn", total.early),
+                ("đúng hạn", total.on_time),
+                ("quá hạn", total.late),
+                ("từ chối, không giải quyết", total.refused),
+                ("hồ sơ rút", total.withdrawn),
+            ],
+        ),
+        w.clause(
+            "đang giải quyết",
+            total.pending,
+            [
+                ("trong hạn", total.pending_in_time),
+                ("quá hạn", total.pending_overdue),
+                ("yêu cầu bổ sung", total.pending_supplement),
+            ],
+        ),
+    ]
+    detail = _sentence("; ".join(c for c in clauses if c))
     out += w.with_breakdown("2.1", w.unit_sentence(w.indicators.unit["2.1"], detail))
     out.append(w.heading("2.2"))
     out.append(Paragraph(Role.BODY, _overdue_text(w)))
@@ -361,24 +407,32 @@ def _section_3(report: ReportInput) -> list[Paragraph]:
     ]
 
 
+def _sentence(text: str) -> str:
+    """The text with a capital first letter and a full stop; '' stays ''."""
+    return f"{text[0].upper()}{text[1:]}." if text else ""
+
+
 def _join_names(names: list[str]) -> str:
     if len(names) <= 1:
         return "".join(names)
     return ", ".join(names[:-1]) + " và " + names[-1]
 
 
+def default_recipients(kind: UnitKind) -> tuple[str, ...]:
+    """The «Nơi nhận» of a unit that lists none: the reference report's, «Lưu: VT» last."""
+    return (
+        f"Lãnh đạo UBND {kind.value} (để b/c)",
+        f"Các Phòng chuyên môn {kind.value}",
+        f"Lãnh đạo TTPVHCC {kind.value}",
+        "Lưu: VT",
+    )
+
+
 def _recipients(report: ReportInput) -> tuple[str, ...]:
-    kind = report.unit.kind.value
     items = [
         r.strip().lstrip("-+•").strip().rstrip(";.").strip() for r in report.document.recipients
     ]
-    items = [i for i in items if i]
-    if not items:
-        items = [
-            f"Lãnh đạo UBND {kind} (để b/c)",
-            f"Các Phòng chuyên môn {kind}",
-            f"Lãnh đạo TTPVHCC {kind}",
-        ]
+    items = [i for i in items if i] or list(default_recipients(report.unit.kind))
     if not items[-1].startswith("Lưu"):
         items.append("Lưu: VT")
     return (*tuple(f"- {item};" for item in items[:-1]), f"- {items[-1]}.")

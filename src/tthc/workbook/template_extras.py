@@ -57,7 +57,7 @@ def extras_sheet(
         ("B4:C4", "1.2. Thanh toán trực tuyến"),
         ("D4:E4", "1.3. Cập nhật trên hệ thống"),
         ("F4:G4", "1.4. Số hóa hồ sơ, kết quả"),
-        ("H4:I4", "1.5. Khai thác, sử dụng lại dữ liệu số hóa"),
+        ("H4:I4", "1.5. Khai thác, sử dụng lại thông tin số hóa"),
         ("J4:K4", "1.6. Phản ánh, kiến nghị"),
     ]
     for ref, text in groups:

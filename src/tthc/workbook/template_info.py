@@ -21,6 +21,7 @@ from tthc.core.model import (
     UnitKind,
     default_targets,
 )
+from tthc.core.narrative import default_recipients
 from tthc.workbook.layout import SHEETS
 from tthc.workbook.style import (
     print_setup,
@@ -229,7 +230,7 @@ def info_sheet(workbook: Workbook, report: ReportInput | None, kind: UnitKind) -
         workbook,
         sheet,
         row + 1,
-        "NƠI NHẬN (mỗi ô một nơi; tự thêm «Lưu: VT»)",
+        "NƠI NHẬN (mỗi ô một nơi; «Lưu: VT» luôn ở cuối, thiếu thì tự thêm)",
         "TTHC_RECIPIENTS",
         recipients,
         RECIPIENT_ROWS,
@@ -279,12 +280,3 @@ def _list_block(
 
 
 # --- Phụ lục ------------------------------------------------------------------------
-
-
-def default_recipients(kind: UnitKind) -> tuple[str, ...]:
-    return (
-        f"Lãnh đạo UBND {kind.value} (để b/c)",
-        f"Các Phòng chuyên môn {kind.value}",
-        f"Lãnh đạo TTPVHCC {kind.value}",
-        "Lưu: VT",
-    )
