@@ -324,3 +324,16 @@ class TestOtherConventions:
             "- Phòng Kinh tế xã: Đạt 97,3% ",
             "- Phòng Văn hóa - Xã hội xã: Đạt 97,44% ",
         ]
+
+
+def test_summary_texts_say_what_the_report_says(seed_report: ReportInput) -> None:
+    """Tổng hợp's «Ghi trong báo cáo»: 2.2 in the report's words, not «0% (0/1.131 hồ sơ)»."""
+    from tthc.core.summary import summary_rows
+
+    result = run_report(seed_report)
+    assert result.ready is not None
+    texts = {(r.code, r.scope): r.text for r in summary_rows(seed_report, result.ready.indicators)}
+    # (10) = 0 and (15) = 0 in the seed: section 2.2 reads «Trong kỳ không có hồ sơ quá hạn.»
+    assert texts[("2.2", "Toàn xã")] == "Trong kỳ không có hồ sơ quá hạn"
+    assert texts[("2.2", "Phòng Kinh tế")] == "Trong kỳ không có hồ sơ quá hạn"
+    assert texts[("2.1", "Toàn xã")] == "100% (1.131/1.131 hồ sơ)"

@@ -18,6 +18,7 @@ import subprocess
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -284,6 +285,18 @@ def test_grid_title_names_the_unit(recalculated: dict[str, Workbook]) -> None:
     assert "XÃ BÌNH GIANG" in title
 
 
+def _in_name(workbook: Workbook, name: str, title: str, cell: Any) -> bool:
+    """Whether `cell` of sheet `title` lies in the range a defined name points to."""
+    if name not in workbook.defined_names:
+        return False
+    area_title, first_col, first_row, last_col, last_row = _grid_bounds(workbook, name)
+    return (
+        area_title == title
+        and first_col <= cell.column <= last_col
+        and first_row <= cell.row <= last_row
+    )
+
+
 def _error_cells(formulas: Workbook, values: Workbook) -> Iterator[tuple[str, str, object]]:
     """(sheet, cell, value) of every error value outside the add-in's function cells."""
     for sheet in values.worksheets:
@@ -300,6 +313,8 @@ def _error_cells(formulas: Workbook, values: Workbook) -> Iterator[tuple[str, st
                 formula = source[cell.coordinate].value
                 if isinstance(formula, str) and UDF_CALL.search(formula):
                     continue
+                if value == "#N/A" and _in_name(values, "TTHC_CHART_DATA", sheet.title, cell):
+                    continue  # the chart's hidden copy: #N/A is how a chart skips a rate
                 yield sheet.title, cell.coordinate, value
 
 
@@ -379,19 +394,51 @@ def test_only_the_summary_calls_the_add_in(saved: dict[str, Path]) -> None:
     ]
 
 
-def test_chart_table_shows_numbers_without_the_add_in(recalculated: dict[str, Workbook]) -> None:
-    """The chart's small table (below the summary) wraps the add-in results in IFERROR."""
-    sheet = recalculated["filled"][SHEETS["summary"]]
+@pytest.mark.parametrize("variant", ["empty", "filled"])
+def test_chart_table_never_shows_a_missing_rate_as_a_figure(
+    recalculated: dict[str, Workbook], variant: str
+) -> None:
+    """The chart's small table (below the summary): each rate as Tổng hợp's column F has it;
+    a rate that is not a number (missing, did not arise, no target) shows «–» in the printed
+    table and is #N/A in the chart's hidden copy (TTHC_CHART_DATA), which a chart leaves out:
+    never 0%, never a bar at 0."""
+    workbook = recalculated[variant]
+    sheet = workbook[SHEETS["summary"]]
     top = next(r for r in range(1, sheet.max_row + 1) if sheet[f"C{r}"].value == "Chỉ tiêu")
     assert top > 36  # below the 32 summary rows, so the summary prints at a readable size
-    row = top + 1
-    while sheet[f"C{row}"].value:
-        for column in range(4, sheet.max_column + 1):
-            if sheet.cell(top, column).value:
-                value = sheet.cell(row, column).value
-                assert isinstance(value, int | float), (get_column_letter(column), row, value)
-        row += 1
-    assert row == top + 7  # six charted indicators: 1.1-1.6 carry targets
+    data_title, data_left, data_top, data_right, data_bottom = _grid_bounds(
+        workbook, "TTHC_CHART_DATA"
+    )
+    assert (data_title, data_top, data_bottom) == (SHEETS["summary"], top, top + 6)
+    hidden = {
+        column
+        for dimension in sheet.column_dimensions.values()
+        if dimension.hidden and dimension.min is not None
+        for column in range(dimension.min, (dimension.max or dimension.min) + 1)
+    }
+    assert set(range(data_left, data_right + 1)) <= hidden
+    width = data_right - data_left  # scopes and the target
+    rates = {
+        (str(sheet[f"A{r}"].value), str(sheet[f"C{r}"].value)): sheet[f"F{r}"].value
+        for r in range(5, top)
+        if sheet[f"A{r}"].value
+    }
+    scopes = [sheet.cell(top, 3 + offset).value for offset in range(1, width)]
+    marks = 0
+    for row in range(top + 1, top + 7):  # six charted indicators: 1.1-1.6 carry targets
+        code = str(sheet[f"C{row}"].value)
+        assert sheet.cell(row, data_left).value == code
+        for offset, scope in enumerate(scopes, 1):
+            rate = rates[(code, str(scope))]
+            shown_value = sheet.cell(row, 3 + offset).value
+            charted = sheet.cell(row, data_left + offset).value
+            if isinstance(rate, int | float):
+                assert shown_value == pytest.approx(rate) and charted == pytest.approx(rate)
+            else:
+                marks += 1
+                assert shown_value == "–", (code, scope, shown_value)
+                assert charted == "#N/A", (code, scope, charted)
+    assert marks > 0  # departments give no payment figures in either variant
 
 
 # --- 2. the check column names what is wrong ---------------------------------------------

@@ -60,6 +60,15 @@ def _text(result: IndicatorResult, report: ReportInput) -> str:
     if result.outcome is Outcome.NONE_AROSE:
         return NONE_AROSE_TEXT
     numerator, denominator = result.rate_parts()
+    if result.code == "2.2" and numerator == 0:
+        # The report's own words (section 2.2), not «0% (0/1.131 hồ sơ)».
+        counts = (
+            report.total
+            if result.department is None
+            else department_counts(report)[result.department]
+        )
+        overdue = "giải quyết quá hạn" if counts.pending_overdue else "quá hạn"
+        return f"Trong kỳ không có hồ sơ {overdue}"
     settings = report.settings
     noun = "phản ánh, kiến nghị" if result.code == "1.6" else "hồ sơ"
     rate = format_rate(numerator, denominator, settings.rate_rounding)

@@ -70,6 +70,11 @@ NAMES: dict[str, str] = {
         "summary: code, title, scope, numerator, denominator, rate, target, verdict, "
         "text as in the report"
     ),
+    "TTHC_CHART_DATA": (
+        "the chart's data: rates 1.1–1.6 by scope and the target, #N/A where a rate is "
+        "missing or did not arise (a chart leaves #N/A out); hidden columns, the printed "
+        "table beside shows «–»"
+    ),
     "TTHC_NARRATIVE": "first cell of the narrative sheet",
 }
 

@@ -21,6 +21,7 @@ AnyCell = Cell | MergedCell
 CellValue = str | int | float | None
 
 __all__ = [
+    "COMPUTED_FILL",
     "FONT_NAME",
     "INPUT_FILL",
     "AnyCell",

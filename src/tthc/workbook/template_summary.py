@@ -5,9 +5,8 @@ from __future__ import annotations
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.chart.shapes import GraphicalProperties
-from openpyxl.styles import Alignment, Protection
+from openpyxl.styles import Alignment, Font, Protection
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tthc.core.catalogue import Catalogue
@@ -19,6 +18,7 @@ from tthc.core.model import (
 from tthc.core.summary import summary_scopes
 from tthc.workbook.layout import SHEETS
 from tthc.workbook.style import (
+    FONT_NAME,
     print_setup,
     set_text,
     style_computed,
@@ -122,35 +122,39 @@ def summary_sheet(workbook: Workbook, catalogue: Catalogue, kind: UnitKind, area
 CHART_CODES = ("1.1", "1.2", "1.3", "1.4", "1.5", "1.6")  # the indicators with targets
 
 
+CHART_DATA_COLUMN = 12  # column L: the chart's own copy of the table, in hidden columns
+NOT_A_FIGURE = "–"  # the printed table's mark for a rate that is missing or did not arise
+
+
 def _chart_block(sheet: Worksheet, scopes: list[str], top: int) -> None:
     """Below the summary: a small table of rates by department, and its chart.
 
-    Below rather than beside, so the printed summary keeps a readable size.
+    Below rather than beside, so the printed summary keeps a readable size. The
+    printed table marks a missing rate «–» (never 0%); the chart draws from a copy
+    in hidden columns (`TTHC_CHART_DATA`) where it is #N/A, which a chart leaves
+    out, so no bar stands at 0 for a figure nobody gave. (A chart plots text as 0.)
     """
-    left = 3  # column C
-    sheet.row_breaks.append(Break(id=top - 1))  # table and chart print together on page 2
-    style_header(sheet.cell(top, left, "Chỉ tiêu"))
-    for offset, scope in enumerate([*scopes, "Chỉ tiêu giao"], 1):
-        header = sheet.cell(top, left + offset)
-        set_text(header, scope)  # a department name from Danh mục: the chart's series title
-        style_header(header)
-    sheet.row_dimensions[top].height = 45
-    for index, code in enumerate(CHART_CODES, 1):
-        row = top + index
-        sheet.cell(row, left, code)
-        style_computed(sheet.cell(row, left))
-        code_index = INDICATOR_CODES.index(code)
-        for offset in range(len(scopes)):
-            summary_row = 5 + code_index * len(scopes) + offset
-            cell = sheet.cell(row, left + offset + 1, f"=IFERROR(N(F{summary_row}),0)")
-            style_computed(cell, number_format=RATE_FORMAT)
-        target = sheet.cell(
-            row,
-            left + len(scopes) + 1,
-            f"=IFERROR(N(INDEX(TTHC_TARGETS,{code_index + 1},4))/100,0)",
-        )
-        style_computed(target, number_format=RATE_FORMAT)
+    printed = _rates_table(sheet, scopes, top, 3, NOT_A_FIGURE)
+    data_left = CHART_DATA_COLUMN
+    _rates_table(sheet, scopes, top, data_left, None)
+    for column in range(data_left, data_left + len(scopes) + 2):
+        sheet.column_dimensions[get_column_letter(column)].hidden = True
     bottom = top + len(CHART_CODES)
+    define(
+        sheet.parent,
+        "TTHC_CHART_DATA",
+        sheet,
+        f"{get_column_letter(data_left)}{top}:{get_column_letter(data_left + len(scopes) + 1)}"
+        f"{bottom}",
+    )
+    note = sheet.cell(
+        bottom + 1,
+        printed,
+        f"«{NOT_A_FIGURE}»: chưa có số liệu, không phát sinh hoặc không có chỉ tiêu giao; biểu "
+        "đồ không vẽ cột cho ô đó.",
+    )
+    note.font = Font(name=FONT_NAME, size=10, italic=True)
+    left = data_left
     bars = BarChart()
     bars.type = "col"
     bars.title = "Tỷ lệ đạt được so với chỉ tiêu giao"
@@ -178,7 +182,36 @@ def _chart_block(sheet: Worksheet, scopes: list[str], top: int) -> None:
     bars += line
     bars.height = 9
     bars.width = 24
-    sheet.add_chart(bars, f"{get_column_letter(left)}{bottom + 2}")
+    bars.visible_cells_only = False  # its data lie in hidden columns
+    sheet.add_chart(bars, f"{get_column_letter(printed)}{bottom + 3}")
+
+
+def _rates_table(sheet: Worksheet, scopes: list[str], top: int, left: int, mark: str | None) -> int:
+    """The rates of 1.1–1.6 by scope, and the target, from column `left`; `left` back.
+
+    A rate that is not a number (missing, did not arise, no target) shows `mark`,
+    or #N/A when `mark` is None (the chart's copy).
+    """
+    style_header(sheet.cell(top, left, "Chỉ tiêu"))
+    for offset, scope in enumerate([*scopes, "Chỉ tiêu giao"], 1):
+        header = sheet.cell(top, left + offset)
+        set_text(header, scope)  # a department name from Danh mục: the chart's series title
+        style_header(header)
+    sheet.row_dimensions[top].height = 45
+    otherwise = "NA()" if mark is None else f'"{mark}"'
+    for index, code in enumerate(CHART_CODES, 1):
+        row = top + index
+        sheet.cell(row, left, code)
+        style_computed(sheet.cell(row, left))
+        code_index = INDICATOR_CODES.index(code)
+        figures = [f"F{5 + code_index * len(scopes) + offset}" for offset in range(len(scopes))]
+        figures.append(f"INDEX(TTHC_TARGETS,{code_index + 1},4)/100")
+        for offset, figure in enumerate(figures, 1):
+            number = figure.removesuffix("/100")
+            cell = sheet.cell(row, left + offset, f"=IF(ISNUMBER({number}),{figure},{otherwise})")
+            style_computed(cell, number_format=RATE_FORMAT)
+            cell.alignment = Alignment(horizontal="right", vertical="center")
+    return left
 
 
 # --- Báo cáo ------------------------------------------------------------------------
