@@ -17,21 +17,22 @@ import shutil
 import subprocess
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 from openpyxl import Workbook, load_workbook
-from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
+from openpyxl.utils import column_index_from_string, range_boundaries
 
 from helpers import MISSING, core_summary, sample_data, shown
 from tthc.core.grid import Counts
 from tthc.core.indicators import department_counts, indicator_parts
 from tthc.core.labels import TITLES
-from tthc.core.model import Convention, ExtraValues, ReportInput
+from tthc.core.model import Convention, ExtraValues, Period, ReportInput
 from tthc.core.pipeline import run_pipeline
 from tthc.core.report_data import LoadResult, load_report
-from tthc.core.summary import summary_scopes
+from tthc.core.vn_format import format_period_label
 from tthc.infra.libreoffice import convert, convert_many, find_soffice, pdf_page_count, pdf_to_png
 from tthc.workbook.layout import SHEETS
 from tthc.workbook.output import build_output_workbook
@@ -53,15 +54,29 @@ ERROR_LITERALS = ("#NAME?", "#VALUE!", "#REF!", "#DIV/0!", "#N/A", "#NUM!", "#NU
 UDF_CALL = re.compile(r"\bTTHC_[A-Z_]+\(")
 UDF_COLUMNS = ("J",)  # Tổng hợp's check column; the figures D…H are native formulas
 
-# What LibreOffice 7.x prints today, sheet by sheet (both workbooks): Danh mục's
-# 32 fields and 20 spare rows take two portrait pages one column-pair wide.
+# What LibreOffice prints, sheet by sheet, each page A4 at 11 pt: Thông tin's lists take a
+# second page; Phụ lục of the empty template lists the 32 catalogue fields and the spare
+# rows (two pages), a filled month only its fields with dossiers (the others fold away);
+# Tổng hợp is the summary, then the chart with its table.
 PAGES_BY_SHEET = {
-    "info": 1,
+    "info": 2,
     "grid": 1,
     "extras": 1,
-    "catalogue": 2,
+    "catalogue": 1,
     "summary": 2,
     "narrative": 1,
+}
+PAGES = {
+    "empty": {**PAGES_BY_SHEET, "grid": 2},
+    "filled": PAGES_BY_SHEET,
+    "output": {**PAGES_BY_SHEET, "narrative": 2},  # the report text takes two pages
+}
+LANDSCAPE = {"grid", "extras", "summary"}  # the others print portrait
+# Helper columns that help on screen and must not reach the paper.
+OFF_PAPER = {
+    "grid": ("Phòng chuyên môn", "Kiểm tra"),
+    "extras": ("Có số liệu",),
+    "summary": ("Kiểm tra bằng add-in", "cần add-in"),
 }
 # The first line of each sheet's printout, to tell which pages belong to which sheet.
 PAGE_TITLES = {
@@ -137,6 +152,17 @@ def _break(workbook: Workbook) -> None:
     sheet[f"N{_row_of(workbook, 'Hộ kinh doanh')}"] = 2
 
 
+# Periods whose names the workbook's formulas must spell as `format_period_label` does.
+PERIODS = {
+    "quarter": (date(2026, 1, 1), date(2026, 3, 31)),
+    "february": (date(2026, 2, 1), date(2026, 2, 28)),
+    "range": (date(2026, 2, 5), date(2026, 3, 20)),
+    "half": (date(2026, 7, 1), date(2026, 12, 31)),
+    "year": (date(2026, 1, 1), date(2026, 12, 31)),
+    "across-years": (date(2025, 12, 1), date(2026, 1, 31)),
+}
+
+
 @pytest.fixture(scope="module")
 def saved(tmp_path_factory: pytest.TempPathFactory, report: ReportInput) -> dict[str, Path]:
     """The workbooks as openpyxl writes them: formulas without values."""
@@ -153,6 +179,10 @@ def saved(tmp_path_factory: pytest.TempPathFactory, report: ReportInput) -> dict
         "department-extras": build_workbook(_no_unit_extras(report)),
         "broken": broken,
         "output": build_output_workbook(report, result.ready.indicators, result.ready.narrative),
+        **{
+            f"period-{name}": build_workbook(replace(report, period=Period(start, end)))
+            for name, (start, end) in PERIODS.items()
+        },
     }
     paths = {}
     for variant, workbook in workbooks.items():
@@ -280,9 +310,33 @@ def test_extras_denominators_match_the_core(
     assert labels == [*report.catalogue.department_names, unit_label]
 
 
-def test_grid_title_names_the_unit(recalculated: dict[str, Workbook]) -> None:
+def test_grid_title_names_the_unit_and_the_period(
+    recalculated: dict[str, Workbook], report: ReportInput
+) -> None:
+    """Phụ lục's title is the Word appendix's, period included, however the period runs."""
+    result = run_pipeline(LoadResult(report, ()))
+    assert result.ready is not None
     title = recalculated["filled"][SHEETS["grid"]]["A2"].value
-    assert "XÃ BÌNH GIANG" in title
+    assert title == result.ready.narrative.appendix.title
+    assert title == (
+        "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH THÁNG 3 NĂM 2026 CỦA XÃ BÌNH GIANG"
+    )
+    expected = {  # by hand, Nghị định 30/2020's dates: day padded, months 1–2 padded
+        "quarter": "quý I năm 2026",
+        "february": "tháng 02 năm 2026",
+        "range": "từ ngày 05/02/2026 đến ngày 20/3/2026",
+        "half": "6 tháng cuối năm 2026",
+        "year": "năm 2026",
+        "across-years": "từ ngày 01/12/2025 đến ngày 31/01/2026",
+    }
+    for name, (start, end) in PERIODS.items():
+        workbook = recalculated[f"period-{name}"]
+        label_title, column, row, _, _ = _grid_bounds(workbook, "TTHC_PERIOD_LABEL")
+        label = workbook[label_title].cell(row, column).value
+        assert label == expected[name] == format_period_label(start, end), name
+        assert workbook[SHEETS["grid"]]["A2"].value == (
+            f"TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH {label} CỦA XÃ BÌNH GIANG".upper()
+        ), name
 
 
 def _in_name(workbook: Workbook, name: str, title: str, cell: Any) -> bool:
@@ -463,13 +517,74 @@ def test_check_column_names_each_broken_identity(
 
 
 @needs_poppler
-@pytest.mark.parametrize("variant", ["empty", "filled"])
+@pytest.mark.parametrize("variant", sorted(PAGES))
 def test_page_count_is_stable(pdfs: dict[str, Path], variant: str) -> None:
     pdf = pdfs[variant]
     owners = _sheet_of_pages(_page_texts(pdf))
-    assert pdf_page_count(pdf) == len(owners) == sum(PAGES_BY_SHEET.values()) == 8
-    assert {key: owners.count(key) for key in PAGES_BY_SHEET} == PAGES_BY_SHEET
+    assert pdf_page_count(pdf) == len(owners) == sum(PAGES[variant].values())
+    assert {key: owners.count(key) for key in PAGES_BY_SHEET} == PAGES[variant]
     assert owners == sorted(owners, key=list(PAGES_BY_SHEET).index)  # sheets in order
+
+
+def _words(pdf: Path, page: int) -> tuple[tuple[float, float], list[tuple[float, str]]]:
+    """(page width, height) and each word's box height in points, from pdftotext -bbox."""
+    page_text = str(page)
+    result = subprocess.run(
+        ["pdftotext", "-bbox", "-f", page_text, "-l", page_text, str(pdf), "-"],
+        capture_output=True,
+        check=True,
+        text=True,
+        encoding="utf-8",
+    )
+    size = re.search(r'<page width="([\d.]+)" height="([\d.]+)"', result.stdout)
+    assert size is not None
+    words = [
+        (float(m.group(2)) - float(m.group(1)), m.group(3))
+        for m in re.finditer(
+            r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)<', result.stdout
+        )
+    ]
+    return (float(size.group(1)), float(size.group(2))), words
+
+
+# A word's box is its font's ascent plus descent: 1,03 times the size for the Times New
+# Roman metrics (Liberation Serif), measured on the Word report's 13 pt body.
+BOX_PER_POINT = 1.03
+SMALLEST_POINTS = 10
+
+
+@needs_poppler
+@pytest.mark.parametrize("variant", sorted(PAGES))
+def test_every_sheet_prints_legibly_as_the_form(pdfs: dict[str, Path], variant: str) -> None:
+    """Each page: A4 in its sheet's orientation, every word at 10 pt or more (fit-to-width
+    shrank Phụ lục to about 7 pt before), and no helper column on the paper."""
+    pdf = pdfs[variant]
+    texts = _page_texts(pdf)
+    for page, (text, owner) in enumerate(zip(texts, _sheet_of_pages(texts), strict=True), 1):
+        (width, height), words = _words(pdf, page)
+        assert sorted((round(width), round(height))) == [595, 842], (page, width, height)
+        assert (width > height) is (owner in LANDSCAPE), (page, owner)
+        small = [word for box, word in words if box / BOX_PER_POINT < SMALLEST_POINTS - 0.05]
+        assert small == [], (page, owner, small[:10])
+        for helper in OFF_PAPER.get(owner, ()):
+            assert helper not in text, (page, owner, helper)
+
+
+@needs_poppler
+def test_a_filled_month_prints_only_the_fields_with_dossiers(
+    pdfs: dict[str, Path], report: ReportInput
+) -> None:
+    """Phụ lục as the Word appendix lists it: numbered 1–7, the 25 fields without dossiers
+    and the spare rows folded away (still in the file, one «+» from the screen)."""
+    for variant in ("filled", "output"):
+        texts = _page_texts(pdfs[variant])
+        grid = texts[_sheet_of_pages(texts).index("grid")]
+        listed = [row.field for row in report.rows if not row.counts.is_empty()]
+        assert len(listed) == 7
+        assert all(field in grid for field in listed)
+        unused = [f for f in report.catalogue.field_names if f not in listed]
+        assert len(unused) == 25
+        assert [field for field in unused if field in grid] == []
 
 
 @needs_poppler
@@ -496,7 +611,9 @@ def test_printed_text_keeps_vietnamese_and_shows_no_errors(pdfs: dict[str, Path]
     assert "Tổng cộng" in whole
     grid = texts[owners.index("grid")]
     assert "1.132" in grid or "1,132" in grid  # thousands separator follows the locale
-    assert "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH CỦA XÃ BÌNH GIANG" in grid
+    # The Word appendix's title, period included.
+    title = "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH THÁNG 3 NĂM 2026 CỦA XÃ BÌNH GIANG"
+    assert title in grid
     assert "###" not in whole  # a number too wide for its column
     for text, owner in zip(texts, owners, strict=True):
         if owner != "summary":  # the add-in cells show #NAME? without the add-in
@@ -518,9 +635,15 @@ def test_every_printed_page_has_content_and_the_catalogue_is_one_page_wide(
 def test_summary_prints_whole_indicator_names(pdfs: dict[str, Path], report: ReportInput) -> None:
     texts = _page_texts(pdfs["filled"])
     summary = " ".join(texts[_sheet_of_pages(texts).index("summary")].split())
-    scopes = len(summary_scopes(report.catalogue, report.unit.kind))  # one row per scope
-    clipped = {code: summary.count(title) for code, title in TITLES.items()}
-    assert clipped == dict.fromkeys(TITLES, scopes)
+    # Each name once, in a cell merged beside its scopes, wrapped there (so its lines
+    # interleave with the cells beside it in the extracted text), never clipped: a word
+    # cut off at the cell's edge would be missing from the page.
+    words = summary.split()
+    missing = {
+        code: [word for word in title.split() if word not in words]
+        for code, title in TITLES.items()
+    }
+    assert missing == {code: [] for code in TITLES}
 
 
 @needs_poppler
@@ -528,8 +651,6 @@ def test_the_output_workbook_prints_its_summary_and_report(pdfs: dict[str, Path]
     """The file `tthc report` writes: values instead of add-in formulas, the report text."""
     texts = _page_texts(pdfs["output"])
     owners = _sheet_of_pages(texts)
-    pages = {key: owners.count(key) for key in PAGES_BY_SHEET}
-    assert pages == {**PAGES_BY_SHEET, "narrative": 2}  # the report text takes two pages
     whole = "\n".join(texts)
     assert not any(error in whole for error in (*ERROR_LITERALS, "Err:"))
     summary = " ".join(texts[owners.index("summary")].split())

@@ -48,6 +48,9 @@ NAMES: dict[str, str] = {
     "TTHC_PLACE": "place name of the date line (blank: the unit name)",
     "TTHC_PERIOD_START": "first day of the period (a date)",
     "TTHC_PERIOD_END": "last day of the period (a date)",
+    "TTHC_PERIOD_LABEL": (
+        "the period as the report names it («tháng 3 năm 2026»), a formula on the two dates"
+    ),
     "TTHC_DOC_NUMBER": "report number (blank until registered)",
     "TTHC_DOC_SYMBOL": "report symbol, e.g. BC-TTPVHCC",
     "TTHC_DOC_DATE": "report date (blank: the day after the period)",

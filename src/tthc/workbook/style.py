@@ -11,6 +11,7 @@ from typing import Literal
 
 from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -99,10 +100,23 @@ def print_setup(
     orientation: Literal["portrait", "landscape"],
     *,
     title_rows: str | None = None,
+    area: str | None = None,
+    plain: bool = False,
 ) -> None:
-    """A4, one page wide, as many pages tall as needed; `title_rows` repeat on every page."""
+    """A4, one page wide, as many pages tall as needed; `title_rows` repeat on every page.
+
+    Margins of 12,7 mm a side (1,5 cm top and bottom) leave the sheets' widths room to
+    print at their own size: each sheet's columns are sized for that page. `area` is
+    the print area, which leaves helper columns off the paper. `plain` prints without
+    the cells' fill colours (the yellow of entry cells is for the screen).
+    """
     sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4  # also on a write-only sheet
     sheet.page_setup.orientation = orientation
+    sheet.page_margins = PageMargins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+    if area is not None:
+        sheet.print_area = area
+    if plain:
+        sheet.page_setup.blackAndWhite = True
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)

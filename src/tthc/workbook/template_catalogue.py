@@ -49,11 +49,11 @@ def catalogue_sheet(workbook: Workbook, catalogue: Catalogue) -> None:
     define(workbook, "TTHC_CATALOGUE", sheet, f"A5:B{row - 1}")
     define(workbook, "TTHC_CATALOGUE_FIELDS", sheet, f"A5:A{row - 1}")
     define(workbook, "TTHC_CATALOGUE_DEPARTMENTS", sheet, f"B5:B{row - 1}")
-    sheet.column_dimensions["A"].width = 30
-    sheet.column_dimensions["B"].width = 40
+    # 92 characters: an A4 portrait page at 11 pt, neither shrunk nor enlarged to fit.
+    sheet.column_dimensions["A"].width = 38
+    sheet.column_dimensions["B"].width = 54
     sheet.freeze_panes = "A5"
-    sheet.print_title_rows = "4:4"
-    print_setup(sheet, "portrait")
+    print_setup(sheet, "portrait", title_rows="4:4", plain=True)
     protect(sheet)
 
 

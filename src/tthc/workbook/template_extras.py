@@ -81,7 +81,7 @@ def extras_sheet(
     for column, text in enumerate(subheads, 2):
         style_header(sheet.cell(5, column, text))
     sheet.row_dimensions[4].height = 32
-    sheet.row_dimensions[5].height = 48
+    sheet.row_dimensions[5].height = 64
 
     first, last = grid_rows
     names = list(catalogue.department_names)
@@ -153,11 +153,12 @@ def extras_sheet(
         prompt="Số nguyên từ 0 trở lên; để trống nếu chưa có số liệu.",
         error="Phải là số nguyên, không âm.",
     )
-    sheet.column_dimensions["A"].width = 32
+    # 141 characters: an A4 landscape page at 11 pt; «Có số liệu» (L) stays off the paper.
+    sheet.column_dimensions["A"].width = 26
     for column in range(2, 12):
-        sheet.column_dimensions[get_column_letter(column)].width = 13
+        sheet.column_dimensions[get_column_letter(column)].width = 11.5
     sheet.freeze_panes = "B6"
-    print_setup(sheet, "landscape")
+    print_setup(sheet, "landscape", area=f"A1:K{row - 1}", plain=True)
     protect(sheet)
     return area
 

@@ -64,6 +64,32 @@ def _grid_rows(
     return rows
 
 
+def _fold_rows_without_dossiers(sheet: Worksheet, first: int, has_dossiers: list[bool]) -> None:
+    """A filled month prints the rows the Word appendix lists; the others fold away.
+
+    Fields without dossiers this period and the spare rows are grouped and collapsed
+    (the «+» beside Tổng cộng opens them for typing), so paper shows only numbered
+    rows, as in the report. A new month or the empty template keeps every row open.
+    """
+    start = None
+    for offset, used in enumerate([*has_dossiers, True]):
+        if not used and start is None:
+            start = offset
+        elif used and start is not None:
+            sheet.row_dimensions.group(first + start, first + offset - 1, hidden=True)
+            start = None
+
+
+def _number_formula(first: int, row: int) -> str:
+    """STT as the Word appendix numbers its rows: only rows with a dossier, 1, 2, 3…
+
+    A valid row has a dossier exactly when its (3) is above 0 ((3) = (7) + (13)), so a
+    blank or all-zero row gets no number (and a filled month folds it away): no empty
+    numbered row reaches the paper.
+    """
+    return f'IF(N(C{row})=0,"",COUNTIF(C${first}:C{row},">0"))'
+
+
 def _grid_header(sheet: Worksheet) -> None:
     headers = [
         ("A4:A6", "STT"),
@@ -96,7 +122,7 @@ def _grid_header(sheet: Worksheet) -> None:
         # "(7)=(8)+(9)+(10)+(11)+(12)" breaks after "=" rather than inside a number.
         cell = sheet.cell(7, index, text.replace("=", "=\n"))
         style_header(cell)
-        cell.font = Font(name=FONT_NAME, size=8, italic=True)
+        cell.font = Font(name=FONT_NAME, size=10, italic=True)
 
 
 def grid_sheet(
@@ -108,13 +134,14 @@ def grid_sheet(
     sheet = workbook.create_sheet(SHEETS["grid"])
     sheet["A1"] = "PHỤ LỤC"
     style_title(sheet["A1"])
-    sheet.merge_cells("A1:R1")
+    sheet.merge_cells("A1:P1")
+    # The Word appendix's title: «… THỦ TỤC HÀNH CHÍNH THÁNG 3 NĂM 2026 CỦA XÃ BÌNH GIANG».
     sheet["A2"] = (
-        '="TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH CỦA "&UPPER(TTHC_UNIT_KIND)&" "'
-        "&UPPER(TTHC_UNIT_NAME)"
+        '="TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH"&IF(TTHC_PERIOD_LABEL="",""," "'
+        '&UPPER(TTHC_PERIOD_LABEL))&" CỦA "&UPPER(TTHC_UNIT_KIND)&" "&UPPER(TTHC_UNIT_NAME)'
     )
     style_title(sheet["A2"], size=12)
-    sheet.merge_cells("A2:R2")
+    sheet.merge_cells("A2:P2")
     _grid_header(sheet)
     rows = _grid_rows(report, catalogue, carried)
     first = GRID_FIRST_ROW
@@ -123,7 +150,7 @@ def grid_sheet(
     for offset, (field, values) in enumerate(rows):
         r = first + offset
         used = f"COUNT(D{r}:F{r},H{r}:L{r},N{r}:P{r})"
-        sheet.cell(r, 1, f'=IF(B{r}="","",ROW()-{first - 1})')
+        sheet.cell(r, 1, f"={_number_formula(first, r)}")
         style_computed(sheet.cell(r, 1))
         sheet.cell(r, 1).alignment = Alignment(horizontal="center", vertical="center")
         name = sheet.cell(r, 2)
@@ -144,6 +171,10 @@ def grid_sheet(
         style_computed(sheet[f"Q{r}"])
         sheet[f"R{r}"] = _check_formula(r, used)
         style_computed(sheet[f"R{r}"])
+    if report is not None and carried is None:
+        _fold_rows_without_dossiers(
+            sheet, first, [bool(values) and any(values.values()) for _, values in rows]
+        )
     sheet.cell(total, 1, "")
     sheet.cell(total, 2, TOTAL_LABEL)
     for number in range(1, 19):
@@ -186,15 +217,16 @@ def grid_sheet(
         error="Lĩnh vực này chưa có trong trang Danh mục.",
         warn_only=True,
     )
-    widths = {"A": 5, "B": 24, "Q": 22, "R": 26}
+    # The form's 16 columns fill an A4 landscape page at 11 pt (about 144 characters
+    # between the margins); Phòng chuyên môn and Kiểm tra help on screen, off the paper.
+    widths = {"A": 4.5, "B": 22, "Q": 22, "R": 26}
     for number in range(1, 19):
         letter = get_column_letter(number)
-        sheet.column_dimensions[letter].width = widths.get(letter, 9.5)
-    sheet.row_dimensions[6].height = 45
-    sheet.row_dimensions[7].height = 36
+        sheet.column_dimensions[letter].width = widths.get(letter, 8)
+    sheet.row_dimensions[6].height = 60
+    sheet.row_dimensions[7].height = 56  # "(8)+(9)+(10)+(11)+(12)" on four lines
     sheet.freeze_panes = f"C{first}"
-    sheet.print_title_rows = "4:7"
-    print_setup(sheet, "landscape")
+    print_setup(sheet, "landscape", title_rows="4:7", area=f"A1:P{total}", plain=True)
     protect(sheet)
     return first, last
 

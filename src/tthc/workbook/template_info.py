@@ -23,6 +23,7 @@ from tthc.core.model import (
 )
 from tthc.core.narrative import default_recipients
 from tthc.workbook.layout import SHEETS
+from tthc.workbook.period_formula import period_label_formula
 from tthc.workbook.style import (
     print_setup,
     set_text,
@@ -49,10 +50,11 @@ __all__ = [
 
 def info_sheet(workbook: Workbook, report: ReportInput | None, kind: UnitKind) -> None:
     sheet = workbook.create_sheet(SHEETS["info"])
-    sheet.column_dimensions["A"].width = 44
-    sheet.column_dimensions["B"].width = 62
-    sheet.column_dimensions["C"].width = 14
-    sheet.column_dimensions["D"].width = 12
+    # 93 characters: the width of an A4 portrait page at 11 pt, so it prints unshrunk.
+    sheet.column_dimensions["A"].width = 32
+    sheet.column_dimensions["B"].width = 42
+    sheet.column_dimensions["C"].width = 10
+    sheet.column_dimensions["D"].width = 9
     sheet["A1"] = "THÔNG TIN BÁO CÁO"
     style_title(sheet["A1"])
     sheet.merge_cells("A1:D1")
@@ -103,7 +105,9 @@ def info_sheet(workbook: Workbook, report: ReportInput | None, kind: UnitKind) -
         ("TTHC_SIGNER_NAME", "Họ tên người ký", signer.name, None),
     ]
     row = 4
+    rows: dict[str, int] = {}
     for defined, label, value, number_format in values:
+        rows[defined] = row
         sheet.cell(row, 1, label)
         style_label(sheet.cell(row, 1))
         cell = sheet.cell(row, 2)
@@ -122,10 +126,11 @@ def info_sheet(workbook: Workbook, report: ReportInput | None, kind: UnitKind) -
         prompt="Chọn xã, phường hoặc đặc khu.",
         error="Chỉ chọn xã, phường hoặc đặc khu.",
     )
+    _period_label(workbook, sheet, rows["TTHC_PERIOD_START"])
     validation(
         sheet,
         "date",
-        "B10:B11",
+        f"B{rows['TTHC_PERIOD_START']}:B{rows['TTHC_PERIOD_END']}",
         operator="greaterThan",
         minimum="36526",
         prompt="Nhập ngày dạng ngày/tháng/năm, ví dụ 01/03/2026.",
@@ -134,7 +139,7 @@ def info_sheet(workbook: Workbook, report: ReportInput | None, kind: UnitKind) -
     validation(
         sheet,
         "date",
-        "B14",
+        f"B{rows['TTHC_DOC_DATE']}",
         operator="greaterThan",
         minimum="36526",
         prompt="Nhập ngày báo cáo dạng ngày/tháng/năm.",
@@ -247,8 +252,21 @@ def info_sheet(workbook: Workbook, report: ReportInput | None, kind: UnitKind) -
         height=60,
     )
     sheet.freeze_panes = "A4"
-    print_setup(sheet, "portrait")
+    print_setup(sheet, "portrait", plain=True)
     protect(sheet)
+
+
+def _period_label(workbook: Workbook, sheet: Worksheet, row: int) -> None:
+    """Beside the two dates: the period as the report names it («tháng 3 năm 2026»).
+
+    `TTHC_PERIOD_LABEL`, which the Phụ lục title uses; the same names as
+    `core.vn_format.format_period_label`, in formulas Excel and LibreOffice share.
+    """
+    cell = sheet.cell(row, 3, f"={period_label_formula('TTHC_PERIOD_START', 'TTHC_PERIOD_END')}")
+    style_computed(cell)
+    cell.alignment = Alignment(vertical="center", wrap_text=True)
+    sheet.merge_cells(start_row=row, start_column=3, end_row=row + 1, end_column=4)
+    define(workbook, "TTHC_PERIOD_LABEL", sheet, f"C{row}")
 
 
 def _list_block(

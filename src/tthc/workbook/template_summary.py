@@ -5,8 +5,11 @@ from __future__ import annotations
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.chart.shapes import GraphicalProperties
+from openpyxl.chart.text import RichText
+from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties
 from openpyxl.styles import Alignment, Font, Protection
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tthc.core.catalogue import Catalogue
@@ -73,9 +76,11 @@ def summary_sheet(workbook: Workbook, catalogue: Catalogue, kind: UnitKind, area
     style_header(sheet.cell(4, 10, "Kiểm tra bằng add-in"))
     row = 5
     for index, code in enumerate(INDICATOR_CODES, 1):
+        first_row = row
         for scope in scopes:
             sheet.cell(row, 1, code)
-            sheet.cell(row, 2, TITLES[code])
+            if row == first_row:
+                sheet.cell(row, 2, TITLES[code])
             set_text(sheet.cell(row, 3), scope)
             args = f"TTHC_GRID,TTHC_EXTRAS,$C{row}"
             numerator, denominator = native.parts(code, f"$C{row}", unit=scope == scopes[0])
@@ -104,18 +109,26 @@ def summary_sheet(workbook: Workbook, catalogue: Catalogue, kind: UnitKind, area
                     number_format=RATE_FORMAT if column == 6 else COUNT_FORMAT,
                     bold=scope == scopes[0],
                 )
-            sheet.cell(row, 2).alignment = Alignment(vertical="center", wrap_text=True)
+            for column in (2, 3):
+                sheet.cell(row, column).alignment = Alignment(vertical="center", wrap_text=True)
             # Column I: the figure as the report writes it, filled by the button or the CLI.
             style_computed(sheet.cell(row, 9), bold=scope == scopes[0])
+            sheet.cell(row, 9).alignment = Alignment(vertical="center", wrap_text=True)
             sheet.cell(row, 9).protection = Protection(locked=False)
             row += 1
+        # The indicator's name once, beside all its scopes: a long name wraps within the
+        # merged cell instead of spilling over the rows below it.
+        sheet.merge_cells(start_row=first_row, start_column=2, end_row=row - 1, end_column=2)
     define(workbook, "TTHC_SUMMARY", sheet, f"A5:I{row - 1}")
-    widths = (6, 56, 24, 13, 13, 13, 12, 11, 26, 16)
+    # A:I, 144 characters, fill an A4 landscape page at 11 pt («chưa có số liệu» fits D:F,
+    # «100% (01/01 phản ánh, kiến nghị)» fits I); the add-in check (J) and the chart's
+    # data (L…) stay off the paper.
+    widths = (6, 28, 20, 13, 13, 13, 10, 9, 32, 16)
     for letter, width in zip("ABCDEFGHIJ", widths, strict=True):
         sheet.column_dimensions[letter].width = width
-    _chart_block(sheet, scopes, row + 1)
+    last_printed = _chart_block(sheet, scopes, row + 1)
     sheet.freeze_panes = "A5"
-    print_setup(sheet, "landscape")
+    print_setup(sheet, "landscape", area=f"A1:I{last_printed}")
     protect(sheet)
 
 
@@ -126,14 +139,19 @@ CHART_DATA_COLUMN = 12  # column L: the chart's own copy of the table, in hidden
 NOT_A_FIGURE = "–"  # the printed table's mark for a rate that is missing or did not arise
 
 
-def _chart_block(sheet: Worksheet, scopes: list[str], top: int) -> None:
+CHART_ROWS = 18  # rows the chart covers below its table (9 cm at the default height)
+
+
+def _chart_block(sheet: Worksheet, scopes: list[str], top: int) -> int:
     """Below the summary: a small table of rates by department, and its chart.
 
     Below rather than beside, so the printed summary keeps a readable size. The
     printed table marks a missing rate «–» (never 0%); the chart draws from a copy
     in hidden columns (`TTHC_CHART_DATA`) where it is #N/A, which a chart leaves
     out, so no bar stands at 0 for a figure nobody gave. (A chart plots text as 0.)
+    Returns the last row the chart covers, for the print area.
     """
+    sheet.row_breaks.append(Break(id=top - 1))  # table and chart print together on page 2
     printed = _rates_table(sheet, scopes, top, 3, NOT_A_FIGURE)
     data_left = CHART_DATA_COLUMN
     _rates_table(sheet, scopes, top, data_left, None)
@@ -153,12 +171,11 @@ def _chart_block(sheet: Worksheet, scopes: list[str], top: int) -> None:
         f"«{NOT_A_FIGURE}»: chưa có số liệu, không phát sinh hoặc không có chỉ tiêu giao; biểu "
         "đồ không vẽ cột cho ô đó.",
     )
-    note.font = Font(name=FONT_NAME, size=10, italic=True)
+    note.font = Font(name=FONT_NAME, size=11, italic=True)
     left = data_left
     bars = BarChart()
     bars.type = "col"
     bars.title = "Tỷ lệ đạt được so với chỉ tiêu giao"
-    bars.y_axis.title = "Tỷ lệ"
     bars.y_axis.number_format = "0%"
     bars.y_axis.scaling.min = 0
     bars.y_axis.scaling.max = 1
@@ -180,10 +197,26 @@ def _chart_block(sheet: Worksheet, scopes: list[str], top: int) -> None:
         series.marker.graphicalProperties = GraphicalProperties(solidFill="C00000")
         series.marker.graphicalProperties.line.solidFill = "C00000"
     bars += line
+    _legible(bars)
     bars.height = 9
-    bars.width = 24
+    bars.width = 18  # within C:I, the printed columns
     bars.visible_cells_only = False  # its data lie in hidden columns
     sheet.add_chart(bars, f"{get_column_letter(printed)}{bottom + 3}")
+    return bottom + 3 + CHART_ROWS
+
+
+def _legible(chart: BarChart) -> None:
+    """Axis labels and legend at 11 pt: the program's default (about 7 pt printed) is too small."""
+    for part in (chart.x_axis, chart.y_axis):
+        part.txPr = _text_size(1100)
+    chart.legend.txPr = _text_size(1100)
+
+
+def _text_size(hundredths: int) -> RichText:
+    properties = CharacterProperties(sz=hundredths)
+    return RichText(
+        p=[Paragraph(pPr=ParagraphProperties(defRPr=properties), endParaRPr=properties)]
+    )
 
 
 def _rates_table(sheet: Worksheet, scopes: list[str], top: int, left: int, mark: str | None) -> int:
