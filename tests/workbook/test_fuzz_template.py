@@ -780,8 +780,9 @@ def test_a_nameless_row_does_not_shift_the_cached_value_checks(scratch: Path) ->
     workbook = _sample_workbook()
     title, rows = _block(workbook, "TTHC_GRID")
     grid = workbook[title]
-    second, third = rows[1], rows[2]  # Chứng thực, then Người có công
     name_column = GRID_COLUMNS.index("field")
+    by_name = {row[name_column].value: row for row in rows}
+    second, third = by_name["Chứng thực"], by_name["Người có công"]  # with rows between
     received_column = GRID_COLUMNS.index("3")
     grid[second[name_column].coordinate] = None
     own = sum(third[GRID_COLUMNS.index(str(n))].value for n in (4, 5, 6))

@@ -20,6 +20,7 @@ import pytest
 
 from helpers import run_lo_jobs, sample_data, uno_python
 from tthc.cli.commands import run
+from tthc.core.catalogue import grid_order
 from tthc.core.findings import Severity
 from tthc.core.report_data import LoadResult, load_report
 from tthc.infra.libreoffice import find_soffice
@@ -41,7 +42,9 @@ assert TOTAL == 1132
 FIRST_ROW, TOTAL_ROW = 8, 50  # where the sample's grid starts and its Tổng cộng row sits
 HO_TICH_ROW = FIRST_ROW  # the first field of the sample: 343 dossiers
 HO_KINH_DOANH = next(r for r in SAMPLE.rows if r.field == "Hộ kinh doanh")
-HO_KINH_DOANH_ROW = FIRST_ROW + SAMPLE.rows.index(HO_KINH_DOANH)
+# The grid lists the sample's fields in its order among the catalogue's (grid_order).
+GRID_ORDER = grid_order([r.field for r in SAMPLE.rows], SAMPLE.catalogue.field_names)
+HO_KINH_DOANH_ROW = FIRST_ROW + GRID_ORDER.index(HO_KINH_DOANH.field)
 
 # What each file is: the edits LibreOffice makes to the sample's workbook.
 EDITS: dict[str, list[dict[str, object]]] = {

@@ -135,9 +135,10 @@ def test_from_previous_month_carries_pending_into_column_6(
     assert "Đất đai 1" in capsys.readouterr().out
     workbook = load_workbook(april)
     grid = workbook["Phụ lục"]
-    assert grid["B8"].value == "Đất đai"
-    assert grid["F8"].value == 1  # (6) from the previous period
-    assert grid["D8"].value is None  # everything else left for staff to type
+    row = _row_named(grid, "Đất đai")
+    assert grid[f"F{row}"].value == 1  # (6) from the previous period
+    assert grid[f"D{row}"].value is None  # everything else left for staff to type
+    assert [grid[f"F{r}"].value for r in range(8, 50) if r != row] == [None] * 41
     info = workbook["Thông tin"]
     assert info["B5"].value == "Bình Giang"
     assert info["B10"].value.date().isoformat() == "2026-04-01"
@@ -145,6 +146,61 @@ def test_from_previous_month_carries_pending_into_column_6(
     assert info["B17"].value == "Nguyễn Xuân Thành"
     extras = workbook["Chỉ tiêu"]
     assert extras["E6"].value is None  # last month's inputs do not leak into this month
+
+
+def _row_named(sheet: Any, field: str) -> int:
+    return next(r for r in range(8, 60) if sheet[f"B{r}"].value == field)
+
+
+def _fields(path: Path) -> list[str]:
+    """Phụ lục's field column, top to bottom, up to Tổng cộng."""
+    grid = load_workbook(path)["Phụ lục"]
+    names: list[str] = []
+    for row in range(8, 80):
+        value = grid[f"B{row}"].value
+        if value == "Tổng cộng":
+            return names
+        names.append(value or "")
+    raise AssertionError("no Tổng cộng row")
+
+
+def test_three_months_in_a_row_keep_the_unit_s_order(filled: Path, tmp_path: Path) -> None:
+    """`new --from` twice: the rows stay where March had them (no carried field jumps to the
+    top); a field typed into a spare row in April stays at that place in May."""
+    march = _fields(filled)
+    # March as the seed lists it: Hộ tịch, Chứng thực first, VHXH's fields before Đất đai.
+    assert march[:2] == ["Hộ tịch", "Chứng thực"]
+    assert march.index("Người có công") < march.index("Đất đai") < march.index("Hộ kinh doanh")
+    april = tmp_path / "thang-4.xlsx"
+    assert run(["new", "-o", str(april), "--from", str(filled)]) == 0
+    assert _fields(april) == march
+    # April: figures for a field March did not use, and a new field in the first spare row.
+    workbook = load_workbook(april)
+    grid = workbook["Phụ lục"]
+    spare = 8 + march.index("")
+    grid[f"B{spare}"] = "Thi đua, khen thưởng"
+    for row in (_row_named(grid, "Nuôi con nuôi"), spare):
+        grid[f"D{row}"] = 2
+        grid[f"I{row}"] = 2
+    for row in (_row_named(grid, "Hộ tịch"), _row_named(grid, "Đất đai")):
+        grid[f"D{row}"] = 5
+        grid[f"I{row}"] = 5
+        grid[f"F{row}"] = grid[f"F{row}"].value  # Đất đai's carried dossier stays
+    dat_dai = _row_named(grid, "Đất đai")
+    grid[f"I{dat_dai}"] = 6  # 5 received + 1 carried, all resolved on time
+    catalogue = workbook["Danh mục"]
+    free = next(r for r in range(5, 60) if not catalogue[f"A{r}"].value)
+    catalogue[f"A{free}"] = "Thi đua, khen thưởng"
+    catalogue[f"B{free}"] = "Văn phòng HĐND-UBND"
+    workbook.save(april)
+    april_fields = _fields(april)
+    may = tmp_path / "thang-5.xlsx"
+    assert run(["new", "-o", str(may), "--from", str(april)]) == 0
+    may_fields = _fields(may)
+    assert may_fields[: len(march)] == april_fields[: len(march)]
+    # The new field keeps its April place, after the catalogue's fields.
+    assert may_fields.index("Thi đua, khen thưởng") == april_fields.index("Thi đua, khen thưởng")
+    assert [f for f in may_fields if f] == [f for f in april_fields if f]
 
 
 def test_new_blank_month(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -187,14 +243,16 @@ def test_findings_name_sheet_and_cell(filled: Path, capsys: pytest.CaptureFixtur
         assert matches, (cell, out)
         return " ".join(matches)
 
-    # Rows in the filled workbook follow the data file: Hộ tịch 8, Chứng thực 9, Người có
-    # công 10, Bảo trợ xã hội 11, Giáo dục 12; the first spare row follows the catalogue.
+    # Rows in the filled workbook keep the data file's order among the catalogue's fields
+    # (catalogue.grid_order): Hộ tịch 8, Chứng thực 9, then the catalogue's Nuôi con nuôi,
+    # Hòa giải cơ sở, Trợ giúp pháp lý, Bồi thường nhà nước (10–13), Người có công 14,
+    # Bảo trợ xã hội 15, Giáo dục 16, Đất đai 17; the first spare row after the catalogue.
     assert "Ô này vốn là công thức (3)=(4)+(5)+(6) nhưng đã bị ghi đè bằng «344»" in line_for("C8")
     assert "Cột (3) ghi 344 nhưng (4)+(5)+(6) = 343." in line_for("C8")
     assert "«675 hs» không phải là số" in line_for("D9")
-    assert "Số hồ sơ không được âm (đang là -1)." in line_for("K12")
+    assert "Số hồ sơ không được âm (đang là -1)." in line_for("K16")
     assert "Tổng tiếp nhận (3) = 30 khác đã giải quyết (7) = 30 cộng đang giải quyết (13) = 2" in (
-        line_for("C11")
+        line_for("C15")
     )
     assert "Lĩnh vực «Thú y» không có trong danh mục" in " ".join(out)
     assert any("Thú y" in line and "ô B" in line for line in out)

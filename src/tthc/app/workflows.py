@@ -145,6 +145,7 @@ class NewMonth:
 
     report: ReportInput
     carried: dict[str, int] | None = None
+    listed: tuple[str, ...] = ()  # the previous month's grid: every field, in its order
 
 
 def new_month(
@@ -160,12 +161,13 @@ def new_month(
     `Stopped` (unusable) with the reader's findings when the file cannot be read;
     ValueError when none of the three is given (the CLI says how to call it).
     """
+    listed: tuple[str, ...] = ()
     if data is not None:
         loaded = read_report_file(data)
     elif previous is not None:
-        from tthc.workbook.reader import read_workbook  # openpyxl: only on this path
+        from tthc.workbook.reader import read_workbook_and_order  # openpyxl: only on this path
 
-        loaded = read_workbook(previous)
+        loaded, listed = read_workbook_and_order(previous)
     elif kind is not None and name and period is not None:
         return NewMonth(blank_report(kind, name, period))
     else:
@@ -174,7 +176,7 @@ def new_month(
         raise Stopped("", loaded.findings, unusable=True)
     if previous is not None:  # the month after the one read, its pending carried over
         report, carried = next_month_report(loaded.report, period)
-        return NewMonth(report, carried)
+        return NewMonth(report, carried, listed)
     report = loaded.report if period is None else replace(loaded.report, period=period)
     return NewMonth(report)
 

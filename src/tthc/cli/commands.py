@@ -357,7 +357,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     except Stopped as stopped:
         _print_findings(stopped.findings)
         return EXIT_UNUSABLE
-    workbook = build_workbook(made.report, carried=made.carried)
+    workbook = build_workbook(made.report, carried=made.carried, listed=made.listed)
     _write(target, workbook_bytes(workbook), overwrite=args.force)
     _out(f"Đã ghi: {target}")
     if made.carried:

@@ -9,13 +9,20 @@ the catalogue is the order every section of the report uses.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
 from tthc.core.vn_format import nfc
 
-__all__ = ["UNASSIGNED_DEPARTMENT", "Catalogue", "Department", "default_catalogue", "field_key"]
+__all__ = [
+    "UNASSIGNED_DEPARTMENT",
+    "Catalogue",
+    "Department",
+    "default_catalogue",
+    "field_key",
+    "grid_order",
+]
 
 VAN_PHONG = "Văn phòng HĐND-UBND"
 KINH_TE = "Phòng Kinh tế"
@@ -170,6 +177,40 @@ class Catalogue:
     def field_order(self, field: str) -> int:
         """Position of a field in catalogue order (unknown fields sort last)."""
         return self._field_positions.get(field_key(field), len(self._field_positions))
+
+
+def grid_order(listed: Sequence[str], fields: Sequence[str]) -> list[str]:
+    """The appendix's rows: the `listed` fields in their order, the catalogue's others among them.
+
+    `listed` are the fields a month has figures for, in the order its grid showed them;
+    `fields` the catalogue's. Walking the catalogue, a field not listed takes its
+    catalogue place, and a listed one brings out every listed field before it. So the
+    listed fields keep their order, the others keep theirs, and the order a workbook
+    shows is the order the next month's workbook gets (the same walk gives it back),
+    month after month; a listed field the catalogue lacks goes at the end.
+    """
+    keys = [field_key(name) for name in listed]
+    wanted = set(keys)
+    order: list[str] = []
+    done: set[str] = set()
+    at = 0
+    for name in fields:
+        key = field_key(name)
+        if key in done:
+            continue
+        if key in wanted:
+            while key not in done:
+                done.add(keys[at])
+                order.append(listed[at])
+                at += 1
+        else:
+            done.add(key)
+            order.append(name)
+    for name, key in zip(listed[at:], keys[at:], strict=True):
+        if key not in done:
+            done.add(key)
+            order.append(name)
+    return order
 
 
 def default_catalogue(unit_kind: str) -> Catalogue:

@@ -35,7 +35,13 @@ from tthc.workbook.stray_cells import stray_cells, template_areas
 if TYPE_CHECKING:
     from tthc.workbook.openpyxl_source import OpenpyxlSource
 
-__all__ = ["read_blocks", "read_workbook", "with_notices"]
+__all__ = [
+    "grid_fields",
+    "read_blocks",
+    "read_workbook",
+    "read_workbook_and_order",
+    "with_notices",
+]
 
 _REQUIRED_NAMES = (
     "TTHC_UNIT_KIND",
@@ -185,6 +191,29 @@ def read_workbook(path: Path) -> LoadResult:
         return opened
     book, notices = opened
     return with_notices(read_blocks(book, path.name), notices)
+
+
+def read_workbook_and_order(path: Path) -> tuple[LoadResult, tuple[str, ...]]:
+    """`read_workbook`, and the field names of Phụ lục's rows in the sheet's order.
+
+    The report keeps only rows with figures; the next month's workbook must list every
+    field where this one listed it (`catalogue.grid_order`), empty rows included.
+    """
+    opened = _open(path)
+    if isinstance(opened, LoadResult):
+        return opened, ()
+    book, notices = opened
+    return with_notices(read_blocks(book, path.name), notices), grid_fields(book)
+
+
+def grid_fields(book: BlockSource) -> tuple[str, ...]:
+    """Each named row of TTHC_GRID, top to bottom (a «Tổng cộng» inside it left out)."""
+    block = book.block("TTHC_GRID")
+    if block is None:
+        return ()
+    names = (cell_text(row[0].value) for row in block.rows)
+    total = field_key(TOTAL_LABEL)
+    return tuple(name for name in names if name and field_key(name) != total)
 
 
 def read_blocks(book: BlockSource, label: str) -> LoadResult:

@@ -7,7 +7,7 @@ the per-row checks and the Chỉ tiêu denominators, so the sheet stays live on 
 PC without Python; the Tổng hợp sheet calls the add-in's `=TTHC_…()` functions.
 """
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from openpyxl import Workbook
 
@@ -37,11 +37,13 @@ def build_workbook(
     *,
     kind: UnitKind = UnitKind.XA,
     carried: Mapping[str, int] | None = None,
+    listed: Sequence[str] | None = None,
 ) -> Workbook:
     """The data-entry workbook: empty for `kind`, or filled with `report`.
 
     With `carried`, the grid opens a new month instead: each field's pending
-    dossiers of the previous month in (6), the report's own rows ignored.
+    dossiers of the previous month in (6), the report's own rows ignored, and
+    `listed` the previous month's fields in its order (the rows keep that order).
     """
     if report is not None:
         kind = report.unit.kind
@@ -49,7 +51,7 @@ def build_workbook(
     workbook.remove(workbook.worksheets[0])
     catalogue = report.catalogue if report else default_catalogue(kind.value)
     info_sheet(workbook, report, kind)
-    grid_rows = grid_sheet(workbook, report, catalogue, carried)
+    grid_rows = grid_sheet(workbook, report, catalogue, carried, listed)
     area = extras_sheet(workbook, report, catalogue, grid_rows, kind)
     catalogue_sheet(workbook, catalogue)
     summary_sheet(workbook, catalogue, kind, area)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from openpyxl import Workbook
 from openpyxl.formatting.rule import FormulaRule
@@ -10,7 +10,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from tthc.core.catalogue import Catalogue
+from tthc.core.catalogue import Catalogue, field_key, grid_order
 from tthc.core.grid import COUNT_COLUMNS, INPUT_COLUMNS, TOTAL_LABEL
 from tthc.core.model import (
     ReportInput,
@@ -41,25 +41,31 @@ __all__ = [
 
 
 def _grid_rows(
-    report: ReportInput | None, catalogue: Catalogue, carried: Mapping[str, int] | None
+    report: ReportInput | None,
+    catalogue: Catalogue,
+    carried: Mapping[str, int] | None,
+    listed: Sequence[str] | None,
 ) -> list[tuple[str, dict]]:
-    """Rows to list: the report's rows in its order, then the rest of the catalogue, blank.
+    """Rows to list, in the unit's order (`catalogue.grid_order`), then the spare rows.
 
-    For a new month, `carried` gives each field's dossiers still pending at the end
-    of the previous month: they open the month in column (6), all else blank.
+    A filled month's fields are the report's rows, in its order. For a new month,
+    `listed` is the previous month's fields in its order and `carried` each field's
+    dossiers still pending at its end: they open the month in column (6), all else
+    blank. Either way the catalogue's other fields sit where the walk puts them, so
+    the order does not change from one month to the next.
     """
-    rows: list[tuple[str, dict]] = []
-    seen = set()
+    values: dict[str, dict] = {}
     if carried is not None:
-        for name, count in carried.items():
-            rows.append((name, {6: count}))
-            seen.add(name.casefold())
+        values = {field_key(name): {6: count} for name, count in carried.items()}
+        listed = [*(listed or ()), *carried]
     elif report:
-        for row in report.rows:
-            values = {c.number: row.counts.value(c.number) for c in INPUT_COLUMNS}
-            rows.append((row.field, values))
-            seen.add(row.field.casefold())
-    rows += [(f, {}) for f in catalogue.field_names if f.casefold() not in seen]
+        values = {
+            field_key(row.field): {c.number: row.counts.value(c.number) for c in INPUT_COLUMNS}
+            for row in report.rows
+        }
+        listed = [row.field for row in report.rows]
+    order = grid_order(listed or (), catalogue.field_names)
+    rows = [(name, values.get(field_key(name), {})) for name in order]
     rows += [("", {})] * SPARE_ROWS
     return rows
 
@@ -130,6 +136,7 @@ def grid_sheet(
     report: ReportInput | None,
     catalogue: Catalogue,
     carried: Mapping[str, int] | None = None,
+    listed: Sequence[str] | None = None,
 ) -> tuple[int, int]:
     sheet = workbook.create_sheet(SHEETS["grid"])
     sheet["A1"] = "PHỤ LỤC"
@@ -143,7 +150,7 @@ def grid_sheet(
     style_title(sheet["A2"], size=12)
     sheet.merge_cells("A2:P2")
     _grid_header(sheet)
-    rows = _grid_rows(report, catalogue, carried)
+    rows = _grid_rows(report, catalogue, carried, listed)
     first = GRID_FIRST_ROW
     last = first + len(rows) - 1
     total = last + 1

@@ -126,7 +126,7 @@ def summary_sheet(workbook: Workbook, catalogue: Catalogue, kind: UnitKind, area
     widths = (6, 28, 20, 13, 13, 13, 10, 9, 32, 16)
     for letter, width in zip("ABCDEFGHIJ", widths, strict=True):
         sheet.column_dimensions[letter].width = width
-    last_printed = _chart_block(sheet, scopes, row + 1)
+    last_printed = _chart_block(workbook, sheet, scopes, row + 1)
     sheet.freeze_panes = "A5"
     print_setup(sheet, "landscape", area=f"A1:I{last_printed}")
     protect(sheet)
@@ -142,7 +142,7 @@ NOT_A_FIGURE = "–"  # the printed table's mark for a rate that is missing or d
 CHART_ROWS = 18  # rows the chart covers below its table (9 cm at the default height)
 
 
-def _chart_block(sheet: Worksheet, scopes: list[str], top: int) -> int:
+def _chart_block(workbook: Workbook, sheet: Worksheet, scopes: list[str], top: int) -> int:
     """Below the summary: a small table of rates by department, and its chart.
 
     Below rather than beside, so the printed summary keeps a readable size. The
@@ -159,7 +159,7 @@ def _chart_block(sheet: Worksheet, scopes: list[str], top: int) -> int:
         sheet.column_dimensions[get_column_letter(column)].hidden = True
     bottom = top + len(CHART_CODES)
     define(
-        sheet.parent,
+        workbook,
         "TTHC_CHART_DATA",
         sheet,
         f"{get_column_letter(data_left)}{top}:{get_column_letter(data_left + len(scopes) + 1)}"
