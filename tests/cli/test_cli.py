@@ -103,8 +103,17 @@ def test_demo_writes_the_report_and_its_data(
     # The data file and the filled workbook written beside it check clean.
     assert run(["check", str(data)]) == 0
     assert run(["check", str(tmp_path / "demo" / "SoLieu_xaBinhGiang_2026-03.xlsx")]) == 0
-    # Running the demo again replaces its own outputs.
-    assert run(["demo", "--out", str(tmp_path / "demo")]) == 0
+    # Running the demo again leaves what is there (a clerk may have typed into the sample
+    # workbook) and says --force; with it the outputs are replaced.
+    sample = tmp_path / "demo" / "SoLieu_xaBinhGiang_2026-03.xlsx"
+    before = sample.read_bytes()
+    capsys.readouterr()
+    assert run(["demo", "--out", str(tmp_path / "demo")]) == 2
+    refused = capsys.readouterr().err
+    assert "SoLieu_xaBinhGiang_2026-03.xlsx" in refused and "--force" in refused
+    assert sample.read_bytes() == before
+    assert run(["demo", "--out", str(tmp_path / "demo"), "--force"]) == 0
+    assert "Đang lập báo cáo mẫu" in capsys.readouterr().out
 
 
 # --- each bad input of "Validation" -------------------------------------------------
@@ -273,7 +282,7 @@ def test_field_names_are_normalised(tmp_path: Path, capsys: pytest.CaptureFixtur
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
-        ("{ not json", "Tệp không đúng định dạng JSON (dòng 1, cột 3)."),
+        ("{ not json", "Tệp không đúng định dạng JSON (dòng 1, cột 3). Chương trình đọc sổ tính"),
         ("[1, 2]", "Tệp số liệu phải là một đối tượng JSON {…}."),
         ('{"unit": {"kind": "thành phố", "name": "X"}}', "Giá trị «thành phố» không hợp lệ"),
     ],
@@ -285,6 +294,27 @@ def test_unusable_files_exit_2(
     path.write_text(content, encoding="utf-8")
     assert run(["check", str(path)]) == 2
     assert expected in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        ("BaoCao.docx", b"PK\x03\x04word", "Đây là văn bản Word, không phải số liệu báo cáo."),
+        ("BaoCao.pdf", b"%PDF-1.7", "Đây là tệp PDF, không phải số liệu báo cáo."),
+        ("so-lieu.dat", b"\xff\xfe\x00", "Tệp không phải tệp số liệu JSON"),
+    ],
+)
+def test_a_file_of_another_kind_is_named_with_what_is_accepted(
+    name: str, content: bytes, expected: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`tthc check BaoCao.docx` (the tool's own output picked by mistake) says what it is and
+    which files the commands read, instead of «Tệp không phải văn bản UTF-8 (JSON)»."""
+    path = tmp_path / name
+    path.write_bytes(content)
+    assert run(["check", str(path)]) == 2
+    out = capsys.readouterr().out
+    assert expected in out
+    assert "sổ tính làm từ mẫu BaoCaoTTHC (.xlsx, .xlsm) hoặc tệp số liệu .json" in out
 
 
 def test_end_before_start_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -17,6 +17,18 @@ SAMPLE_NAME = "binh_giang_2026_03.json"
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm"}
 UNSUPPORTED_SUFFIXES = {".xls", ".xlsb", ".ods"}
 MAX_DATA_FILE_BYTES = 20 * 1024 * 1024
+ACCEPTED = (
+    "sổ tính làm từ mẫu BaoCaoTTHC (.xlsx, .xlsm) hoặc tệp số liệu .json (lệnh «tthc export»)"
+)
+# Files staff pick by mistake, often the tool's own outputs: said for what they are.
+OTHER_KINDS = {
+    ".docx": "văn bản Word",
+    ".doc": "văn bản Word",
+    ".pdf": "tệp PDF",
+    ".txt": "tệp văn bản",
+    ".csv": "tệp CSV",
+    ".zip": "tệp nén",
+}
 
 
 def load_input(path: Path) -> LoadResult:
@@ -35,6 +47,10 @@ def load_input(path: Path) -> LoadResult:
             Location(key=path.name),
         )
         return LoadResult(None, (finding,))
+    if suffix in OTHER_KINDS:
+        return _file_problem(
+            path, f"Đây là {OTHER_KINDS[suffix]}, không phải số liệu báo cáo. Hãy chọn {ACCEPTED}."
+        )
     return read_report_file(path)
 
 
@@ -58,7 +74,10 @@ def read_report_file(path: Path) -> LoadResult:
     except IsADirectoryError:
         return _file_problem(path, "Đây là một thư mục, không phải tệp.")
     except UnicodeDecodeError:
-        return _file_problem(path, "Tệp không phải văn bản UTF-8 (JSON).")
+        return _file_problem(
+            path,
+            f"Tệp không phải tệp số liệu JSON (không đọc được như văn bản). Hãy chọn {ACCEPTED}.",
+        )
     except OSError as problem:
         return _file_problem(path, f"Không đọc được tệp ({os_reason(problem)}).")
     try:
@@ -66,7 +85,8 @@ def read_report_file(path: Path) -> LoadResult:
     except json.JSONDecodeError as problem:
         return _file_problem(
             path,
-            f"Tệp không đúng định dạng JSON (dòng {problem.lineno}, cột {problem.colno}).",
+            f"Tệp không đúng định dạng JSON (dòng {problem.lineno}, cột {problem.colno}). "
+            f"Chương trình đọc {ACCEPTED}.",
         )
     return load_report(data)
 

@@ -283,8 +283,9 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     """The bundled sample's report set, data file and workbook, written as one set.
 
-    It reads nothing of the user's, so there is no input to protect; it always
-    replaces its own earlier outputs, under the folder's lock.
+    It reads nothing of the user's; like every other command it does not replace
+    files already there (a clerk may have typed into the sample workbook) unless
+    --force is given. LibreOffice's PDF takes most of its time: it says so first.
     """
     from tthc.app.inputs import load_sample, sample_text
     from tthc.app.outputs import output_stem
@@ -295,15 +296,34 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     folder = Path(args.out)
     result = run_pipeline(load_sample())
+    if result.report is None:
+        return _exit_code(result)
+    report_stem, data_stem = (
+        output_stem(result.report, "BaoCaoTTHC"),
+        output_stem(result.report, "SoLieu"),
+    )
     pdf = find_soffice() is not None
+    names = [
+        f"{report_stem}.{kind}" for kind in ("txt", "xlsx", "docx", *(("pdf",) if pdf else ()))
+    ]
+    names += [f"{data_stem}.json", f"{data_stem}.xlsx"]
+    existing = [name for name in names if (folder / name).exists()]
+    if existing and not args.force:
+        raise UsageProblem(
+            f"Thư mục {folder} đã có {', '.join(existing)} (lần chạy thử trước, có thể đã sửa); "
+            "thêm --force để ghi đè hoặc chọn --out thư mục khác."
+        )
+    _out("Đang lập báo cáo mẫu (xã Bình Giang, tháng 3/2026)…")
+    if pdf:
+        _out("Bản PDF do LibreOffice tạo, có thể mất vài chục giây.")
     with _writing_into(folder):
         code = _report_and_write(result, folder, overwrite=True, inputs=(), pdf=pdf)
-        if code != EXIT_OK or result.report is None:
+        if code != EXIT_OK:
             return code
-        data = folder / f"{output_stem(result.report, 'SoLieu')}.json"
+        data = folder / f"{data_stem}.json"
         write_text_atomic(data, sample_text(), overwrite=True)
         _out(f"Đã ghi: {data}")
-        workbook = folder / f"{output_stem(result.report, 'SoLieu')}.xlsx"
+        workbook = folder / f"{data_stem}.xlsx"
         write_bytes_atomic(workbook, workbook_bytes(build_workbook(result.report)), overwrite=True)
         _out(f"Đã ghi: {workbook}")
     if not pdf:
@@ -654,6 +674,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="THƯ_MỤC",
         help="thư mục ghi kết quả (mặc định ./tthc-demo)",
     )
+    demo.add_argument("--force", action="store_true", help="ghi đè kết quả của lần chạy thử trước")
     demo.set_defaults(handler=cmd_demo)
 
     check = commands.add_parser(
