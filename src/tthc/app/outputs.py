@@ -34,6 +34,7 @@ __all__ = [
     "OutputIsInput",
     "ascii_slug",
     "output_stem",
+    "pdf_font_notes",
     "report_targets",
     "write_pdf",
     "write_report_outputs",
@@ -138,6 +139,22 @@ def write_report_outputs(
         if pdf:
             write_pdf(word_path, targets[3])
     return targets
+
+
+def pdf_font_notes(document: Path) -> list[str]:
+    """What the PDF printed in another font than the Word document asks for, in Vietnamese."""
+    from tthc.infra.fonts import INSTALL_HINT, document_fonts, substitute_for
+
+    notes = []
+    for family in document_fonts(document.read_bytes()):
+        substitute = substitute_for(family)
+        if substitute is not None:
+            notes.append(
+                f"Lưu ý: máy này không có phông «{family}» mà văn bản dùng; bản PDF đã in "
+                f"bằng phông «{substitute}» thay thế. Muốn bản PDF đúng phông, hãy "
+                f"{INSTALL_HINT}, rồi chạy lại. Tệp Word không bị ảnh hưởng."
+            )
+    return notes
 
 
 def write_pdf(document: Path, target: Path) -> None:

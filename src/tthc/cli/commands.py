@@ -257,6 +257,11 @@ def _report_and_write(
         return EXIT_UNUSABLE
     for path in written:
         _out(f"Đã ghi: {path}")
+    if pdf:
+        from tthc.app.outputs import pdf_font_notes
+
+        for note in pdf_font_notes(written[2]):
+            _out(note)
     return EXIT_OK
 
 
