@@ -435,7 +435,12 @@ def test_import(tmp_path: Path, payload: str) -> None:
     assert run(args) == 0
     book = read_xlsx(target)
     assert_text(book.cell("TTHC_UNIT_NAME"), payload)
-    assert_text(book.cell("TTHC_GRID"), payload)
+    # The renamed field keeps its place among the catalogue's (grid_order): in column B.
+    title, _first = book.names["TTHC_GRID"]
+    grid = book.sheets[title]
+    (where,) = [ref for ref, cell in grid.items() if cell.text == payload]
+    assert re.fullmatch(r"B\d+", where)
+    assert_text(grid[where], payload)
     assert_no_formula_from(book, payload)
 
 

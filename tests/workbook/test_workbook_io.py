@@ -355,3 +355,33 @@ def test_every_defined_name_is_documented_and_present() -> None:
     assert set(workbook.defined_names) == set(NAMES)
     for name in NAMES:
         assert f"| `{name}` | `{workbook.defined_names[name].attr_text}` |" in readme, name
+
+
+def test_a_new_month_s_blank_cells_give_one_warning_a_row(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two figures typed into Hộ tịch, the other nine inputs left blank: one warning naming
+    the nine cells, not nine; a missing 1.2–1.6 input is pointed at its empty cell on the
+    unit row of Chỉ tiêu (row 9), not at the row's label in A9."""
+    path = tmp_path / "thang-4.xlsx"
+    assert run(["new", "-o", str(path), "--name", "Tân An", "--period", "2026-04"]) == 0
+    workbook = load_workbook(path)
+    grid = workbook["Phụ lục"]
+    row = _row_named(grid, "Hộ tịch")
+    grid[f"D{row}"] = 5
+    grid[f"H{row}"] = 5
+    workbook.save(path)
+    capsys.readouterr()
+    assert run(["check", str(path)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    blank = [line for line in out if "để trống" in line]
+    assert blank == [
+        f"Cảnh báo — trang «Phụ lục», ô E{row} (lĩnh vực «Hộ tịch»): 9 ô để trống (cột (5), "
+        f"(6), (9), (10), (11), (12), (14), (15), (16): ô E{row}, F{row}, I{row}, J{row}, "
+        f"K{row}, L{row}, N{row}, O{row}, P{row}), được tính là 0."
+    ]
+    missing = [line for line in out if "Chưa có số liệu" in line]
+    # Chỉ tiêu's unit row: B with_fee, C paid_online, E updated, G digitised, I reused, K handled.
+    assert [line.split(":")[0] for line in missing] == [
+        f"Cảnh báo — trang «Chỉ tiêu», ô {cell}" for cell in ("C9", "E9", "G9", "I9", "K9")
+    ]

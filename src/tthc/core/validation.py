@@ -177,7 +177,10 @@ def _extra_findings(report: ReportInput, indicators: IndicatorSet) -> list[Findi
                     "extras.missing",
                     f"Chưa có số liệu {labels}; chỉ tiêu {code} ({SHORT_NAMES[code]}) "
                     "sẽ ghi «chưa có số liệu».",
-                    Location(key="extra_inputs.unit"),
+                    # At the unit row's first empty input, not at its label.
+                    Location(
+                        key=f"extra_inputs.unit.{missing[0]}" if missing else "extra_inputs.unit"
+                    ),
                 )
             )
     return findings

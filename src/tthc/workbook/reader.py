@@ -125,8 +125,10 @@ class _Cells:
         if where.sheet is not None:
             return finding
         place = None
-        if where.key is not None:
-            place = self.by_key.get(where.key)
+        key = where.key
+        while place is None and key:  # «extra_inputs.unit.reused», else its row
+            place = self.by_key.get(key)
+            key = key.rpartition(".")[0]
         if place is None and where.field is not None and where.column is not None:
             place = self.by_grid.get((field_key(where.field), where.column))
         if place is None and where.department is not None:
@@ -250,12 +252,47 @@ def read_blocks(book: BlockSource, label: str) -> LoadResult:
     findings += list(loaded.findings)
     if loaded.report is not None:
         findings += _cached_mismatches(loaded, grid_rows, cells)
-    located = tuple(
+    kept = [
         f
         for f in (cells.locate(f) for f in findings)
         if not (f.code == "count.blank" and (f.location.sheet, f.location.cell) in cells.explained)
-    )
-    return LoadResult(loaded.report, located, cells.locate)
+    ]
+    return LoadResult(loaded.report, tuple(_blanks_by_row(kept)), cells.locate)
+
+
+def _blanks_by_row(findings: list[Finding]) -> list[Finding]:
+    """One «Ô để trống» warning per grid row, naming its blank cells, not one per cell.
+
+    A clerk who types a row's two figures and leaves the rest blank (a new month) would
+    otherwise read nine warnings for one row; where the row's first warning stood.
+    """
+    rows: dict[tuple[str | None, str | None], list[Finding]] = {}
+    for finding in findings:
+        if finding.code == "count.blank" and finding.location.cell:
+            where = finding.location
+            rows.setdefault((where.sheet, where.field), []).append(finding)
+    merged: list[Finding] = []
+    for finding in findings:
+        group = rows.get((finding.location.sheet, finding.location.field))
+        if finding.code != "count.blank" or not finding.location.cell or group is None:
+            merged.append(finding)
+            continue
+        if finding is not group[0]:
+            continue
+        if len(group) == 1:
+            merged.append(finding)
+            continue
+        columns = ", ".join(f"({f.location.column})" for f in group)
+        addresses = ", ".join(str(f.location.cell) for f in group)
+        merged.append(
+            Finding(
+                Severity.WARNING,
+                "count.blank",
+                f"{len(group)} ô để trống (cột {columns}: ô {addresses}), được tính là 0.",
+                replace(finding.location, column=None),
+            )
+        )
+    return merged
 
 
 @lru_cache(maxsize=1)
