@@ -296,8 +296,14 @@ def test_report_writes_an_output_workbook_with_values(
     texts = [left for left, _right in cells]
     assert cells[0] == ("UBND XÃ BÌNH GIANG", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
     assert cells[2][1] == "Bình Giang, ngày 01 tháng 4 năm 2026"
-    bullet = next(i for i, t in enumerate(texts, 1) if t.startswith("- Văn phòng"))
+    indent = "\u00a0" * 8  # a cell has no first-line indent: no-break spaces stand for it
+    bullet = next(i for i, t in enumerate(texts, 1) if t.startswith(f"{indent}- Văn phòng"))
     assert sheet.cell(bullet, 1).data_type == "s"  # "- …" stays text, not a formula
+    assert next(t for t in texts if "Thực hiện nhiệm vụ" in t).startswith(indent)
+    # Room to sign: four empty lines between «PHÓ GIÁM ĐỐC» and the signer's name.
+    right = [r for _left, r in cells]
+    title = right.index("PHÓ GIÁM ĐỐC")
+    assert right[title + 1 : title + 6] == ["", "", "", "", "Nguyễn Xuân Thành"]
 
 
 def test_report_never_writes_over_its_input(

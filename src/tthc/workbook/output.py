@@ -49,10 +49,14 @@ def narrative_rows(narrative: Narrative) -> list[tuple[str, str, str]]:
         ("blank", "", ""),
     ]
     for paragraph in narrative.body:
-        style = "heading" if paragraph.role in (Role.HEADING, Role.SUBHEADING) else "body"
-        rows.append((style, paragraph.text, ""))
+        if paragraph.role in (Role.HEADING, Role.SUBHEADING):
+            rows.append(("heading", paragraph.text, ""))
+        else:  # a cell has no first-line indent: no-break spaces stand for the 1 cm
+            rows.append(("body", FIRST_LINE_INDENT + paragraph.text, ""))
     rows.append(("blank", "", ""))
-    signature = list(narrative.signature)
+    # Room to sign between the title and the name, as in the Word report.
+    *titles, name = narrative.signature
+    signature = [*titles, *[""] * SIGNING_LINES, name]
     recipients = [narrative.recipients_heading, *narrative.recipients]
     for index in range(max(len(recipients), len(signature))):
         left = recipients[index] if index < len(recipients) else ""
@@ -80,7 +84,11 @@ _FONTS = {
     "blank": (Font(name=FONT_NAME, size=11), None),
 }
 _CENTRED = {"header", "header_bold", "header_number", "title", "subject"}
-CHARACTERS_PER_LINE = 90  # of 13 pt Times New Roman across columns A:B (88 wide)
+# Of 13 pt Times New Roman across columns A:B (88 wide) as LibreOffice prints them: about
+# 105 fit; fewer are counted so a long paragraph is never cut, and few lines are left blank.
+CHARACTERS_PER_LINE = 98
+FIRST_LINE_INDENT = "\u00a0" * 8
+SIGNING_LINES = 4
 
 
 def _write_narrative(sheet: Worksheet, narrative: Narrative) -> None:
