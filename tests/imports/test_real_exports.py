@@ -310,10 +310,10 @@ def test_a_year_of_dossiers_leaves_a_short_useful_outside_sheet(tmp_path: Path) 
     assert main(["dossiers", str(path), "-o", str(target)]) == 0
     sheet = load_workbook(target)["Hồ sơ ngoài kỳ"]
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
-    counted = {row[0]: row[1] for row in rows[1:] if row[1] is not None and row[0] != "Mã hồ sơ"}
-    counted = {reason: n for reason, n in counted.items() if isinstance(n, int)}
-    assert sum(counted.values()) == export.left_out  # every dossier left out is counted
     header = next(i for i, row in enumerate(rows) if row[0] == "Mã hồ sơ")
+    # The summary above the list: the reason (merged over A:C) and its count in D.
+    counted = {row[0]: row[3] for row in rows[1:header] if isinstance(row[3], int)}
+    assert sum(counted.values()) == export.left_out  # every dossier left out is counted
     listed = rows[header + 1 :]
     by_code = {d.code: d for d in export.dossiers}
     for row in listed:  # each listed one has a date in March, or none at all

@@ -107,6 +107,9 @@ def _day(value: date) -> date:
     return value.date() if isinstance(value, datetime) else value
 
 
+_WRAPPED = Alignment(vertical="top", wrap_text=True)
+
+
 def _outside_sheet(
     sheet: Worksheet, outside: Sequence[Dossier], reasons: Sequence[str], period: Period | None
 ) -> None:
@@ -118,13 +121,16 @@ def _outside_sheet(
     March…) and make the workbook too long to open comfortably. The counts
     account for all of them; the list names the ones that touch the period.
     """
+    # The reason spans A:C so a long one prints whole; the count stands in D.
     style_header(sheet.cell(1, 1, "Lý do không tính"))
-    style_header(sheet.cell(1, 2, "Số hồ sơ"))
+    sheet.merge_cells("A1:C1")
+    style_header(sheet.cell(1, 4, "Số hồ sơ"))
     by_reason = Counter(reasons[: len(outside)])
     row = 2
     for reason, count in by_reason.items():
         set_text(sheet.cell(row, 1), reason)
-        sheet.cell(row, 2, count)
+        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)
+        sheet.cell(row, 4, count)
         row += 1
     listed = [
         (dossier, reasons[index] if index < len(reasons) else "")
@@ -139,6 +145,9 @@ def _outside_sheet(
         "xem danh sách gốc."
     )
     set_text(sheet.cell(row, 1), note)
+    sheet.cell(row, 1).alignment = _WRAPPED
+    sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=6)
+    sheet.row_dimensions[row].height = 30  # two lines across the page
     row += 1
     headers = (
         "Mã hồ sơ",
@@ -151,6 +160,7 @@ def _outside_sheet(
     for column, text in enumerate(headers, 1):
         style_header(sheet.cell(row, column, text))
     header_row = row
+    sheet.row_dimensions[header_row].height = 30  # «Dòng trong danh sách» on two lines
     for dossier, reason in listed:
         row += 1
         set_text(sheet.cell(row, 1), dossier.code)
@@ -159,7 +169,8 @@ def _outside_sheet(
         sheet.cell(row, 4, format_date_short(dossier.finished) if dossier.finished else "")
         sheet.cell(row, 5, dossier.row)
         set_text(sheet.cell(row, 6), reason)
-    for letter, width in zip("ABCDEF", (40, 24, 16, 16, 20, 44), strict=True):
+    # 142 characters, an A4 landscape page at 11 pt; F holds the longest reason whole.
+    for letter, width in zip("ABCDEF", (28, 22, 13, 13, 12, 54), strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.auto_filter.ref = f"A{header_row}:F{max(row, header_row)}"
     print_setup(sheet, "landscape", title_rows=f"{header_row}:{header_row}")  # one page wide
