@@ -26,12 +26,13 @@ from pathlib import Path
 from typing import Any
 
 from tthc.app.outputs import write_word_report
-from tthc.core.cell_text import split_for_cells
+from tthc.core.cell_text import CELL_LIMIT, split_for_cells
 from tthc.core.findings import Finding, Severity
-from tthc.core.narrative import Narrative
+from tthc.core.narrative import Narrative, Role
 from tthc.core.pipeline import run_pipeline
 from tthc.core.summary import SummaryRow, summary_rows
 from tthc.workbook.blocks import UNKNOWN, Block, BlockSource, Cell, coordinate
+from tthc.workbook.output import FIRST_LINE_INDENT, SIGNING_LINES
 from tthc.workbook.reader import read_blocks
 
 __all__ = [
@@ -97,9 +98,22 @@ def narrative_lines(n: Narrative) -> list[str]:
     h = n.header
     lines = [h.parent_body, h.issuing_body, h.number_line, h.nation, h.motto, h.place_date, ""]
     lines += [n.title, n.subject, ""]
+    indented = [p.text for p in n.body if p.role not in (Role.HEADING, Role.SUBHEADING)]
     lines += [p.text for p in n.body]
-    lines += ["", n.recipients_heading, *n.recipients, "", *n.signature]
-    return [piece for line in lines for piece in (split_for_cells(line) or [""])]
+    *titles, name = n.signature
+    # The output workbook's rules (workbook.output): room to sign between title and name,
+    # and a first-line indent on each paragraph's first cell (a cell has none of its own).
+    lines += ["", n.recipients_heading, *n.recipients, "", *titles, *[""] * SIGNING_LINES, name]
+    cells: list[str] = []
+    room = CELL_LIMIT - len(FIRST_LINE_INDENT)  # the indent counts towards a cell's 255
+    for line in lines:
+        if line in indented:
+            pieces = split_for_cells(line, room)
+            pieces[0] = FIRST_LINE_INDENT + pieces[0]
+        else:
+            pieces = split_for_cells(line) or [""]
+        cells += pieces
+    return cells
 
 
 def _error_message(findings: tuple[Finding, ...]) -> str:
