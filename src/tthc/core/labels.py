@@ -19,7 +19,15 @@ __all__ = [
     "TITLES",
     "IndicatorLabels",
     "indicator_labels",
+    "no_late_text",
 ]
+
+
+def no_late_text(pending_overdue: int) -> str:
+    """2.2 when no dossier was resolved late: «… quá hạn», or, with dossiers still pending
+    past their due date, «… giải quyết quá hạn» (those are told apart). No full stop."""
+    return f"Trong kỳ không có hồ sơ {'giải quyết quá hạn' if pending_overdue else 'quá hạn'}"
+
 
 # What a summary cell shows instead of a number: an input is missing, or nothing arose.
 MISSING_TEXT = "chưa có số liệu"

@@ -16,7 +16,7 @@ from tthc.core.catalogue import UNASSIGNED_DEPARTMENT, field_key
 from tthc.core.compare import Comparison, change_sentence
 from tthc.core.grid import TOTAL_LABEL, Counts
 from tthc.core.indicators import IndicatorResult, IndicatorSet, Outcome, department_counts
-from tthc.core.labels import MISSING_INPUTS, TITLES, indicator_labels
+from tthc.core.labels import MISSING_INPUTS, TITLES, indicator_labels, no_late_text
 from tthc.core.model import Convention, ReportInput, Target, UnitKind
 from tthc.core.vn_format import (
     format_count,
@@ -374,7 +374,7 @@ def _overdue_text(w: _Writer) -> str:
     total = w.report.total
     result = w.indicators.unit["2.2"]
     if total.late == 0 and total.pending_overdue == 0:
-        return "Trong kỳ không có hồ sơ quá hạn."
+        return f"{no_late_text(0)}."
     sentences = []
     if total.late:
         sentences.append(
@@ -383,7 +383,7 @@ def _overdue_text(w: _Writer) -> str:
             f"{_by_department(w, 'late')}.{w.verdict(result)}"
         )
     else:
-        sentences.append("Trong kỳ không có hồ sơ giải quyết quá hạn.")
+        sentences.append(f"{no_late_text(total.pending_overdue)}.")
     if total.pending_overdue:
         sentences.append(
             f"Hiện còn {w.docs(total.pending_overdue)} đang giải quyết đã quá hạn, gồm: "

@@ -16,7 +16,7 @@ from tthc.core.indicators import (
     department_counts,
     indicator_parts,
 )
-from tthc.core.labels import MISSING_TEXT, NONE_AROSE_TEXT
+from tthc.core.labels import MISSING_TEXT, NONE_AROSE_TEXT, no_late_text
 from tthc.core.model import INDICATOR_CODES, ReportInput, UnitKind
 from tthc.core.vn_format import format_fraction, format_percent_value, format_rate
 
@@ -67,8 +67,7 @@ def _text(result: IndicatorResult, report: ReportInput) -> str:
             if result.department is None
             else department_counts(report)[result.department]
         )
-        overdue = "giải quyết quá hạn" if counts.pending_overdue else "quá hạn"
-        return f"Trong kỳ không có hồ sơ {overdue}"
+        return no_late_text(counts.pending_overdue)
     settings = report.settings
     noun = "phản ánh, kiến nghị" if result.code == "1.6" else "hồ sơ"
     rate = format_rate(numerator, denominator, settings.rate_rounding)

@@ -98,16 +98,15 @@ def narrative_lines(n: Narrative) -> list[str]:
     h = n.header
     lines = [h.parent_body, h.issuing_body, h.number_line, h.nation, h.motto, h.place_date, ""]
     lines += [n.title, n.subject, ""]
-    indented = [p.text for p in n.body if p.role not in (Role.HEADING, Role.SUBHEADING)]
-    lines += [p.text for p in n.body]
     *titles, name = n.signature
-    # The output workbook's rules (workbook.output): room to sign between title and name,
-    # and a first-line indent on each paragraph's first cell (a cell has none of its own).
-    lines += ["", n.recipients_heading, *n.recipients, "", *titles, *[""] * SIGNING_LINES, name]
+    # The output workbook's rules (workbook.output): a first-line indent on each
+    # paragraph's first cell (a cell has none of its own), room to sign before the name.
+    end = ["", n.recipients_heading, *n.recipients, "", *titles, *[""] * SIGNING_LINES, name]
+    body = [(p.text, p.role not in (Role.HEADING, Role.SUBHEADING)) for p in n.body]
     cells: list[str] = []
     room = CELL_LIMIT - len(FIRST_LINE_INDENT)  # the indent counts towards a cell's 255
-    for line in lines:
-        if line in indented:
+    for line, indented in [*((line, False) for line in lines), *body, *((e, False) for e in end)]:
+        if indented:
             pieces = split_for_cells(line, room)
             pieces[0] = FIRST_LINE_INDENT + pieces[0]
         else:

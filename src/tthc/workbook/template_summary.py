@@ -135,6 +135,7 @@ def summary_sheet(workbook: Workbook, catalogue: Catalogue, kind: UnitKind, area
 CHART_CODES = ("1.1", "1.2", "1.3", "1.4", "1.5", "1.6")  # the indicators with targets
 
 
+PRINTED_TABLE_COLUMN = 3  # column C: the printed rates table, and the chart below it
 CHART_DATA_COLUMN = 12  # column L: the chart's own copy of the table, in hidden columns
 NOT_A_FIGURE = "–"  # the printed table's mark for a rate that is missing or did not arise
 
@@ -152,7 +153,8 @@ def _chart_block(workbook: Workbook, sheet: Worksheet, scopes: list[str], top: i
     Returns the last row the chart covers, for the print area.
     """
     sheet.row_breaks.append(Break(id=top - 1))  # table and chart print together on page 2
-    printed = _rates_table(sheet, scopes, top, 3, NOT_A_FIGURE)
+    printed = PRINTED_TABLE_COLUMN
+    _rates_table(sheet, scopes, top, printed, NOT_A_FIGURE)
     data_left = CHART_DATA_COLUMN
     _rates_table(sheet, scopes, top, data_left, None)
     for column in range(data_left, data_left + len(scopes) + 2):
@@ -219,8 +221,10 @@ def _text_size(hundredths: int) -> RichText:
     )
 
 
-def _rates_table(sheet: Worksheet, scopes: list[str], top: int, left: int, mark: str | None) -> int:
-    """The rates of 1.1–1.6 by scope, and the target, from column `left`; `left` back.
+def _rates_table(
+    sheet: Worksheet, scopes: list[str], top: int, left: int, mark: str | None
+) -> None:
+    """The rates of 1.1–1.6 by scope, and the target, from column `left`.
 
     A rate that is not a number (missing, did not arise, no target) shows `mark`,
     or #N/A when `mark` is None (the chart's copy).
@@ -237,14 +241,14 @@ def _rates_table(sheet: Worksheet, scopes: list[str], top: int, left: int, mark:
         sheet.cell(row, left, code)
         style_computed(sheet.cell(row, left))
         code_index = INDICATOR_CODES.index(code)
-        figures = [f"F{5 + code_index * len(scopes) + offset}" for offset in range(len(scopes))]
-        figures.append(f"INDEX(TTHC_TARGETS,{code_index + 1},4)/100")
-        for offset, figure in enumerate(figures, 1):
-            number = figure.removesuffix("/100")
-            cell = sheet.cell(row, left + offset, f"=IF(ISNUMBER({number}),{figure},{otherwise})")
+        # (what must be a number, the rate shown): Tổng hợp's F per scope, then the target.
+        rates = [f"F{5 + code_index * len(scopes) + offset}" for offset in range(len(scopes))]
+        target = f"INDEX(TTHC_TARGETS,{code_index + 1},4)"
+        figures = [*((rate, rate) for rate in rates), (target, f"{target}/100")]
+        for offset, (tested, shown) in enumerate(figures, 1):
+            cell = sheet.cell(row, left + offset, f"=IF(ISNUMBER({tested}),{shown},{otherwise})")
             style_computed(cell, number_format=RATE_FORMAT)
             cell.alignment = Alignment(horizontal="right", vertical="center")
-    return left
 
 
 # --- Báo cáo ------------------------------------------------------------------------
