@@ -1,11 +1,13 @@
 """The workbook as LibreOffice computes and prints it.
 
-openpyxl writes formulas without values, so the only way to see what a user
-without Excel (or without our add-in) gets is to let a spreadsheet program
-recalculate. LibreOffice headless does that here: the native formulas of the
-Phụ lục and Chỉ tiêu sheets must agree with the core, the per-row checks must
-name the broken identity, no cell may show an error value, and the printout
-must stay the same number of pages and keep its Vietnamese text intact.
+The workbooks are saved here as openpyxl writes them, formulas without values,
+so that LibreOffice must recalculate: that is what a user without Excel (or
+without our add-in) gets, and the reference the values our writer stores
+(`workbook_bytes`, computed without LibreOffice) are checked against. LibreOffice
+headless does that here: the native formulas of the Phụ lục and Chỉ tiêu sheets
+must agree with the core, the per-row checks must name the broken identity, no
+cell may show an error value, and the printout must stay the same number of
+pages and keep its Vietnamese text intact.
 
 Slow parts (building, each LibreOffice conversion) run once per module.
 """
@@ -18,6 +20,7 @@ import subprocess
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +28,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import column_index_from_string, range_boundaries
 
+from formula_cases import CASES, DATA_SHEET, FORMULA_COLUMN, cases_workbook
 from helpers import MISSING, core_summary, sample_data, shown
 from tthc.core.grid import Counts
 from tthc.core.indicators import department_counts, indicator_parts
@@ -35,7 +39,7 @@ from tthc.core.report_data import LoadResult, load_report
 from tthc.core.vn_format import format_period_label
 from tthc.infra.libreoffice import convert, convert_many, find_soffice, pdf_page_count, pdf_to_png
 from tthc.workbook.layout import SHEETS
-from tthc.workbook.output import build_output_workbook
+from tthc.workbook.output import build_output_workbook, workbook_bytes
 from tthc.workbook.period_formula import period_label_formula
 from tthc.workbook.template import build_workbook
 
@@ -196,6 +200,7 @@ def saved(tmp_path_factory: pytest.TempPathFactory, report: ReportInput) -> dict
         "broken": broken,
         "output": build_output_workbook(report, result.ready.indicators, result.ready.narrative),
         "periods": _periods_workbook(report),
+        "cases": cases_workbook(),
     }
     paths = {}
     for variant, workbook in workbooks.items():
@@ -692,6 +697,42 @@ def test_the_output_workbook_recalculates_without_errors(
 ) -> None:
     formulas = load_workbook(saved["output"])
     assert list(_error_cells(formulas, recalculated["output"])) == []
+
+
+def _same(stored: object, recalculated: object) -> bool:
+    if isinstance(stored, int | float) and isinstance(recalculated, int | float):
+        return stored == pytest.approx(recalculated, rel=1e-12, abs=1e-12)
+    return stored == recalculated or (stored in (None, "") and recalculated in (None, ""))
+
+
+@pytest.mark.parametrize(
+    "variant", ["empty", "filled", "qd766", "strict", "broken", "output", "periods", "cases"]
+)
+def test_stored_values_equal_libreoffice_recalculation(
+    saved: dict[str, Path], recalculated: dict[str, Workbook], variant: str
+) -> None:
+    """Every value the writer stores (computed by the evaluator, no LibreOffice) is what
+    LibreOffice computes from the same formulas; the formula cases' expectations too."""
+    formulas = load_workbook(saved[variant])
+    stored = load_workbook(BytesIO(workbook_bytes(formulas)), data_only=True)
+    theirs = recalculated[variant]
+    compared = 0
+    for sheet in formulas.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type != "f" or (variant == "cases" and cell.column != FORMULA_COLUMN):
+                    continue
+                ours = stored[sheet.title][cell.coordinate].value
+                lo = theirs[sheet.title][cell.coordinate].value
+                assert _same(ours, lo), (sheet.title, cell.coordinate, ours, lo, cell.value[:90])
+                compared += 1
+    assert compared > (len(CASES) - 1 if variant == "cases" else 300)
+    if variant == "cases":  # LibreOffice agrees with the rules the unit tests hold
+        sheet = theirs[DATA_SHEET]
+        for row, (formula, expected) in enumerate(CASES, 1):
+            value = sheet.cell(row, FORMULA_COLUMN).value
+            shown = expected.code if hasattr(expected, "code") else expected
+            assert _same(value, shown), (formula, value, shown)
 
 
 def test_stale_cached_values_are_reported(saved: dict[str, Path], tmp_path: Path) -> None:

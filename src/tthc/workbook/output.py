@@ -20,6 +20,7 @@ from tthc.core.indicators import (
 from tthc.core.model import ReportInput
 from tthc.core.narrative import Narrative, Role
 from tthc.core.summary import SummaryRow, summary_rows
+from tthc.workbook.cached_values import with_cached_values
 from tthc.workbook.layout import SHEETS
 from tthc.workbook.style import FONT_NAME, set_text, style_header
 from tthc.workbook.template import build_workbook
@@ -173,7 +174,7 @@ def select_sheet(workbook: Workbook, title: str) -> None:
 
 
 def workbook_bytes(workbook: Workbook) -> bytes:
-    """The .xlsx file's bytes, for an atomic write."""
+    """The .xlsx file's bytes, for an atomic write, each formula's value stored beside it."""
     buffer = BytesIO()
     workbook.save(buffer)
-    return buffer.getvalue()
+    return with_cached_values(workbook, buffer.getvalue())

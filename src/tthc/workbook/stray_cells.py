@@ -108,7 +108,7 @@ def stray_cells(book: BlockSource) -> list[Finding]:
     """A finding for each cell shown on an input sheet outside the names and the template."""
     found = {name: book.area(name) for name in NAMES}
     areas = [area for area in found.values() if area is not None]
-    grid, total = found["TTHC_GRID"], found["TTHC_GRID_TOTAL"]
+    grid, total, extras = found["TTHC_GRID"], found["TTHC_GRID_TOTAL"], found["TTHC_EXTRAS"]
     findings: list[Finding] = []
     template: _Template | None = None
     if None in found.values():
@@ -131,7 +131,7 @@ def stray_cells(book: BlockSource) -> list[Finding]:
         if not outside:
             continue
         template = template or _template()
-        findings += _judged(title, outside, template, grid, total)
+        findings += _judged(title, outside, template, grid, total, extras)
     return findings
 
 
@@ -170,6 +170,7 @@ def _judged(
     template: _Template,
     grid: Area | None,
     total: Area | None,
+    extras: Area | None,
 ) -> Iterator[Finding]:
     """The stray cells judged, one finding per row and kind (a pasted row is one slip)."""
     own = template.cells.get(title, {})
@@ -189,6 +190,8 @@ def _judged(
             at = (
                 (column, row - shift)
                 if total_row is not None and row >= total_row
+                else _extras_position(column, row, extras, template)
+                if title == SHEETS["extras"]
                 else (column, row)
             )
             expected = own.get(at)
@@ -202,6 +205,25 @@ def _judged(
     for (_row, kind), cells in groups.items():
         if kind != "grid":
             yield _outside(title, cells, serious=kind == "count")
+
+
+def _extras_position(
+    column: int, row: int, extras: Area | None, template: _Template
+) -> tuple[int, int]:
+    """Where a Chỉ tiêu cell sits in the template, whatever the number of departments.
+
+    One row per department, then the unit's: a unit with four departments has the
+    per-department formulas (column L, «Có số liệu») on four rows where the template
+    has three, and everything below one row lower.
+    """
+    own = template.areas["TTHC_EXTRAS"]
+    if extras is None or extras.sheet != own.sheet:
+        return column, row
+    if extras.first_row <= row < extras.last_row:
+        return column, own.first_row
+    if row >= extras.last_row:
+        return column, row - (extras.last_row - own.last_row)
+    return column, row
 
 
 def _quoted(value: object) -> str:
