@@ -20,6 +20,7 @@ from formula_cases import CASES, DATA_SHEET, FORMULA_COLUMN, UNCOMPUTED, cases_w
 from helpers import sample_data
 from tthc.core.pipeline import run_pipeline
 from tthc.core.report_data import LoadResult, load_report
+from tthc.workbook.formula_parser import parse_formula
 from tthc.workbook.formula_values import XlError
 from tthc.workbook.layout import SHEETS
 from tthc.workbook.output import build_output_workbook, workbook_bytes
@@ -115,3 +116,14 @@ def test_formulas_beyond_the_evaluator_are_left_to_the_spreadsheet() -> None:
     with zipfile.ZipFile(BytesIO(data)) as archive:
         xml = archive.read("xl/worksheets/sheet1.xml")
     assert xml.count(b"</f><v></v></c>") + xml.count(b"</f><v /></c>") == len(UNCOMPUTED)
+
+
+def test_one_parse_per_shape_only_when_nothing_but_references_moved() -> None:
+    """A formula copied down shares its tree; a different text or absolute row does not."""
+    first = parse_formula('=SUM(D8:F8)&"D8"', 8, 1)
+    assert parse_formula('=SUM(D9:F9)&"D8"', 9, 1) is first  # copied one row down
+    assert parse_formula('=SUM(D9:F9)&"D9"', 9, 1) is not first  # the text differs
+    fixed = parse_formula("=SUM($D$8:F8)", 8, 1)
+    assert parse_formula("=SUM($D$8:F9)", 9, 1) is fixed
+    assert parse_formula("=SUM($D$9:F9)", 9, 1) is not fixed  # another absolute row
+    assert parse_formula("='Q1'!A1", 1, 1) is not parse_formula("='Q2'!A1", 1, 1)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from openpyxl import Workbook
 from openpyxl.utils.datetime import from_excel
@@ -74,6 +75,14 @@ class Area:
 Value = Scalar | Area | Grid
 
 
+class _Place(NamedTuple):
+    """The cell whose formula is being evaluated: relative references start from it."""
+
+    sheet: str
+    row: int
+    col: int
+
+
 class _Circular(Exception):
     """A formula that depends on itself; left without a value."""
 
@@ -118,7 +127,7 @@ class _Evaluator:
             raise _Circular(key)
         self.busy.add(key)
         try:
-            value = self.top(parse_formula(formula), sheet)
+            value = self.top(parse_formula(formula, row, col), sheet, row, col)
         except (Unsupported, _Circular, RecursionError):
             self.unknown.add(key)
             raise
@@ -127,10 +136,10 @@ class _Evaluator:
         self.results[key] = value
         return value
 
-    def top(self, tree: Node, sheet: str) -> Scalar:
+    def top(self, tree: Node, sheet: str, row: int, col: int) -> Scalar:
         """A formula's stored value: a blank result is 0, a one-cell result its value."""
         try:
-            value = self.scalar(self.eval(tree, sheet))
+            value = self.scalar(self.eval(tree, _Place(sheet, row, col)))
         except XlError as error:
             return error
         return 0 if isinstance(value, Blank) else value
@@ -166,45 +175,55 @@ class _Evaluator:
 
     # --- evaluation ----------------------------------------------------------------------
 
-    def eval(self, node: Node, sheet: str) -> Value:
+    def eval(self, node: Node, place: _Place) -> Value:
         if isinstance(node, Constant):
             if node.error:
                 raise XlError(str(node.value))
             return node.value
         if isinstance(node, Reference):
-            return Area(node.sheet or sheet, node.min_col, node.min_row, node.max_col, node.max_row)
+            first_col, first_row = node.first.at(place.row, place.col)
+            last_col, last_row = node.last.at(place.row, place.col)
+            if min(first_col, first_row, last_col, last_row) < 1:
+                raise XlError("#REF!")
+            return Area(
+                node.sheet or place.sheet,
+                min(first_col, last_col),
+                min(first_row, last_row),
+                max(first_col, last_col),
+                max(first_row, last_row),
+            )
         if isinstance(node, Name):
             if node.name not in self.names:
                 raise XlError("#NAME?")
             return self.names[node.name]
         if isinstance(node, Operation):
-            return self.operation(node, sheet)
+            return self.operation(node, place)
         if isinstance(node, Call):
-            return self.call(node, sheet)
+            return self.call(node, place)
         if isinstance(node, Missing):
             return EMPTY
         raise Unsupported(repr(node))
 
-    def operation(self, node: Operation, sheet: str) -> Value:
-        left = self.eval(node.left, sheet)
+    def operation(self, node: Operation, place: _Place) -> Value:
+        left = self.eval(node.left, place)
         if node.right is None:
             if node.operator == "%":
                 return _map(left, self, lambda v: to_number(v) / 100)
             if node.operator == "-":
                 return _map(left, self, lambda v: -to_number(v))
             return left
-        right = self.eval(node.right, sheet)
+        right = self.eval(node.right, place)
         operator = node.operator
         return _broadcast(left, right, self, lambda a, b: _binary(operator, a, b))
 
-    def call(self, node: Call, sheet: str) -> Value:
+    def call(self, node: Call, place: _Place) -> Value:
         lazy = _LAZY.get(node.name)
         if lazy is not None:
-            return lazy(self, node.args, sheet)
+            return lazy(self, node.args, place)
         function = _FUNCTIONS.get(node.name)
         if function is None:
             raise XlError("#NAME?")  # what a program without the function (or add-in) shows
-        return function(self, [self.eval(arg, sheet) for arg in node.args])
+        return function(self, [self.eval(arg, place) for arg in node.args])
 
 
 def _defined_names(workbook: Workbook) -> dict[str, Area]:
@@ -220,8 +239,13 @@ def _defined_names(workbook: Workbook) -> dict[str, Area]:
         except Unsupported:
             continue
         if isinstance(tree, Reference):
+            (first_col, first_row), (last_col, last_row) = tree.first.at(1, 1), tree.last.at(1, 1)
             names[name.upper()] = Area(
-                title, tree.min_col, tree.min_row, tree.max_col, tree.max_row
+                title,
+                min(first_col, last_col),
+                min(first_row, last_row),
+                max(first_col, last_col),
+                max(first_row, last_row),
             )
     return names
 
@@ -297,7 +321,7 @@ def _binary(operator: str, a: Scalar, b: Scalar) -> Scalar:
 
 # --- functions that choose which arguments to evaluate ---------------------------------
 
-LazyFunction = Callable[[_Evaluator, tuple[Node, ...], str], Value]
+LazyFunction = Callable[[_Evaluator, tuple[Node, ...], _Place], Value]
 
 
 def _arity(args: tuple[Node, ...] | list[Value], low: int, high: int) -> None:
@@ -305,31 +329,31 @@ def _arity(args: tuple[Node, ...] | list[Value], low: int, high: int) -> None:
         raise Unsupported(f"{len(args)} arguments")
 
 
-def _if(ev: _Evaluator, args: tuple[Node, ...], sheet: str) -> Value:
+def _if(ev: _Evaluator, args: tuple[Node, ...], place: _Place) -> Value:
     _arity(args, 1, 3)
-    if to_bool(ev.scalar(ev.eval(args[0], sheet))):
-        return ev.eval(args[1], sheet) if len(args) > 1 else True
+    if to_bool(ev.scalar(ev.eval(args[0], place))):
+        return ev.eval(args[1], place) if len(args) > 1 else True
     if len(args) < 3:
         return False
-    return ev.eval(args[2], sheet)
+    return ev.eval(args[2], place)
 
 
-def _iferror(ev: _Evaluator, args: tuple[Node, ...], sheet: str) -> Value:
+def _iferror(ev: _Evaluator, args: tuple[Node, ...], place: _Place) -> Value:
     _arity(args, 2, 2)
     try:
-        value = ev.scalar(ev.eval(args[0], sheet))
+        value = ev.scalar(ev.eval(args[0], place))
     except XlError:
-        return ev.eval(args[1], sheet)
+        return ev.eval(args[1], place)
     if isinstance(value, XlError):
-        return ev.eval(args[1], sheet)
+        return ev.eval(args[1], place)
     return value
 
 
 def _is(test: Callable[[Scalar], bool]) -> LazyFunction:
-    def function(ev: _Evaluator, args: tuple[Node, ...], sheet: str) -> Value:
+    def function(ev: _Evaluator, args: tuple[Node, ...], place: _Place) -> Value:
         _arity(args, 1, 1)
         try:
-            value = ev.scalar(ev.eval(args[0], sheet))
+            value = ev.scalar(ev.eval(args[0], place))
         except XlError as error:
             value = error
         return test(value)
@@ -337,12 +361,12 @@ def _is(test: Callable[[Scalar], bool]) -> LazyFunction:
     return function
 
 
-def _choose(ev: _Evaluator, args: tuple[Node, ...], sheet: str) -> Value:
+def _choose(ev: _Evaluator, args: tuple[Node, ...], place: _Place) -> Value:
     _arity(args, 2, 255)
-    index = int(to_number(ev.scalar(ev.eval(args[0], sheet))))
+    index = int(to_number(ev.scalar(ev.eval(args[0], place))))
     if not 1 <= index < len(args):
         raise XlError("#VALUE!")
-    return ev.eval(args[index], sheet)
+    return ev.eval(args[index], place)
 
 
 _LAZY: dict[str, LazyFunction] = {

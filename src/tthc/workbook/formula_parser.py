@@ -7,18 +7,26 @@ precedence (unary minus binds tighter than ``^``, then ``%``, ``^``, ``* /``,
 is what spreadsheet users type and what our templates write; anything else (array
 constants, the space intersection operator, structured references) raises
 `Unsupported`, and the caller leaves that cell's value to the spreadsheet program.
+
+A template repeats one formula down 42 rows with only its relative references
+moved, so references are kept relative to the formula's own cell (as Excel's R1C1
+notation does) and a formula is parsed once per *shape*: its text with each
+relative reference written as an offset (`_shape`). Text in quotes and quoted
+sheet names are part of the shape as they are, so two formulas share a tree only
+when they differ in nothing but where their references point.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from openpyxl.formula.tokenizer import Token, Tokenizer, TokenizerError
 
 __all__ = [
     "Call",
     "Constant",
+    "Corner",
     "Missing",
     "Name",
     "Node",
@@ -42,14 +50,29 @@ class Constant:
 
 
 @dataclass(frozen=True, slots=True)
+class Corner:
+    """One corner of a reference: a relative part is an offset from the formula's cell."""
+
+    col: int
+    row: int
+    col_fixed: bool  # $A: an absolute column number
+    row_fixed: bool  # A$1: an absolute row number
+
+    def at(self, row: int, col: int) -> tuple[int, int]:
+        """(column, row) for a formula in cell (row, col)."""
+        return (
+            self.col if self.col_fixed else col + self.col,
+            self.row if self.row_fixed else row + self.row,
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class Reference:
     """A cell or rectangle, on `sheet` (None: the formula's own sheet)."""
 
     sheet: str | None
-    min_col: int
-    min_row: int
-    max_col: int
-    max_row: int
+    first: Corner
+    last: Corner
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,16 +132,25 @@ def _column(letters: str) -> int:
     return number
 
 
-def _cell(text: str) -> tuple[int, int]:
-    """(column, row) of 'A1' or '$A$1'."""
-    text = text.replace("$", "").upper()
-    split = len(text) - len(text.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
-    if split == 0 or split == len(text) or not text[split:].isdigit():
+_CELL = re.compile(r"(\$?)([A-Za-z]{1,3})(\$?)([0-9]{1,7})")
+
+
+def _corner(text: str, row: int, col: int) -> Corner:
+    """'A1', '$A1', 'A$1' or '$A$1' in a formula of cell (row, col), kept relative."""
+    match = _CELL.fullmatch(text)
+    if match is None:
         raise ValueError(text)
-    return _column(text[:split]), int(text[split:])
+    col_mark, letters, row_mark, digits = match.groups()
+    number, line = _column(letters.upper()), int(digits)
+    return Corner(
+        number if col_mark else number - col,
+        line if row_mark else line - row,
+        bool(col_mark),
+        bool(row_mark),
+    )
 
 
-def _operand(token: Token) -> Node:
+def _operand(token: Token, row: int, col: int) -> Node:
     value = token.value
     if token.subtype == Token.NUMBER:
         return Constant(float(value))
@@ -137,27 +169,21 @@ def _operand(token: Token) -> Node:
             raise Unsupported(token.value)  # another workbook
     try:
         first, _, last = value.partition(":")
-        min_col, min_row = _cell(first)
-        max_col, max_row = _cell(last) if last else (min_col, min_row)
+        start = _corner(first, row, col)
+        return Reference(sheet, start, _corner(last, row, col) if last else start)
     except ValueError:
         if sheet is None and value.replace("_", "").replace(".", "").isalnum():
             return Name(value.upper())
         raise Unsupported(token.value) from None
-    return Reference(
-        sheet,
-        min(min_col, max_col),
-        min(min_row, max_row),
-        max(min_col, max_col),
-        max(min_row, max_row),
-    )
 
 
 class _Parser:
     """Precedence climbing over the token list (whitespace tokens dropped)."""
 
-    def __init__(self, tokens: list[Token]) -> None:
+    def __init__(self, tokens: list[Token], row: int, col: int) -> None:
         self.tokens = [token for token in tokens if token.type != Token.WSPACE]
         self.at = 0
+        self.row, self.col = row, col
 
     def peek(self) -> Token | None:
         return self.tokens[self.at] if self.at < len(self.tokens) else None
@@ -197,7 +223,7 @@ class _Parser:
                 operand = Operation("%", operand)
             return Operation(token.value, operand)
         if token.type == Token.OPERAND:
-            return _operand(token)
+            return _operand(token, self.row, self.col)
         if token.type == Token.PAREN and token.subtype == Token.OPEN:
             inner = self.expression()
             close = self.take()
@@ -230,14 +256,55 @@ class _Parser:
                 raise Unsupported(f"unexpected {token.value!r} in {name}")
 
 
-@lru_cache(maxsize=4096)
-def parse_formula(formula: str) -> Node:
-    """The tree of a formula as a cell holds it ('=SUM(A1:A3)'); `Unsupported` otherwise."""
+# A cell reference outside quotes: not part of a name (TTHC_X1), a function (LOG10(),
+# a number (1E5) or an unquoted sheet name (Sheet1!).
+_REFERENCE = re.compile(
+    r"(?<![A-Za-z0-9_.$])(\$?)([A-Za-z]{1,3})(\$?)([0-9]{1,7})(?![A-Za-z0-9_(!])"
+)
+_QUOTED = re.compile(r"(\"(?:[^\"]|\"\")*\"|'(?:[^']|'')*')")
+_shapes: dict[str, Node] = {}
+_SHAPES_KEPT = 20_000
+
+
+def _shape(formula: str, row: int, col: int) -> str:
+    """The formula with each relative part of a reference as an offset from (row, col)."""
+
+    def offset(match: re.Match[str]) -> str:
+        col_mark, letters, row_mark, digits = match.groups()
+        number, line = _column(letters.upper()), int(digits)
+        return (
+            f"{col_mark or '~'}{number if col_mark else number - col}"
+            f"{row_mark or '~'}{line if row_mark else line - row}|"
+        )
+
+    parts = _QUOTED.split(formula)
+    return "".join(
+        part if index % 2 else _REFERENCE.sub(offset, part) for index, part in enumerate(parts)
+    )
+
+
+def parse_formula(formula: str, row: int = 1, col: int = 1) -> Node:
+    """The tree of a formula in cell (row, col) as the cell holds it ('=SUM(A1:A3)').
+
+    Raises `Unsupported` for what the grammar does not cover. Formulas of one shape
+    (see the module's docstring) share one tree.
+    """
+    key = _shape(formula, row, col)
+    tree = _shapes.get(key)
+    if tree is None:
+        tree = _parse(formula, row, col)
+        if len(_shapes) >= _SHAPES_KEPT:
+            _shapes.clear()
+        _shapes[key] = tree
+    return tree
+
+
+def _parse(formula: str, row: int, col: int) -> Node:
     try:
         tokens = Tokenizer(formula).items
     except TokenizerError as problem:
         raise Unsupported(str(problem)) from None
-    parser = _Parser(tokens)
+    parser = _Parser(tokens, row, col)
     tree = parser.expression()
     if parser.peek() is not None:
         raise Unsupported(f"unexpected {parser.peek().value!r}")  # type: ignore[union-attr]
