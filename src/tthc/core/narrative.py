@@ -36,8 +36,12 @@ __all__ = [
     "Narrative",
     "Paragraph",
     "Role",
+    "Wording",
     "build_narrative",
+    "closing_sentence",
     "default_recipients",
+    "opening_sentence",
+    "recipient_lines",
 ]
 
 
@@ -83,18 +87,38 @@ class AppendixTable:
 
 
 @dataclass(frozen=True)
+class Wording:
+    """The parts the fixed sentences are made of, for a Word template that holds them.
+
+    A commune rewords the opening, the closing or the default «Nơi nhận» in its Word
+    template; the template keeps these parts as placeholders (see `opening_sentence`).
+    """
+
+    unit_kind: str  # "xã"
+    issuer: str  # "Trung tâm Phục vụ hành chính công xã Bình Giang"
+    departments: str  # "Văn phòng HĐND-UBND xã, Phòng Kinh tế xã và Phòng Văn hóa - Xã hội xã"
+    own_recipients: bool  # the workbook lists its own «Nơi nhận» (not the default list)
+
+
+@dataclass(frozen=True)
 class Narrative:
     header: Header
     title: str
     subject: str
-    body: tuple[Paragraph, ...]
+    body: tuple[Paragraph, ...]  # the opening, the sections, the closing
     recipients: tuple[str, ...]  # "- Lãnh đạo UBND xã (để b/c);" … "- Lưu: VT."
     signature: tuple[str, ...]  # authority line, title, name
     appendix: AppendixTable
+    wording: Wording
 
     @property
     def recipients_heading(self) -> str:
         return "Nơi nhận:"
+
+    @property
+    def sections(self) -> tuple[Paragraph, ...]:
+        """The computed part of the body: everything between the opening and the closing."""
+        return self.body[1:-1]
 
 
 class _Writer:
@@ -418,24 +442,65 @@ def _join_names(names: list[str]) -> str:
     return ", ".join(names[:-1]) + " và " + names[-1]
 
 
-def default_recipients(kind: UnitKind) -> tuple[str, ...]:
-    """The «Nơi nhận» of a unit that lists none: the reference report's, «Lưu: VT» last."""
+def default_recipients(kind: UnitKind | str) -> tuple[str, ...]:
+    """The «Nơi nhận» of a unit that lists none: the reference report's, «Lưu: VT» last.
+
+    `kind` may be a placeholder's text: the Word template writes this list with
+    «{{ cap_hanh_chinh }}» for the unit's kind.
+    """
+    kind_text = kind.value if isinstance(kind, UnitKind) else kind
     return (
-        f"Lãnh đạo UBND {kind.value} (để b/c)",
-        f"Các Phòng chuyên môn {kind.value}",
-        f"Lãnh đạo TTPVHCC {kind.value}",
+        f"Lãnh đạo UBND {kind_text} (để b/c)",
+        f"Các Phòng chuyên môn {kind_text}",
+        f"Lãnh đạo TTPVHCC {kind_text}",
         "Lưu: VT",
     )
 
 
-def _recipients(report: ReportInput) -> tuple[str, ...]:
+def recipient_lines(items: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    """«Nơi nhận» as printed: «- …;» for each, «- ….» for the last, «Lưu: VT» added last."""
+    items = list(items)
+    if not items or not items[-1].startswith("Lưu"):
+        items.append("Lưu: VT")
+    return (*tuple(f"- {item};" for item in items[:-1]), f"- {items[-1]}.")
+
+
+def _listed_recipients(report: ReportInput) -> list[str]:
+    """The recipients the workbook lists, bullets and end marks removed."""
     items = [
         r.strip().lstrip("-+•").strip().rstrip(";.").strip() for r in report.document.recipients
     ]
-    items = [i for i in items if i] or list(default_recipients(report.unit.kind))
-    if not items[-1].startswith("Lưu"):
-        items.append("Lưu: VT")
-    return (*tuple(f"- {item};" for item in items[:-1]), f"- {items[-1]}.")
+    return [item for item in items if item]
+
+
+def _own_recipients(report: ReportInput) -> bool:
+    """Whether the unit changed the «Nơi nhận» from the default list the template writes."""
+    listed = _listed_recipients(report)
+    default = list(default_recipients(report.unit.kind))
+    return bool(listed) and listed not in (default, default[:-1])
+
+
+def _recipients(report: ReportInput) -> tuple[str, ...]:
+    return recipient_lines(_listed_recipients(report) or default_recipients(report.unit.kind))
+
+
+def opening_sentence(unit_kind: str, departments: str, issuer: str) -> str:
+    """The body's first paragraph, as the reference report words it."""
+    return (
+        f"Thực hiện nhiệm vụ Chủ tịch Ủy ban nhân dân {unit_kind} giao về việc đảm bảo "
+        "hoàn thành các mục tiêu, chỉ tiêu được giao về công tác cải cách, kiểm soát thủ tục "
+        "hành chính. Trên cơ sở số liệu giải quyết thủ tục hành chính của "
+        f"{departments}, {issuer} báo cáo tình hình, kết quả thực hiện như sau:"
+    )
+
+
+def closing_sentence(unit_kind: str, issuer: str) -> str:
+    """The body's last paragraph, just above «Nơi nhận» and the signature."""
+    return (
+        f"{issuer} thông báo để Thủ trưởng các phòng chuyên môn và báo cáo Lãnh đạo "
+        f"UBND {unit_kind} biết, chỉ đạo, thực hiện và có giải pháp khắc phục, đảm bảo "
+        "nhiệm vụ, chỉ tiêu được giao./."
+    )
 
 
 def _appendix(report: ReportInput) -> AppendixTable:
@@ -470,19 +535,14 @@ def build_narrative(
     unit, period, document = report.unit, report.period, report.document
     w = _Writer(report, indicators)
     departments = [w.department(d) for d in indicators.department_order]
-    opening = (
-        f"Thực hiện nhiệm vụ Chủ tịch Ủy ban nhân dân {unit.kind.value} giao về việc đảm bảo "
-        "hoàn thành các mục tiêu, chỉ tiêu được giao về công tác cải cách, kiểm soát thủ tục "
-        "hành chính. Trên cơ sở số liệu giải quyết thủ tục hành chính của "
-        f"{_join_names(departments) or 'các phòng chuyên môn'}, {unit.issuer} báo cáo tình "
-        "hình, kết quả thực hiện "
-        "như sau:"
+    wording = Wording(
+        unit_kind=unit.kind.value,
+        issuer=unit.issuer,
+        departments=_join_names(departments) or "các phòng chuyên môn",
+        own_recipients=_own_recipients(report),
     )
-    closing = (
-        f"{unit.issuer} thông báo để Thủ trưởng các phòng chuyên môn và báo cáo Lãnh đạo "
-        f"UBND {unit.kind.value} biết, chỉ đạo, thực hiện và có giải pháp khắc phục, đảm bảo "
-        "nhiệm vụ, chỉ tiêu được giao./."
-    )
+    opening = opening_sentence(wording.unit_kind, wording.departments, wording.issuer)
+    closing = closing_sentence(wording.unit_kind, wording.issuer)
     body = [
         Paragraph(Role.BODY, opening),
         *_section_1(w),
@@ -513,6 +573,7 @@ def build_narrative(
         recipients=_recipients(report),
         signature=signature,
         appendix=_appendix(report),
+        wording=wording,
     )
 
 

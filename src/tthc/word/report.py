@@ -1,11 +1,17 @@
 """The report as a Word document: the narrative poured into the docxtpl template.
 
-`render_docx(narrative)` fills the template's placeholders (`TEMPLATE_KEYS`)
-with the narrative's header, title, subject, recipients and signature, and
-inserts two docxtpl subdocuments: the body paragraphs (`{{p body }}`) and the
-16-column appendix table (`{{p appendix_table }}`). Text is written as plain
-runs and Jinja-escaped, never parsed: a shortcoming that begins with "=" or
-contains "{{" or "<" prints as typed.
+`render_docx(narrative)` fills the template's placeholders (`PLACEHOLDERS`, in
+Vietnamese) with the narrative's header, title, subject, the parts of the fixed
+sentences, the recipients and the signature, and inserts two docxtpl
+subdocuments: the computed sections (`{{p noi_dung }}`) and the 16-column
+appendix table (`{{p bang_phu_luc }}`). Text is written as plain runs and
+Jinja-escaped, never parsed: a shortcoming that begins with "=" or contains
+"{{" or "<" prints as typed.
+
+Templates made before the placeholders had Vietnamese names keep working: their
+English names (`ENGLISH_PLACEHOLDERS`) are filled too, `{{p body }}` with the
+whole body (opening and closing included, as those templates did not hold them)
+and `{{ recipients }}` with the full «Nơi nhận» list.
 
 Which template is used:
 
@@ -30,11 +36,13 @@ from docxtpl import DocxTemplate
 from jinja2 import Environment
 from lxml import etree
 
-from tthc.core.narrative import Narrative, Role
+from tthc.core.narrative import Narrative, Paragraph, Role
 from tthc.infra.os_messages import os_reason
 from tthc.infra.package_guard import Refused, read_limited
 from tthc.word.appendix_table import appendix_table
 from tthc.word.template import (
+    APPENDIX_HEADING,
+    PLACEHOLDERS,
     STYLE_BODY,
     STYLE_HEADING,
     STYLE_TABLE,
@@ -45,6 +53,7 @@ from tthc.word.template import (
 )
 
 __all__ = [
+    "ENGLISH_PLACEHOLDERS",
     "TEMPLATE_KEYS",
     "TemplateError",
     "default_template_bytes",
@@ -53,7 +62,8 @@ __all__ = [
     "template_placeholders",
 ]
 
-TEMPLATE_KEYS: frozenset[str] = frozenset(
+# The names of templates made before December 2026, still filled for them.
+ENGLISH_PLACEHOLDERS: frozenset[str] = frozenset(
     {
         "parent_body",
         "issuing_body",
@@ -75,6 +85,7 @@ TEMPLATE_KEYS: frozenset[str] = frozenset(
         "appendix_table",
     }
 )
+TEMPLATE_KEYS: frozenset[str] = frozenset(PLACEHOLDERS) | ENGLISH_PLACEHOLDERS
 
 _STYLE_OF_ROLE = {
     Role.HEADING: STYLE_HEADING,
@@ -148,15 +159,21 @@ def signature_parts(signature: tuple[str, ...]) -> tuple[str, str, str]:
     return "", "", ""
 
 
-def _body(template: DocxTemplate, narrative: Narrative, ids: dict[str, str]) -> Any:
+def _paragraphs(
+    template: DocxTemplate, paragraphs: tuple[Paragraph, ...], ids: dict[str, str], *, last: bool
+) -> Any:
+    """A subdocument of `paragraphs`, each in its role's style.
+
+    `last`: these end the body (an old template's `{{p body }}`), so the last one is
+    kept with the signature block, which must never stand alone on a page.
+    """
     subdoc = template.new_subdoc()
     out = None
-    for paragraph in narrative.body:
+    for paragraph in paragraphs:
         out = subdoc.add_paragraph()
         out._p.get_or_add_pPr().style = ids[_STYLE_OF_ROLE[paragraph.role]]
         out.add_run(paragraph.text)
-    if out is not None:
-        # The signature block never stands alone on a page: the closing paragraph goes with it.
+    if out is not None and last:
         out.paragraph_format.keep_with_next = True
     return subdoc
 
@@ -179,11 +196,47 @@ def _appendix_table(template: DocxTemplate, narrative: Narrative, ids: dict[str,
     return subdoc
 
 
+def _uses(template: DocxTemplate, name: str) -> bool:
+    """Whether the template's text mentions `name` (to build only the subdocuments it uses)."""
+    return name in template.get_xml()
+
+
 def _context(template: DocxTemplate, narrative: Narrative) -> dict[str, Any]:
     header = narrative.header
+    wording = narrative.wording
     authority, signer_title, signer_name = signature_parts(narrative.signature)
     ids = _style_ids(template)
-    context: dict[str, Any] = {
+    sections = (
+        _paragraphs(template, narrative.sections, ids, last=False)
+        if _uses(template, "noi_dung")
+        else None
+    )
+    body = (
+        _paragraphs(template, narrative.body, ids, last=True) if _uses(template, "body") else None
+    )
+    table = _appendix_table(template, narrative, ids)
+    vietnamese: dict[str, Any] = {
+        "co_quan_chu_quan": header.parent_body,
+        "co_quan_ban_hanh": header.issuing_body,
+        "so_ky_hieu": header.number_line,
+        "quoc_hieu": header.nation,
+        "tieu_ngu": header.motto,
+        "dia_danh_ngay_thang": header.place_date,
+        "ten_loai_van_ban": narrative.title,
+        "trich_yeu": narrative.subject,
+        "cap_hanh_chinh": wording.unit_kind,
+        "don_vi_bao_cao": wording.issuer,
+        "cac_phong_chuyen_mon": wording.departments,
+        "noi_dung": sections,
+        "noi_nhan_rieng": list(narrative.recipients) if wording.own_recipients else [],
+        "quyen_han_ky": authority,
+        "chuc_vu_nguoi_ky": signer_title,
+        "ho_ten_nguoi_ky": signer_name,
+        "ten_phu_luc": narrative.appendix.title,
+        "kem_theo_bao_cao": narrative.appendix.attachment_line,
+        "bang_phu_luc": table,
+    }
+    english: dict[str, Any] = {
         "parent_body": header.parent_body,
         "issuing_body": header.issuing_body,
         "number_line": header.number_line,
@@ -192,19 +245,19 @@ def _context(template: DocxTemplate, narrative: Narrative) -> dict[str, Any]:
         "place_date": header.place_date,
         "title": narrative.title,
         "subject": narrative.subject,
-        "body": _body(template, narrative, ids),
+        "body": body,
         "recipients_heading": narrative.recipients_heading,
         "recipients": list(narrative.recipients),
         "authority": authority,
         "signer_title": signer_title,
         "signer_name": signer_name,
-        "appendix_heading": narrative.appendix.heading,
+        "appendix_heading": APPENDIX_HEADING,
         "appendix_title": narrative.appendix.title,
         "appendix_attachment": narrative.appendix.attachment_line,
-        "appendix_table": _appendix_table(template, narrative, ids),
+        "appendix_table": table,
     }
-    assert set(context) == TEMPLATE_KEYS
-    return context
+    assert set(vietnamese) == set(PLACEHOLDERS) and set(english) == ENGLISH_PLACEHOLDERS
+    return {**english, **vietnamese}
 
 
 # The core properties are limited to 255 characters each (python-docx refuses more,

@@ -3,11 +3,17 @@
 `build_word_template()` gives `templates/BaoCaoTTHC.docx`: a docxtpl (Jinja2)
 template laid out as Nghị định 30/2020/NĐ-CP, Phụ lục I asks.
 A commune restyles it in Word without Python: fonts, sizes, spacing, a logo in
-the header block, the wording of fixed text. What it must keep is the
-placeholders (`{{ subject }}`, `{{p body }}`, …, listed in
-`tthc.word_report.TEMPLATE_KEYS`) and the paragraph styles the renderer
-applies by name (`STYLE_HEADING`, `STYLE_BODY`, `STYLE_TABLE`,
-`STYLE_TABLE_HEADER`): restyling them in Word restyles every report.
+the header block, and the wording of the fixed text, which is ordinary text in
+the template: the opening and closing paragraphs, «Nơi nhận:» and its default
+list, «PHỤ LỤC». What is computed is a placeholder with a Vietnamese name a
+clerk can read (`{{ trich_yeu }}`, `{{p noi_dung }}`, …: `PLACEHOLDERS`, whose
+meanings the README lists); the renderer also fills the English names of
+earlier templates (`tthc.word.report.ENGLISH_PLACEHOLDERS`). The fixed
+sentences are written here from the core's own functions with placeholders for
+their parts, so the default template says word for word what the text report
+says. The paragraph styles the renderer applies by name (`STYLE_HEADING`,
+`STYLE_BODY`, `STYLE_TABLE`, `STYLE_TABLE_HEADER`) must stay: restyling them in
+Word restyles every report.
 
 Layout: section 1 is A4 portrait (210×297 mm; margins 20/20/30/15 mm) with the
 two-column header block, the title and subject, the body, and the signature
@@ -17,7 +23,7 @@ the appendix heading and table. Short horizontal rules are empty paragraphs of
 the style `STYLE_RULE` (a bottom border) whose left and right indents set
 their length, so they can be lengthened in Word by dragging the indents.
 
-Regenerate the committed file with `python -m tthc.word_template`; a test
+Regenerate the committed file with `python -m tthc.word.template`; a test
 checks that it equals what this module builds.
 """
 
@@ -45,11 +51,18 @@ from docx.shared import Cm, Length, Mm, Pt, RGBColor
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
+from tthc.core.narrative import (
+    closing_sentence,
+    default_recipients,
+    opening_sentence,
+    recipient_lines,
+)
 from tthc.infra.safe_write import write_bytes_atomic
 
 __all__ = [
     "FONT_NAME",
     "PAGE_MARGINS",
+    "PLACEHOLDERS",
     "STYLE_BODY",
     "STYLE_HEADING",
     "STYLE_RULE",
@@ -65,6 +78,31 @@ __all__ = [
 
 WORD_TEMPLATE_FILE_NAME = "BaoCaoTTHC.docx"
 FONT_NAME = "Times New Roman"
+
+# The template's placeholders and what each holds, in the clerk's words (the README's table).
+PLACEHOLDERS: dict[str, str] = {
+    "co_quan_chu_quan": "tên cơ quan chủ quản, chữ in hoa («UBND XÃ BÌNH GIANG»)",
+    "co_quan_ban_hanh": "tên cơ quan ban hành, chữ in hoa («TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG»)",
+    "so_ky_hieu": "dòng số và ký hiệu («Số:     /BC-TTPVHCC»)",
+    "quoc_hieu": "quốc hiệu",
+    "tieu_ngu": "tiêu ngữ",
+    "dia_danh_ngay_thang": "địa danh và ngày tháng («Bình Giang, ngày 01 tháng 4 năm 2026»)",
+    "ten_loai_van_ban": "tên loại văn bản («BÁO CÁO»)",
+    "trich_yeu": "trích yếu, có kỳ báo cáo",
+    "cap_hanh_chinh": "cấp của đơn vị: «xã», «phường» hoặc «đặc khu»",
+    "don_vi_bao_cao": "tên đầy đủ của đơn vị báo cáo («Trung tâm Phục vụ hành chính công xã …»)",
+    "cac_phong_chuyen_mon": "các phòng có số liệu, nối bằng dấu phẩy và «và»",
+    "noi_dung": "phần nội dung tính từ số liệu: mục 1, 2 và 3 (cả đoạn, giữ riêng một dòng)",
+    "noi_nhan_rieng": "nơi nhận ghi ở trang Thông tin, khi đơn vị đã sửa danh sách mặc định",
+    "quyen_han_ky": "quyền hạn ký («KT. GIÁM ĐỐC»), có thể trống",
+    "chuc_vu_nguoi_ky": "chức vụ người ký («PHÓ GIÁM ĐỐC»)",
+    "ho_ten_nguoi_ky": "họ tên người ký",
+    "ten_phu_luc": "tên phụ lục, chữ in hoa, có kỳ báo cáo",
+    "kem_theo_bao_cao": "dòng «(Kèm theo Báo cáo số … ngày … của …)»",
+    "bang_phu_luc": "bảng phụ lục 16 cột (cả đoạn, giữ riêng một dòng)",
+}
+RECIPIENTS_HEADING = "Nơi nhận:"
+APPENDIX_HEADING = "PHỤ LỤC"
 
 # Paragraph styles the renderer uses by name (ASCII style ids, Vietnamese names).
 STYLE_HEADING = "TTHC Đề mục"
@@ -338,25 +376,46 @@ def _header_block(document: DocumentObject) -> None:
     top_left, top_right = table.rows[0].cells
     bottom_left, bottom_right = table.rows[1].cells
 
-    _paragraph(top_left, "{{ parent_body }}", size=13, reuse_first=True)
-    _paragraph(top_left, "{{ issuing_body }}", size=13, bold=True)
+    _paragraph(top_left, "{{ co_quan_chu_quan }}", size=13, reuse_first=True)
+    _paragraph(top_left, "{{ co_quan_ban_hanh }}", size=13, bold=True)
     _rule(top_left, _cell_text_width(left_mm), 24)  # a third to a half of the line above
 
-    _paragraph(top_right, "{{ nation }}", size=12, bold=True, reuse_first=True)
-    _paragraph(top_right, "{{ motto }}", size=13, bold=True)
+    _paragraph(top_right, "{{ quoc_hieu }}", size=12, bold=True, reuse_first=True)
+    _paragraph(top_right, "{{ tieu_ngu }}", size=13, bold=True)
     _rule(top_right, _cell_text_width(right_mm), 56)  # as long as the motto
 
     # The number and the place/date share a row so that they line up even when
     # the issuing body wraps onto a second line.
-    _paragraph(bottom_left, "{{ number_line }}", size=13, before=6, reuse_first=True)
-    _paragraph(bottom_right, "{{ place_date }}", size=14, italic=True, before=6, reuse_first=True)
+    _paragraph(bottom_left, "{{ so_ky_hieu }}", size=13, before=6, reuse_first=True)
+    _paragraph(
+        bottom_right, "{{ dia_danh_ngay_thang }}", size=14, italic=True, before=6, reuse_first=True
+    )
 
 
 def _title_block(document: DocumentObject) -> None:
-    _paragraph(document, "{{ title }}", size=14, bold=True, before=24)
-    _paragraph(document, "{{ subject }}", size=14, bold=True)
+    _paragraph(document, "{{ ten_loai_van_ban }}", size=14, bold=True, before=24)
+    _paragraph(document, "{{ trich_yeu }}", size=14, bold=True)
     rule = _rule(document, TEXT_WIDTH_MM, 50)
     rule.paragraph_format.space_after = Pt(12)
+
+
+def _body_block(document: DocumentObject) -> None:
+    """The opening sentence, the computed sections, the closing sentence.
+
+    The two sentences are the core's, with placeholders for the unit's parts, so
+    that a commune rewords them here and the default template prints them exactly
+    as the text report does.
+    """
+    opening = opening_sentence(
+        "{{ cap_hanh_chinh }}", "{{ cac_phong_chuyen_mon }}", "{{ don_vi_bao_cao }}"
+    )
+    document.add_paragraph(opening, style=STYLE_BODY)
+    _paragraph(document, "{{p noi_dung }}", align=None)
+    closing = document.add_paragraph(
+        closing_sentence("{{ cap_hanh_chinh }}", "{{ don_vi_bao_cao }}"), style=STYLE_BODY
+    )
+    # The signature block never stands alone on a page: the closing paragraph goes with it.
+    closing.paragraph_format.keep_with_next = True
 
 
 def _signature_block(document: DocumentObject) -> None:
@@ -374,24 +433,31 @@ def _signature_block(document: DocumentObject) -> None:
 
     _paragraph(
         left,
-        "{{ recipients_heading }}",
+        RECIPIENTS_HEADING,
         size=12,
         bold=True,
         italic=True,
         align=left_align,
         reuse_first=True,
     )
-    _paragraph(left, "{%p for line in recipients %}", align=left_align)
-    _paragraph(left, "{{ line }}", size=11, align=left_align)
+    # The unit's own list (Thông tin) if it changed the default; else the template's lines,
+    # which a commune edits here like any text.
+    _paragraph(left, "{%p if noi_nhan_rieng %}", align=left_align)
+    _paragraph(left, "{%p for dong in noi_nhan_rieng %}", align=left_align)
+    _paragraph(left, "{{ dong }}", size=11, align=left_align)
     _paragraph(left, "{%p endfor %}", align=left_align)
+    _paragraph(left, "{%p else %}", align=left_align)
+    for line in recipient_lines(default_recipients("{{ cap_hanh_chinh }}")):
+        _paragraph(left, line, size=11, align=left_align)
+    _paragraph(left, "{%p endif %}", align=left_align)
 
-    _paragraph(right, "{%p if authority %}", reuse_first=True)
-    _paragraph(right, "{{ authority }}", size=14, bold=True)
+    _paragraph(right, "{%p if quyen_han_ky %}", reuse_first=True)
+    _paragraph(right, "{{ quyen_han_ky }}", size=14, bold=True)
     _paragraph(right, "{%p endif %}")
-    _paragraph(right, "{{ signer_title }}", size=14, bold=True)
+    _paragraph(right, "{{ chuc_vu_nguoi_ky }}", size=14, bold=True)
     for _ in range(4):  # room to sign and stamp
         _paragraph(right, size=14)
-    _paragraph(right, "{{ signer_name }}", size=14, bold=True, before=12)
+    _paragraph(right, "{{ ho_ten_nguoi_ky }}", size=14, bold=True, before=12)
 
 
 def _page_numbers(document: DocumentObject) -> None:
@@ -453,10 +519,10 @@ def _appendix(document: DocumentObject) -> None:
     _tiny(document.paragraphs[-1])  # the paragraph that holds section 1's break
     _page(new, landscape=True)
     new.different_first_page_header_footer = False  # the appendix's first page is numbered
-    _paragraph(document, "{{ appendix_heading }}", size=14, bold=True)
-    _paragraph(document, "{{ appendix_title }}", size=14, bold=True)
-    _paragraph(document, "{{ appendix_attachment }}", size=14, italic=True, after=12)
-    _paragraph(document, "{{p appendix_table }}", align=None)
+    _paragraph(document, APPENDIX_HEADING, size=14, bold=True)
+    _paragraph(document, "{{ ten_phu_luc }}", size=14, bold=True)
+    _paragraph(document, "{{ kem_theo_bao_cao }}", size=14, italic=True, after=12)
+    _paragraph(document, "{{p bang_phu_luc }}", align=None)
     _tiny(_paragraph(document, align=None))  # a document must not end with a table
 
 
@@ -495,7 +561,7 @@ def _build() -> bytes:
     _page(document.sections[0], landscape=False)
     _header_block(document)
     _title_block(document)
-    _paragraph(document, "{{p body }}", align=None)
+    _body_block(document)
     _signature_block(document)
     _page_numbers(document)
     _appendix(document)
@@ -518,7 +584,7 @@ def write_word_template(path: Path | None = None, *, overwrite: bool = True) -> 
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m tthc.word_template [PATH]`: regenerate the Word template."""
+    """`python -m tthc.word.template [PATH]`: regenerate the Word template."""
     args = sys.argv[1:] if argv is None else argv
     target = write_word_template(Path(args[0]) if args else None)
     print(target)
