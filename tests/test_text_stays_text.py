@@ -34,7 +34,7 @@ from tthc.core.pipeline import run_pipeline
 from tthc.core.report_data import load_report
 from tthc.infra.libreoffice import convert, find_soffice
 from tthc.workbook.layout import SHEETS
-from tthc.workbook.output import narrative_rows
+from tthc.workbook.narrative_layout import narrative_layout, narrative_rows
 from tthc.workbook.style import set_text
 from tthc.workbook.template import build_workbook
 
@@ -455,7 +455,7 @@ def test_the_button(payload: str, monkeypatch: pytest.MonkeyPatch) -> None:
     typed entry; no apostrophe is needed, so none shows in the cell.
     """
     xw = pytest.importorskip("xlwings")
-    from tthc.excel.button import generate_report, narrative_lines
+    from tthc.excel.button import generate_report
 
     monkeypatch.setenv("XLWINGS_LICENSE_KEY", "noncommercial")  # as in test_macro: tests only
     if "remote" not in [engine.name for engine in xw.engines]:
@@ -477,10 +477,11 @@ def test_the_button(payload: str, monkeypatch: pytest.MonkeyPatch) -> None:
         assert [before[k] for k in place] == [write[k] for k in place]
     report = writes[-1]
     assert workbook.sheetnames[report["sheet_position"]] == SHEETS["narrative"]
-    written = [row[0] for row in report["values"]]
+    written = [text for row in report["values"] for text in row]
     result = run_pipeline(loaded)
     assert result.ready is not None
-    assert written == narrative_lines(result.ready.narrative)
+    layout = narrative_layout(result.ready.narrative)
+    assert report["values"] == [[row.left, row.right or ""] for row in layout]
     assert payload in written  # the signer's name, exactly as typed
     assert shortcoming(result.ready.narrative) in [t.lstrip("\u00a0") for t in written]
     summary = [row[0] for row in writes[0]["values"]]

@@ -62,17 +62,17 @@ def test_the_button_fills_summary_and_report_and_nothing_else() -> None:
     message, actions = _run(workbook)
     assert message.startswith("Đã tạo báo cáo: trang «Tổng hợp»")
     writes = [a for a in actions if a["func"] != "alert"]
-    assert [a["func"] for a in writes] == [
-        "setNumberFormat",
-        "setValues",
-        "rangeClearContents",
-        "setNumberFormat",
-        "setValues",
-    ]
-    # Each text range is made a text range first: Excel then parses nothing it is given.
-    assert writes[0]["args"] == ["@"] and writes[3]["args"] == ["@"]
-    writes = [a for a in writes if a["func"] != "setNumberFormat"]
+    values = [a for a in writes if a["func"] == "setValues"]
+    assert len(values) == 2  # Tổng hợp's text column, then the Báo cáo sheet: one call each
+    for write in values:  # each text range is made a text range first: Excel parses nothing
+        before = writes[writes.index(write) - 1]
+        assert before["func"] == "setNumberFormat" and before["args"] == ["@"]
+    # Only the tool's two sheets change; the Báo cáo sheet's layout: see test_button_layout.
+    assert {_sheet(workbook, a) for a in writes} == {"Tổng hợp", "Báo cáo"}
     assert not any(_sheet(workbook, a) in INPUT_SHEETS for a in writes)
+    summary_sheet = [a for a in writes if _sheet(workbook, a) == "Tổng hợp"]
+    assert [a["func"] for a in summary_sheet] == ["setNumberFormat", "setValues"]
+    writes = values
 
     summary = writes[0]
     assert _sheet(workbook, summary) == "Tổng hợp"
@@ -90,15 +90,13 @@ def test_the_button_fills_summary_and_report_and_nothing_else() -> None:
     assert texts[4:8] == ["100% (673/673 hồ sơ)", *["chưa có số liệu"] * 3]  # 1.2 unit-wide
     assert texts[20] == "100% (01/01 phản ánh, kiến nghị)"  # 1.6, toàn xã
 
-    report = writes[2]
+    report = writes[1]
     assert _sheet(workbook, report) == "Báo cáo"
     assert (report["start_row"], report["start_column"]) == (0, 0)
     lines = [row[0].lstrip("\u00a0") for row in report["values"]]  # less the indent
-    assert all(len(row[0]) <= 255 for row in report["values"])
-    assert lines[0] == "UBND XÃ BÌNH GIANG"  # no apostrophe: the cells are text cells
+    assert report["values"][0] == ["UBND XÃ BÌNH GIANG", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"]
     assert "- Văn phòng HĐND-UBND xã: Đạt 100% (1.018/1.018 hồ sơ). Đạt chỉ tiêu giao." in lines
-    assert all(len(line) <= 255 for line in lines)
-    assert lines[-1] == "Nguyễn Xuân Thành"
+    assert report["values"][-1] == ["", "Nguyễn Xuân Thành"]
     alert = actions[-1]
     assert alert["func"] == "alert" and alert["args"][1] == "Báo cáo TTHC"
 

@@ -14,7 +14,7 @@ from helpers import sample_data
 from tthc.cli.commands import run
 from tthc.core.pipeline import run_pipeline
 from tthc.core.report_data import dump_report, load_report
-from tthc.workbook.output import narrative_rows
+from tthc.workbook.narrative_layout import narrative_rows
 from tthc.workbook.reader import read_workbook
 from tthc.workbook.template import build_workbook
 from workbook_snapshot import workbook_snapshot

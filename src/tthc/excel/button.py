@@ -2,9 +2,10 @@
 
 `generate_report(book)` reads each named block once, runs the same pipeline
 as `tthc report`, and writes only the sheets the tool owns (the text column of
-Tổng hợp and the Báo cáo sheet), each with one call; the user's input cells
-are never touched. When validation finds errors it writes nothing and tells
-the user which cells to fix.
+Tổng hợp and the Báo cáo sheet, laid out as the CLI's output workbook lays it
+out: `workbook.narrative_layout`); the user's input cells are never touched.
+When validation finds errors it writes nothing and tells the user which cells
+to fix.
 
 Written so that real workbooks do not break it: error cells (#REF!, #N/A)
 arrive as their text (`err_to_str`), so they become findings naming the cell as
@@ -20,31 +21,31 @@ from __future__ import annotations
 
 import datetime as dt
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from tthc.app.outputs import write_word_report
-from tthc.core.cell_text import CELL_LIMIT, split_for_cells
 from tthc.core.findings import Finding, Severity
-from tthc.core.narrative import Narrative, Role
 from tthc.core.pipeline import run_pipeline
 from tthc.core.summary import SummaryRow, summary_rows
 from tthc.workbook.blocks import UNKNOWN, Block, BlockSource, Cell, coordinate
-from tthc.workbook.output import FIRST_LINE_INDENT, SIGNING_LINES
+from tthc.workbook.narrative_layout import COLUMN_WIDTHS, LayoutRow, TextLook, narrative_layout
 from tthc.workbook.reader import read_blocks
+from tthc.workbook.style import FONT_NAME
 
 __all__ = [
     "XlwingsSource",
     "failure_message",
     "generate_report",
-    "narrative_lines",
     "press",
     "run_button",
     "unprotected",
+    "write_narrative_sheet",
 ]
 
+_Key = TypeVar("_Key")
 TITLE = "Báo cáo TTHC"
 MAX_LISTED = 12  # findings listed in the message box; the rest are counted
 NARRATIVE_CLEAR = "A1:B400"
@@ -93,26 +94,64 @@ class XlwingsSource(BlockSource):
         return Block(target.sheet.name, rows)
 
 
-def narrative_lines(n: Narrative) -> list[str]:
-    """The report as one column of lines, each short enough for a cell."""
-    h = n.header
-    lines = [h.parent_body, h.issuing_body, h.number_line, h.nation, h.motto, h.place_date, ""]
-    lines += [n.title, n.subject, ""]
-    *titles, name = n.signature
-    # The output workbook's rules (workbook.output): a first-line indent on each
-    # paragraph's first cell (a cell has none of its own), room to sign before the name.
-    end = ["", n.recipients_heading, *n.recipients, "", *titles, *[""] * SIGNING_LINES, name]
-    body = [(p.text, p.role not in (Role.HEADING, Role.SUBHEADING)) for p in n.body]
-    cells: list[str] = []
-    room = CELL_LIMIT - len(FIRST_LINE_INDENT)  # the indent counts towards a cell's 255
-    for line, indented in [*((line, False) for line in lines), *body, *((e, False) for e in end)]:
-        if indented:
-            pieces = split_for_cells(line, room)
-            pieces[0] = FIRST_LINE_INDENT + pieces[0]
-        else:
-            pieces = split_for_cells(line) or [""]
-        cells += pieces
-    return cells
+def _runs(
+    rows: list[LayoutRow], key: Callable[[LayoutRow], object]
+) -> Iterator[tuple[int, int, object]]:
+    """(first index, last index, key) of each run of consecutive rows with the same key."""
+    start = 0
+    for index in range(1, len(rows) + 1):
+        if index == len(rows) or key(rows[index]) != key(rows[start]):
+            yield start, index - 1, key(rows[start])
+            start = index
+
+
+def _looks(row: LayoutRow) -> tuple[TextLook, TextLook | None]:
+    return row.left_look, row.right_look
+
+
+def write_narrative_sheet(anchor: Any, rows: list[LayoutRow]) -> None:
+    """The Báo cáo sheet as the CLI's output workbook has it, from TTHC_NARRATIVE's cell.
+
+    Values go in one call (cells made text first); merges, fonts, alignment and row
+    heights one call per run of rows that share them, so a report of 70 rows costs
+    a few dozen calls, not one per cell. What was there before (an earlier press)
+    is unmerged and cleared first. An engine that cannot set the alignment (Office
+    Scripts) leaves the template's.
+    """
+    sheet = anchor.sheet
+    top, left = anchor.row, anchor.column
+    area = sheet.range(NARRATIVE_CLEAR)
+    area.unmerge()
+    area.clear()
+    for offset, width in enumerate(COLUMN_WIDTHS.values()):
+        sheet.range((top, left + offset)).column_width = width
+    target = anchor.resize(len(rows), 2)
+    target.number_format = TEXT_FORMAT  # "- Văn phòng …" and "=…" stay text, as written
+    target.value = [[row.left, row.right or ""] for row in rows]
+    target.font.name = FONT_NAME
+    target.wrap_text = True
+
+    def span(first: int, last: int, column: int, width: int = 1) -> Any:
+        return sheet.range((top + first, left + column), (top + last, left + column + width - 1))
+
+    for first, last, merged in _runs(rows, lambda row: row.merged):
+        if merged:
+            span(first, last, 0, 2).merge(across=True)
+    for first, last, height in _runs(rows, lambda row: row.height):
+        span(first, last, 0, 2).row_height = height
+    for first, last, _ in _runs(rows, _looks):
+        for column, look in enumerate(_looks(rows[first])):
+            if look is None:
+                continue
+            cells = span(first, last, column)
+            cells.font.size = look.size
+            if look.bold:  # cleared cells are neither bold nor italic
+                cells.font.bold = True
+            if look.italic:
+                cells.font.italic = True
+            with suppress(NotImplementedError):
+                cells.horizontal_alignment = look.horizontal
+                cells.vertical_alignment = "top"
 
 
 def _error_message(findings: tuple[Finding, ...]) -> str:
@@ -147,12 +186,8 @@ def generate_report(book: Any) -> str:
     summary, unplaced = _write_summary(book, summary_rows(ready.report, ready.indicators))
     anchor = book.names["TTHC_NARRATIVE"].refers_to_range
     sheet = anchor.sheet
-    lines = narrative_lines(ready.narrative)
-    target = anchor.resize(len(lines), 1)
     with unprotected(sheet):  # a clerk may have protected it; it is the tool's sheet
-        sheet.range(NARRATIVE_CLEAR).clear_contents()
-        target.number_format = TEXT_FORMAT  # "- Văn phòng …" and "=…" stay text, as written
-        target.value = [[line] for line in lines]
+        write_narrative_sheet(anchor, narrative_layout(ready.narrative))
     written = [f"trang «{summary.sheet.name}» (cột «Ghi trong báo cáo»)", f"trang «{sheet.name}»"]
     folder = _book_folder(book)
     if folder is not None:

@@ -18,102 +18,41 @@ from tthc.core.indicators import (
     IndicatorSet,
 )
 from tthc.core.model import ReportInput
-from tthc.core.narrative import Narrative, Role
+from tthc.core.narrative import Narrative
 from tthc.core.summary import SummaryRow, summary_rows
 from tthc.workbook.cached_values import with_cached_values
 from tthc.workbook.layout import SHEETS
+from tthc.workbook.narrative_layout import COLUMN_WIDTHS, TextLook, narrative_layout
 from tthc.workbook.style import FONT_NAME, set_text, style_header
 from tthc.workbook.template import build_workbook
 
 __all__ = [
     "build_output_workbook",
-    "narrative_rows",
     "select_sheet",
     "workbook_bytes",
 ]
 
 
-def narrative_rows(narrative: Narrative) -> list[tuple[str, str, str]]:
-    """(style, left text, right text) rows of the Báo cáo sheet, in reading order.
-
-    The header block keeps its two columns (issuing body left, national motto
-    right) as in Nghị định 30/2020; every other row spans both columns.
-    """
-    h = narrative.header
-    rows: list[tuple[str, str, str]] = [
-        ("header", h.parent_body, h.nation),
-        ("header_bold", h.issuing_body, h.motto),
-        ("header_number", h.number_line, h.place_date),
-        ("blank", "", ""),
-        ("title", narrative.title, ""),
-        ("subject", narrative.subject, ""),
-        ("blank", "", ""),
-    ]
-    for paragraph in narrative.body:
-        if paragraph.role in (Role.HEADING, Role.SUBHEADING):
-            rows.append(("heading", paragraph.text, ""))
-        else:  # a cell has no first-line indent: no-break spaces stand for the 1 cm
-            rows.append(("body", FIRST_LINE_INDENT + paragraph.text, ""))
-    rows.append(("blank", "", ""))
-    # Room to sign between the title and the name, as in the Word report.
-    *titles, name = narrative.signature
-    signature = [*titles, *[""] * SIGNING_LINES, name]
-    recipients = [narrative.recipients_heading, *narrative.recipients]
-    for index in range(max(len(recipients), len(signature))):
-        left = recipients[index] if index < len(recipients) else ""
-        right = signature[index] if index < len(signature) else ""
-        rows.append(("recipients_heading" if index == 0 else "recipient", left, right))
-    return rows
-
-
-_FONTS = {
-    "header": (Font(name=FONT_NAME, size=12), Font(name=FONT_NAME, size=12, bold=True)),
-    "header_bold": (
-        Font(name=FONT_NAME, size=12, bold=True),
-        Font(name=FONT_NAME, size=13, bold=True),
-    ),
-    "header_number": (Font(name=FONT_NAME, size=13), Font(name=FONT_NAME, size=13, italic=True)),
-    "title": (Font(name=FONT_NAME, size=14, bold=True), None),
-    "subject": (Font(name=FONT_NAME, size=13, bold=True), None),
-    "heading": (Font(name=FONT_NAME, size=13, bold=True), None),
-    "body": (Font(name=FONT_NAME, size=13), None),
-    "recipients_heading": (
-        Font(name=FONT_NAME, size=12, bold=True, italic=True),
-        Font(name=FONT_NAME, size=13, bold=True),
-    ),
-    "recipient": (Font(name=FONT_NAME, size=11), Font(name=FONT_NAME, size=13, bold=True)),
-    "blank": (Font(name=FONT_NAME, size=11), None),
-}
-_CENTRED = {"header", "header_bold", "header_number", "title", "subject"}
-# Of 13 pt Times New Roman across columns A:B (88 wide) as LibreOffice prints them: about
-# 105 fit; fewer are counted so a long paragraph is never cut, and few lines are left blank.
-CHARACTERS_PER_LINE = 98
-FIRST_LINE_INDENT = "\u00a0" * 8
-SIGNING_LINES = 4
+def _font(look: TextLook) -> Font:
+    return Font(name=FONT_NAME, size=look.size, bold=look.bold, italic=look.italic)
 
 
 def _write_narrative(sheet: Worksheet, narrative: Narrative) -> None:
-    sheet.column_dimensions["A"].width = 40
-    sheet.column_dimensions["B"].width = 48
-    for index, (style, left, right) in enumerate(narrative_rows(narrative), 1):
-        left_font, right_font = _FONTS[style]
-        cell = sheet.cell(index, 1)
-        set_text(cell, left)  # bullet lines start with "-": text, never a formula
-        cell.font = left_font
-        if right_font is None:
+    """The Báo cáo sheet as `narrative_layout` describes it (the button writes the same)."""
+    for letter, width in COLUMN_WIDTHS.items():
+        sheet.column_dimensions[letter].width = width
+    fonts: dict[TextLook, Font] = {}
+    for index, row in enumerate(narrative_layout(narrative), 1):
+        cells = [(sheet.cell(index, 1), row.left, row.left_look)]
+        if row.merged:
             sheet.merge_cells(start_row=index, start_column=1, end_row=index, end_column=2)
-            horizontal = "center" if style in _CENTRED else "justify"
-            cell.alignment = Alignment(horizontal=horizontal, vertical="top", wrap_text=True)
-            lines = max(1, -(-len(left) // CHARACTERS_PER_LINE))
         else:
-            other = sheet.cell(index, 2)
-            set_text(other, right)
-            other.font = right_font
-            left_align = "center" if style in _CENTRED else "left"
-            cell.alignment = Alignment(horizontal=left_align, vertical="top", wrap_text=True)
-            other.alignment = Alignment(horizontal="center", vertical="top", wrap_text=True)
-            lines = 1
-        sheet.row_dimensions[index].height = 18 * lines
+            cells.append((sheet.cell(index, 2), row.right or "", row.right_look or row.left_look))
+        for cell, text, look in cells:
+            set_text(cell, text)  # bullet lines start with "-": text, never a formula
+            cell.font = fonts.setdefault(look, _font(look))
+            cell.alignment = Alignment(horizontal=look.horizontal, vertical="top", wrap_text=True)
+        sheet.row_dimensions[index].height = row.height
 
 
 def _write_summary(sheet: Worksheet, rows: list[SummaryRow]) -> None:
