@@ -96,6 +96,11 @@ def test_the_report_compares_with_last_month(
 
     sheet = load_workbook(out / "BaoCaoTTHC_xaTanAn_2026-04.xlsx")["So sánh"]
     assert [c.value for c in sheet[2]][:4] == ["Tổng số hồ sơ tiếp nhận", 232, 205, 27]
+    # It prints on A4 landscape at its own size: one page wide, its columns fitting the page.
+    assert (sheet.page_setup.orientation, sheet.page_setup.fitToWidth) == ("landscape", 1)
+    assert sheet.print_title_rows == "$1:$1"
+    widths = [sheet.column_dimensions[letter].width for letter in "ABCDE"]
+    assert sum(widths) <= 140 and sheet.cell(2, 5).alignment.wrap_text
 
 
 def test_check_reports_the_broken_carry_over(

@@ -23,7 +23,7 @@ from tthc.core.summary import SummaryRow, summary_rows
 from tthc.workbook.cached_values import with_cached_values
 from tthc.workbook.layout import SHEETS
 from tthc.workbook.narrative_layout import COLUMN_WIDTHS, TextLook, narrative_layout
-from tthc.workbook.style import FONT_NAME, set_text, style_header
+from tthc.workbook.style import FONT_NAME, print_setup, set_text, style_header
 from tthc.workbook.template import build_workbook
 
 __all__ = [
@@ -70,6 +70,9 @@ def _write_summary(sheet: Worksheet, rows: list[SummaryRow]) -> None:
                 cell.value = value
 
 
+COMPARISON_WIDTHS = (40, 12, 16, 12, 58)
+
+
 def _write_comparison(workbook: Workbook, report: ReportInput, comparison: Comparison) -> None:
     """A sheet of the changes the report's section 2.3 states, as numbers."""
     sheet = workbook.create_sheet("So sánh", index=workbook.sheetnames.index(SHEETS["narrative"]))
@@ -84,9 +87,13 @@ def _write_comparison(workbook: Workbook, report: ReportInput, comparison: Compa
             cell = sheet.cell(row, column, value)
             if column > 1:
                 cell.number_format = "0.00%" if change.rate else "#,##0;-#,##0"
-        set_text(sheet.cell(row, 5), change_sentence(change, comparison.reference, report))
-    for letter, width in zip("ABCDE", (44, 12, 16, 12, 90), strict=True):
+        sentence = sheet.cell(row, 5)
+        set_text(sentence, change_sentence(change, comparison.reference, report))
+        sentence.alignment = Alignment(wrap_text=True, vertical="top")
+    # About 140 characters fit across A4 landscape at 100%: the sentences wrap, nothing shrinks.
+    for letter, width in zip("ABCDE", COMPARISON_WIDTHS, strict=True):
         sheet.column_dimensions[letter].width = width
+    print_setup(sheet, "landscape", title_rows="1:1")
 
 
 def build_output_workbook(
