@@ -2,7 +2,7 @@
 
 Run from the project root with the package installed:
 
-    python benchmarks/bench_startup.py [--runs 7]
+    python benchmarks/bench_startup.py [--runs 7] [--months 12]
 
 - `tthc --help` (the parser only: no reader or writer is imported) against
   `python -c pass` in the same run; goal: within 100 ms of Python's start.
@@ -18,6 +18,7 @@ Medians of --runs runs.
 
 from __future__ import annotations
 
+import argparse
 import calendar
 import statistics
 import subprocess
@@ -29,7 +30,7 @@ from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from goals import Goal, decimal, median_seconds, milliseconds, run_goals, seconds
+from goals import Goal, decimal, median_seconds, milliseconds, seconds
 
 
 def _process(argv: list[str], runs: int) -> float:
@@ -41,7 +42,7 @@ def _process(argv: list[str], runs: int) -> float:
     return statistics.median(samples[1:])
 
 
-def _months(folder: Path) -> list[Path]:
+def _months(folder: Path, count: int = 12) -> list[Path]:
     from tthc.app.inputs import load_sample
     from tthc.core.model import Period
     from tthc.workbook.output import workbook_bytes
@@ -50,7 +51,7 @@ def _months(folder: Path) -> list[Path]:
     report = load_sample().report
     assert report is not None
     paths = []
-    for month in range(1, 13):
+    for month in range(1, count + 1):
         last = calendar.monthrange(2026, month)[1]
         period = Period(date(2026, month, 1), date(2026, month, last))
         monthly = replace(report, period=period, document=replace(report.document, date=period.end))
@@ -60,7 +61,8 @@ def _months(folder: Path) -> list[Path]:
     return paths
 
 
-def measure(runs: int) -> list[Goal]:
+def measure(runs: int, months: int = 12) -> list[Goal]:
+    """The three goals; `months` below 12 only to see that the script runs (the smoke test)."""
     from tthc.app.workflows import rolled_up, valid_report
 
     python = sys.executable
@@ -79,9 +81,9 @@ def measure(runs: int) -> list[Goal]:
     )
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
-        months = _months(folder)
+        paths = _months(folder, max(1, min(12, months)))
         report = _process(
-            [python, "-m", "tthc", "report", str(months[2]), "-o", str(folder / "out"), "--force"],
+            [python, "-m", "tthc", "report", str(paths[-1]), "-o", str(folder / "out"), "--force"],
             runs,
         )
         found.append(
@@ -94,25 +96,31 @@ def measure(runs: int) -> list[Goal]:
                 report <= 1.5,
             )
         )
-        rolled = median_seconds(lambda: rolled_up(months), runs)
+        rolled = median_seconds(lambda: rolled_up(paths), runs)
         openpyxl = median_seconds(
-            lambda: [valid_report(path) for path in months], max(1, runs // 2)
+            lambda: [valid_report(path) for path in paths], max(1, runs // 2)
         )
         found.append(
             Goal(
-                "rollup of 12 monthly workbooks (read, checked, rolled up)",
-                "≤ 0,5 s",
+                f"rollup of {len(paths)} monthly workbooks (read, checked, rolled up)",
+                "≤ 0,5 s for 12",
                 seconds(rolled),
-                f"the 12 read with openpyxl's reader {seconds(openpyxl)}",
+                f"the {len(paths)} read with openpyxl's reader {seconds(openpyxl)}",
                 f"{decimal(openpyxl / rolled)}× faster",
-                rolled <= 0.5,
+                len(paths) == 12 and rolled <= 0.5,
             )
         )
     return found
 
 
 def main(argv: list[str] | None = None) -> int:
-    return run_goals(measure, __doc__.split("\n\n")[0], 7, argv)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--months", type=int, default=12, help="fewer only to try the script")
+    args = parser.parse_args(argv)
+    for goal in measure(max(1, args.runs), args.months):
+        print(goal.line())
+    return 0
 
 
 if __name__ == "__main__":

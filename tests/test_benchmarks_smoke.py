@@ -16,9 +16,9 @@ ROOT = Path(__file__).resolve().parents[1]
     [
         ("bench_udfs.py", ["--runs", "2"], "full-sheet recalculation"),
         ("bench_dossiers.py", ["--dossiers", "500"], ""),
-        ("bench_consolidate.py", ["--units", "20"], "files/s"),
+        ("bench_consolidate.py", ["--units", "20", "--baseline-sample", "3"], "files/s"),
         ("bench_button.py", ["--runs", "1"], "goal ≤ 150 ms"),
-        ("bench_startup.py", ["--runs", "1"], "rollup of 12 monthly workbooks"),
+        ("bench_startup.py", ["--runs", "1", "--months", "2"], "rollup of 2 monthly workbooks"),
     ],
 )
 def test_benchmark_runs(script: str, arguments: list[str], expected: str) -> None:

@@ -253,10 +253,10 @@ sys.exit(run(["report", sys.argv[1], "-o", sys.argv[2], "--force"]))
 
 
 def test_two_report_force_racing_never_leave_a_mixed_set(tmp_path: Path) -> None:
-    """Two real processes, started together, a few times: each set is one run's, whole."""
+    """Two real processes, started together, twice: each set is one run's, whole."""
     inputs = [data_file(tmp_path, f"{marker}.json", marker) for marker in ("MOT", "HAI")]
     out = tmp_path / "ra"
-    for _round in range(3):
+    for _round in range(2):
         racers = [
             subprocess.Popen(
                 [sys.executable, "-c", RACER, str(source), str(out)],

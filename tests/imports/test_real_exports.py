@@ -200,7 +200,7 @@ def damaged(export_rows: list[list[str]], damage: list[tuple[int, str]]) -> list
     damage=st.lists(st.tuples(st.integers(0, 1_000), st.sampled_from(DAMAGE)), max_size=3),
 )
 @settings(
-    max_examples=examples(0.3),
+    max_examples=examples(0.12),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -674,6 +674,7 @@ def build_parser() -> argparse.ArgumentParser:
         ".xlsx, sổ tính số liệu mẫu và tệp số liệu.",
     )
     demo.add_argument(
+        "-o",
         "--out",
         default="tthc-demo",
         metavar="THƯ_MỤC",

@@ -7,10 +7,15 @@ still lift the protection when they need to.
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Callable
+from copy import copy
+from typing import Any, Literal
+from weakref import WeakKeyDictionary
 
 from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.styles.cell_style import StyleArray
+from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
@@ -59,40 +64,80 @@ def set_text(cell: AnyCell, value: str) -> None:
         cell.data_type = "s"
 
 
+# Per workbook, (look, the cell's style before) -> the style indices after: openpyxl
+# hashes every Font, Fill, Border and Alignment into the workbook's lists on each
+# assignment (≈0,1 ms an attribute, 7.800 of them per workbook), so the first cell of
+# a look pays for that and the others copy its indices, as openpyxl's own sheet copy does.
+_LOOKS: WeakKeyDictionary[Workbook, dict[tuple[object, ...], StyleArray]] = WeakKeyDictionary()
+
+
+def _give_look(cell: AnyCell, look: tuple[object, ...], apply: Callable[[AnyCell], None]) -> None:
+    """Style `cell` as `apply` would, reusing the result for every cell of the same look."""
+    workbook = cell.parent.parent
+    if not isinstance(workbook, Workbook):  # a cell of no workbook: nothing to share
+        apply(cell)
+        return
+    styled: Any = cell  # `_style` (None until first styled) is not in the stubs
+    before: StyleArray | None = styled._style
+    key = (*look, tuple(before) if before is not None else ())
+    known = _LOOKS.setdefault(workbook, {})
+    after = known.get(key)
+    if after is None:
+        apply(cell)
+        known[key] = copy(styled._style)
+    else:
+        styled._style = copy(after)
+
+
 def style_input(cell: AnyCell, *, number_format: str | None = None, wrap: bool = False) -> None:
-    cell.fill = INPUT_FILL
-    cell.protection = Protection(locked=False)
-    cell.border = BORDER
-    cell.font = Font(name=FONT_NAME, size=11)
-    cell.alignment = Alignment(vertical="center", wrap_text=wrap)
-    if number_format:
-        cell.number_format = number_format
+    def apply(target: AnyCell) -> None:
+        target.fill = INPUT_FILL
+        target.protection = Protection(locked=False)
+        target.border = BORDER
+        target.font = Font(name=FONT_NAME, size=11)
+        target.alignment = Alignment(vertical="center", wrap_text=wrap)
+        if number_format:
+            target.number_format = number_format
+
+    _give_look(cell, ("input", number_format, wrap), apply)
 
 
 def style_computed(cell: AnyCell, *, number_format: str | None = None, bold: bool = False) -> None:
-    cell.fill = COMPUTED_FILL
-    cell.border = BORDER
-    cell.font = Font(name=FONT_NAME, size=11, bold=bold)
-    cell.alignment = Alignment(vertical="center")
-    if number_format:
-        cell.number_format = number_format
+    def apply(target: AnyCell) -> None:
+        target.fill = COMPUTED_FILL
+        target.border = BORDER
+        target.font = Font(name=FONT_NAME, size=11, bold=bold)
+        target.alignment = Alignment(vertical="center")
+        if number_format:
+            target.number_format = number_format
+
+    _give_look(cell, ("computed", number_format, bold), apply)
 
 
 def style_header(cell: AnyCell) -> None:
-    cell.fill = HEADER_FILL
-    cell.border = BORDER
-    cell.font = Font(name=FONT_NAME, size=11, bold=True)
-    cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    def apply(target: AnyCell) -> None:
+        target.fill = HEADER_FILL
+        target.border = BORDER
+        target.font = Font(name=FONT_NAME, size=11, bold=True)
+        target.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+    _give_look(cell, ("header",), apply)
 
 
 def style_label(cell: AnyCell, *, bold: bool = False, wrap: bool = True) -> None:
-    cell.font = Font(name=FONT_NAME, size=11, bold=bold)
-    cell.alignment = Alignment(vertical="center", wrap_text=wrap)
+    def apply(target: AnyCell) -> None:
+        target.font = Font(name=FONT_NAME, size=11, bold=bold)
+        target.alignment = Alignment(vertical="center", wrap_text=wrap)
+
+    _give_look(cell, ("label", bold, wrap), apply)
 
 
 def style_title(cell: AnyCell, *, size: int = 13, italic: bool = False) -> None:
-    cell.font = Font(name=FONT_NAME, size=size, bold=not italic, italic=italic)
-    cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    def apply(target: AnyCell) -> None:
+        target.font = Font(name=FONT_NAME, size=size, bold=not italic, italic=italic)
+        target.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+    _give_look(cell, ("title", size, italic), apply)
 
 
 def print_setup(
