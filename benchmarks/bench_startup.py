@@ -97,9 +97,7 @@ def measure(runs: int, months: int = 12) -> list[Goal]:
             )
         )
         rolled = median_seconds(lambda: rolled_up(paths), runs)
-        openpyxl = median_seconds(
-            lambda: [valid_report(path) for path in paths], max(1, runs // 2)
-        )
+        openpyxl = median_seconds(lambda: [valid_report(path) for path in paths], max(1, runs // 2))
         found.append(
             Goal(
                 f"rollup of {len(paths)} monthly workbooks (read, checked, rolled up)",

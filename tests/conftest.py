@@ -8,6 +8,7 @@ own count is a share of the profile's `max_examples` (see `strategies.examples`)
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,13 @@ from hypothesis import HealthCheck, settings
 from helpers import sample_data
 from tthc.core.model import ReportInput
 from tthc.core.report_data import load_report
+
+# The suite starts a few hundred Python processes (the CLI, capped readers, racing
+# writers). Where PYTHONDONTWRITEBYTECODE is set (some CI images set it), each of them
+# would compile the package anew, ≈0,2 s a process; the tests let Python keep its
+# bytecode, for this process, the xdist workers and every child they start.
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+sys.dont_write_bytecode = False
 
 # Tests live in one folder per layer (core/, workbook/, cli/, …). Some reuse another
 # folder's builders by module name (`from test_rollup import quarter_months`), so every
