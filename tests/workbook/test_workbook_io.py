@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -119,6 +120,22 @@ def test_data_file_to_workbook_and_back(filled: Path, tmp_path: Path) -> None:
     exported = tmp_path / "xuat.json"
     assert run(["export", str(filled), "-o", str(exported)]) == 0
     assert json.loads(exported.read_text(encoding="utf-8")) == canonical_sample()
+
+
+def test_a_wrong_sheet_dimension_loses_no_row(filled: Path, tmp_path: Path) -> None:
+    """Other programs write <dimension> wrong; the read-only reader must not stop there."""
+    shrunk = tmp_path / "kich-thuoc-sai.xlsx"
+    with zipfile.ZipFile(filled) as source, zipfile.ZipFile(shrunk, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename.startswith("xl/worksheets/sheet"):
+                data = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1"/>', data)
+            target.writestr(info, data)
+    with zipfile.ZipFile(shrunk) as archive:
+        assert b'<dimension ref="A1"/>' in archive.read("xl/worksheets/sheet2.xml")
+    original, damaged = read_workbook(filled), read_workbook(shrunk)
+    assert damaged.findings == original.findings == ()
+    assert damaged.report == original.report
 
 
 def test_the_filled_workbook_checks_clean(filled: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -44,6 +44,7 @@ __all__ = [
     "inflate_packed",
     "is_calamine_panic",
     "member_span",
+    "merged_ranges",
     "shared_strings",
     "sheet_cells",
     "sheet_values",
@@ -432,3 +433,28 @@ def uncomputed_formulas(xml: bytes) -> dict[str, str]:
                 found[(tag.group(1) + tag.group(2)).decode("ascii")] = text
             at = xml.find(end, at + len(end))
     return found
+
+
+_MERGE = re.compile(
+    rb"""<(?:[\w.-]+:)?mergeCell\s+ref=["']([A-Za-z]{1,3}\d+:[A-Za-z]{1,3}\d+)["']"""
+)
+
+
+def merged_ranges(xml: bytes) -> tuple[tuple[int, int, int, int, str], ...]:
+    """The sheet's merged ranges; the list stands near the end of the part, if at all."""
+    start = xml.find(b"mergeCell")
+    if start < 0:
+        return ()
+    return _parse_merges(xml[max(start - 16, 0) : xml.rfind(b"mergeCell") + 64])
+
+
+@lru_cache(maxsize=256)
+def _parse_merges(section: bytes) -> tuple[tuple[int, int, int, int, str], ...]:
+    """Cached: every workbook of a template has the same merges, byte for byte."""
+    found = []
+    for match in _MERGE.finditer(section):
+        text = match.group(1).decode("ascii").upper()
+        area = area_bounds(text)
+        if area is not None:
+            found.append((*area, text))
+    return tuple(found)

@@ -53,6 +53,7 @@ from tthc.infra.xlsx_parts import (
     inflate_packed,
     is_calamine_panic,
     member_span,
+    merged_ranges,
     shared_strings,
     sheet_cells,
     uncomputed_formulas,
@@ -316,31 +317,6 @@ def _by_row(values: SheetValues) -> dict[int, list[tuple[int, str, object]]]:
     return rows
 
 
-_MERGE = re.compile(
-    rb"""<(?:[\w.-]+:)?mergeCell\s+ref=["']([A-Za-z]{1,3}\d+:[A-Za-z]{1,3}\d+)["']"""
-)
-
-
-def _merged_ranges(xml: bytes) -> tuple[tuple[int, int, int, int, str], ...]:
-    """The sheet's merged ranges; the list stands near the end of the part, if at all."""
-    start = xml.find(b"mergeCell")
-    if start < 0:
-        return ()
-    return _parse_merges(xml[max(start - 16, 0) : xml.rfind(b"mergeCell") + 64])
-
-
-@lru_cache(maxsize=256)
-def _parse_merges(section: bytes) -> tuple[tuple[int, int, int, int, str], ...]:
-    """Cached: every workbook of a template has the same merges, byte for byte."""
-    found = []
-    for match in _MERGE.finditer(section):
-        text = match.group(1).decode("ascii").upper()
-        area = area_bounds(text)
-        if area is not None:
-            found.append((*area, text))
-    return tuple(found)
-
-
 def _hide_merged(
     rows: list[list[Cell]],
     area: tuple[int, int, int, int],
@@ -446,7 +422,7 @@ class FastSource(BlockSource):
             read = self._from_calamine(title, xml)
         values, last_row, formulas = read
         loaded = _Sheet(
-            _by_row(values), last_row, _merged_ranges(xml), uncomputed_formulas(xml), formulas
+            _by_row(values), last_row, merged_ranges(xml), uncomputed_formulas(xml), formulas
         )
         if shareable:  # its cells came from this part alone, not from the shared strings
             _PARSED[key] = loaded

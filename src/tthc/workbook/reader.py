@@ -192,7 +192,10 @@ def read_workbook(path: Path) -> LoadResult:
     if isinstance(opened, LoadResult):
         return opened
     book, notices = opened
-    return with_notices(read_blocks(book, path.name), notices)
+    try:
+        return with_notices(read_blocks(book, path.name), notices)
+    finally:
+        book.close()
 
 
 def read_workbook_and_order(path: Path) -> tuple[LoadResult, tuple[str, ...]]:
@@ -205,7 +208,10 @@ def read_workbook_and_order(path: Path) -> tuple[LoadResult, tuple[str, ...]]:
     if isinstance(opened, LoadResult):
         return opened, ()
     book, notices = opened
-    return with_notices(read_blocks(book, path.name), notices), grid_fields(book)
+    try:
+        return with_notices(read_blocks(book, path.name), notices), grid_fields(book)
+    finally:
+        book.close()
 
 
 def grid_fields(book: BlockSource) -> tuple[str, ...]:
