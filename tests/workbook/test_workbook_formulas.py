@@ -1,34 +1,30 @@
 """The data-entry workbook evaluated without Excel, and the worksheet functions called directly.
 
-The workbook built from the sample is saved and recalculated by the `formulas`
-package, with the add-in's functions registered through an adapter that passes
-them what Excel via xlwings would (2-D lists, floats, None for blanks). Every
-figure of the Tổng hợp sheet and the native formulas of Phụ lục and Chỉ tiêu are
-compared with the core (`compute_indicators`) and with figures taken by hand from
-the reference report. The QĐ 766 book and the generated months go through tthc's
-own formula evaluator (checked against LibreOffice elsewhere), which is fast
-enough for a property over many months.
+The workbook built from the sample is saved, read back and its native formulas
+computed by tthc's formula evaluator (`workbook.formula_evaluator`, itself checked
+against LibreOffice's recalculation in test_workbook_libreoffice.py). Every figure
+of the Tổng hợp sheet and the native formulas of Phụ lục and Chỉ tiêu are compared
+with the core (`compute_indicators`) and with figures taken by hand from the
+reference report, under both conventions and for any generated month. The
+worksheet functions are called directly, with what Excel via xlwings passes them
+(2-D lists, floats, None for blanks).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import formulas
-import numpy as np
 import openpyxl
 import pytest
-import schedula
 from hypothesis import HealthCheck, given, settings
 from openpyxl.utils.cell import get_column_letter, range_boundaries
 from openpyxl.workbook.workbook import Workbook
 
 from helpers import MISSING, NONE_AROSE, core_summary, sample_data, shown
 from strategies import examples, reports
-from tthc import udfs
 from tthc.core.model import Convention, ReportInput
 from tthc.core.report_data import load_report
 from tthc.core.summary import summary_scopes
@@ -46,62 +42,7 @@ VHXH = "Phòng Văn hóa - Xã hội"
 UNIT = "Toàn xã"
 
 
-# --- running the workbook through `formulas` ---------------------------------------------
-
-
-def _excel_cell(value: object) -> object:
-    """One cell as xlwings hands it to Python: None for a blank, float for any number."""
-    if isinstance(value, np.generic):
-        value = value.item()
-    if value is None or value is schedula.EMPTY:  # a str subclass that prints "empty"
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return value
-    return float(value)
-
-
-def _excel_argument(argument: object) -> object:
-    """A `formulas` argument (Ranges, array or literal) as Excel via xlwings would pass it."""
-    try:
-        value = getattr(argument, "value", argument)
-    except Exception:  # a Ranges without values, as at compile time
-        return None
-    if not hasattr(value, "tolist"):
-        return _excel_cell(value)
-    rows = value.tolist()
-    if not isinstance(rows, list):  # a 0-d array
-        return _excel_cell(rows)
-    if rows and not isinstance(rows[0], list):
-        rows = [rows]
-    cells = [[_excel_cell(cell) for cell in row] for row in rows]
-    if len(cells) == 1 and len(cells[0]) == 1:
-        return cells[0][0]
-    return cells
-
-
-def _adapter(function: Callable[..., Any]) -> Callable[..., Any]:
-    def call(*arguments: object) -> Any:
-        return function(*(_excel_argument(a) for a in arguments))
-
-    call.__name__ = function.__name__
-    return call
-
-
-@pytest.fixture(scope="module")
-def tthc_functions() -> Iterator[None]:
-    """The add-in's functions registered in `formulas` for this module only."""
-    registry = formulas.get_functions()
-    saved = {name: registry[name] for name in UDF_NAMES if name in registry}
-    for name in UDF_NAMES:
-        registry[name] = _adapter(getattr(udfs, name))
-    try:
-        yield
-    finally:
-        for name in UDF_NAMES:
-            if name in saved:
-                registry[name] = saved[name]
-            else:
-                registry.pop(name, None)
+# --- the workbook evaluated ------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -128,35 +69,12 @@ class Evaluated:
         return sheet, first_column, first_row, last_column, last_row
 
 
-def _plain(value: object) -> object:
-    if isinstance(value, np.generic):
-        value = value.item()
-    if value is schedula.EMPTY:
-        return None
-    return value
-
-
 def _evaluate(report: ReportInput, directory: Path, name: str) -> Evaluated:
-    """The workbook saved and recalculated by `formulas`, an engine independent of tthc."""
-    path = directory / f"{name}.xlsx"
-    build_workbook(report).save(path)
-    solution = formulas.ExcelModel().loads(str(path)).finish().calculate()
+    """The workbook saved, read back and its native formulas computed by tthc's evaluator.
 
-    def computed(sheet: str, row: int, column: int) -> object:
-        key = f"'[{path.name}]{sheet.upper()}'!{get_column_letter(column)}{row}"
-        assert key in solution, f"{sheet}!{get_column_letter(column)}{row} was not computed"
-        array = getattr(solution[key], "value", solution[key])
-        return _plain(np.asarray(array, dtype=object).ravel()[0])
-
-    return Evaluated(report, openpyxl.load_workbook(path), computed)
-
-
-def _evaluate_natively(report: ReportInput, directory: Path, name: str) -> Evaluated:
-    """The workbook saved and its native formulas computed by tthc's own evaluator.
-
-    About a hundred times faster than `formulas` (which the seed's book goes through), so
-    properties can try many months; the evaluator itself is checked against a LibreOffice
-    recalculation in test_workbook_libreoffice.py. It computes no add-in function.
+    The evaluator is checked against a LibreOffice recalculation of the same workbooks
+    (test_workbook_libreoffice.py); it is fast enough for a property over many months.
+    It computes no add-in function: the figures checked here are native formulas.
     """
     path = directory / f"{name}.xlsx"
     build_workbook(report).save(path)
@@ -196,15 +114,13 @@ def _qd766_report(report: ReportInput) -> ReportInput:
 
 
 @pytest.fixture(scope="module")
-def mau_book(
-    seed: ReportInput, tthc_functions: None, tmp_path_factory: pytest.TempPathFactory
-) -> Evaluated:
+def mau_book(seed: ReportInput, tmp_path_factory: pytest.TempPathFactory) -> Evaluated:
     return _evaluate(seed, tmp_path_factory.mktemp("workbook"), "mau")
 
 
 @pytest.fixture(scope="module")
 def qd766_book(seed: ReportInput, tmp_path_factory: pytest.TempPathFactory) -> Evaluated:
-    return _evaluate_natively(_qd766_report(seed), tmp_path_factory.mktemp("workbook"), "qd766")
+    return _evaluate(_qd766_report(seed), tmp_path_factory.mktemp("workbook"), "qd766")
 
 
 BOOKS = ("mau_book", "qd766_book")
@@ -231,14 +147,6 @@ def _summary(book: Evaluated) -> dict[tuple[str, str], tuple[object, object, obj
 
 def test_module_sample_is_the_seed_report(seed: ReportInput, seed_report: ReportInput) -> None:
     assert seed == seed_report
-
-
-def test_the_adapter_survives_a_ranges_without_values() -> None:
-    """`formulas` may call a function at compile time with an empty Ranges."""
-    rate = _adapter(TTHC_RATE)(formulas.Ranges(), formulas.Ranges(), formulas.Ranges())
-    assert isinstance(rate, str)
-    assert _excel_argument(np.array([[1, None, "x"]], dtype=object)) == [[1.0, None, "x"]]
-    assert _excel_argument(np.array([[7]], dtype=object)) == 7.0
 
 
 # --- Tổng hợp ------------------------------------------------------------------------------
@@ -577,7 +485,7 @@ def test_native_summary_equals_the_core_for_any_month(
     report: ReportInput, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     """Conventions, strict 2.1, targets, blank and department-only inputs, as generated."""
-    book = _evaluate_natively(report, tmp_path_factory.mktemp("month"), "thang")
+    book = _evaluate(report, tmp_path_factory.mktemp("month"), "thang")
     summary = _summary(book)
     wrong = []
     for key, result in core_summary(report).items():
