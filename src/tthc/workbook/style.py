@@ -38,6 +38,7 @@ __all__ = [
     "style_header",
     "style_input",
     "style_label",
+    "style_paragraph",
     "style_title",
 ]
 
@@ -138,6 +139,17 @@ def style_title(cell: AnyCell, *, size: int = 13, italic: bool = False) -> None:
         target.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
     _give_look(cell, ("title", size, italic), apply)
+
+
+def style_paragraph(cell: AnyCell, *, size: int = 13) -> None:
+    """A row of report text: wrapped at the top, stored as text ("- Văn phòng …" stays text)."""
+
+    def apply(target: AnyCell) -> None:
+        target.font = Font(name=FONT_NAME, size=size)
+        target.alignment = Alignment(vertical="top", wrap_text=True)
+        target.number_format = "@"
+
+    _give_look(cell, ("paragraph", size), apply)
 
 
 def print_setup(

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tthc.workbook.layout import SHEETS
 from tthc.workbook.style import (
     FONT_NAME,
     print_setup,
+    style_paragraph,
 )
 from tthc.workbook.template_parts import (
     define,
@@ -35,10 +36,7 @@ def narrative_sheet(workbook: Workbook) -> Worksheet:
     sheet = workbook.create_sheet(SHEETS["narrative"])
     sheet.column_dimensions["A"].width = 88
     for row in range(1, NARRATIVE_ROWS + 1):
-        cell = sheet.cell(row, 1)
-        cell.font = Font(name=FONT_NAME, size=13)
-        cell.alignment = Alignment(vertical="top", wrap_text=True)
-        cell.number_format = "@"  # "- Văn phòng …" stays text when Excel receives it
+        style_paragraph(sheet.cell(row, 1))
     sheet["A1"] = NARRATIVE_PLACEHOLDER
     sheet["A1"].font = Font(name=FONT_NAME, size=12, italic=True)
     define(workbook, "TTHC_NARRATIVE", sheet, "A1")
