@@ -23,7 +23,7 @@ from tthc.core.summary import SummaryRow, summary_rows
 from tthc.workbook.cached_values import with_cached_values
 from tthc.workbook.layout import SHEETS
 from tthc.workbook.narrative_layout import COLUMN_WIDTHS, TextLook, narrative_layout
-from tthc.workbook.style import FONT_NAME, print_setup, set_text, style_header
+from tthc.workbook.style import FONT_NAME, area_ref, merge, print_setup, set_text, style_header
 from tthc.workbook.template import build_workbook
 
 __all__ = [
@@ -45,7 +45,7 @@ def _write_narrative(sheet: Worksheet, narrative: Narrative) -> None:
     for index, row in enumerate(narrative_layout(narrative), 1):
         cells = [(sheet.cell(index, 1), row.left, row.left_look)]
         if row.merged:
-            sheet.merge_cells(start_row=index, start_column=1, end_row=index, end_column=2)
+            merge(sheet, area_ref(index, 1, index, 2))
         else:
             cells.append((sheet.cell(index, 2), row.right or "", row.right_look or row.left_look))
         for cell, text, look in cells:

@@ -15,7 +15,9 @@ from weakref import WeakKeyDictionary
 from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.styles.cell_style import StyleArray
+from openpyxl.utils.cell import get_column_letter
 from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
@@ -32,6 +34,8 @@ __all__ = [
     "INPUT_FILL",
     "AnyCell",
     "CellValue",
+    "area_ref",
+    "merge",
     "print_setup",
     "set_text",
     "style_computed",
@@ -88,6 +92,49 @@ def _give_look(cell: AnyCell, look: tuple[object, ...], apply: Callable[[AnyCell
         known[key] = copy(styled._style)
     else:
         styled._style = copy(after)
+
+
+def area_ref(first_row: int, first_column: int, last_row: int, last_column: int) -> str:
+    """ "B9:B16" for rows 9–16 of column 2."""
+    return (
+        f"{get_column_letter(first_column)}{first_row}:{get_column_letter(last_column)}{last_row}"
+    )
+
+
+def merge(sheet: Worksheet, ref: str) -> None:
+    """`sheet.merge_cells(ref)`, with the same cells, borders and protection as a result.
+
+    openpyxl's own merge gives every cell of the range the top-left cell's protection and
+    each edge cell its border side, one style assignment (and hash) per cell; here a
+    cell's look is taken from the look cache, keyed by the sides it gets, so a 40-row
+    merge costs what a one-row merge does.
+    """
+    merged = MergedCellRange(sheet, ref)  # the top-left cell takes the bottom-right's sides
+    sheet.merged_cells.add(merged)
+    start: Any = merged.start_cell  # `_style` is not in the stubs
+    border, protection = start.border, start.protection
+    look = tuple(start._style) if start._style is not None else ()
+    sides = {
+        name: getattr(border, name)
+        for name in ("top", "left", "right", "bottom")
+        if getattr(border, name).style is not None
+    }
+    edges = {name: set(getattr(merged, name)) for name in sides}
+    cells: Any = sheet  # `_cells` (the sheet's cell store) is not in the stubs
+    for row, column in merged.cells:
+        if (row, column) == (merged.min_row, merged.min_col):
+            continue
+        cell = MergedCell(sheet, row=row, column=column)
+        cells._cells[row, column] = cell
+        own = tuple(name for name in sides if (row, column) in edges[name])
+
+        def apply(target: AnyCell, own: tuple[str, ...] = own) -> None:
+            for name in own:
+                current: Any = target.border  # a StyleProxy; its sum is a Border
+                target.border = current + Border(**{name: sides[name]})
+            target.protection = copy(protection)
+
+        _give_look(cell, ("merged", own, look), apply)
 
 
 def style_input(cell: AnyCell, *, number_format: str | None = None, wrap: bool = False) -> None:

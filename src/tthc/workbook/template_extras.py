@@ -13,6 +13,7 @@ from tthc.core.model import (
 )
 from tthc.workbook.layout import EXTRA_COLUMNS, SHEETS
 from tthc.workbook.style import (
+    merge,
     print_setup,
     set_text,
     style_computed,
@@ -62,7 +63,7 @@ def extras_sheet(
     ]
     for ref, text in groups:
         sheet[ref.split(":")[0]] = text
-        sheet.merge_cells(ref)
+        merge(sheet, ref)
         for row in sheet[ref]:
             for cell in row:
                 style_header(cell)

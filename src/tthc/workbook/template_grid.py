@@ -18,6 +18,7 @@ from tthc.core.model import (
 from tthc.workbook.layout import OUTSIDE_CATALOGUE, SHEETS
 from tthc.workbook.style import (
     FONT_NAME,
+    merge,
     print_setup,
     set_text,
     style_computed,
@@ -119,7 +120,7 @@ def _grid_header(sheet: Worksheet) -> None:
         first = ref.split(":")[0]
         sheet[first] = text
         if ":" in ref:
-            sheet.merge_cells(ref)
+            merge(sheet, ref)
         for row in sheet[ref] if ":" in ref else [[sheet[ref]]]:
             for cell in row:
                 style_header(cell)
@@ -141,14 +142,14 @@ def grid_sheet(
     sheet = workbook.create_sheet(SHEETS["grid"])
     sheet["A1"] = "PHỤ LỤC"
     style_title(sheet["A1"])
-    sheet.merge_cells("A1:P1")
+    merge(sheet, "A1:P1")
     # The Word appendix's title: «… THỦ TỤC HÀNH CHÍNH THÁNG 3 NĂM 2026 CỦA XÃ BÌNH GIANG».
     sheet["A2"] = (
         '="TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH"&IF(TTHC_PERIOD_LABEL="",""," "'
         '&UPPER(TTHC_PERIOD_LABEL))&" CỦA "&UPPER(TTHC_UNIT_KIND)&" "&UPPER(TTHC_UNIT_NAME)'
     )
     style_title(sheet["A2"], size=12)
-    sheet.merge_cells("A2:P2")
+    merge(sheet, "A2:P2")
     _grid_header(sheet)
     rows = _grid_rows(report, catalogue, carried, listed)
     first = GRID_FIRST_ROW

@@ -25,6 +25,8 @@ from tthc.core.narrative import default_recipients
 from tthc.workbook.layout import SHEETS
 from tthc.workbook.period_formula import period_label_formula
 from tthc.workbook.style import (
+    area_ref,
+    merge,
     print_setup,
     set_text,
     style_computed,
@@ -57,10 +59,10 @@ def info_sheet(workbook: Workbook, report: ReportInput | None, kind: UnitKind) -
     sheet.column_dimensions["D"].width = 9
     sheet["A1"] = "THÔNG TIN BÁO CÁO"
     style_title(sheet["A1"])
-    sheet.merge_cells("A1:D1")
+    merge(sheet, "A1:D1")
     sheet["A2"] = "Nhập vào các ô màu vàng. Các ô khác do chương trình tính."
     style_label(sheet["A2"])
-    sheet.merge_cells("A2:D2")
+    merge(sheet, "A2:D2")
 
     unit = report.unit if report else None
     document = report.document if report else DocumentInfo(date=date.today())
@@ -265,7 +267,7 @@ def _period_label(workbook: Workbook, sheet: Worksheet, row: int) -> None:
     cell = sheet.cell(row, 3, f"={period_label_formula('TTHC_PERIOD_START', 'TTHC_PERIOD_END')}")
     style_computed(cell)
     cell.alignment = Alignment(vertical="center", wrap_text=True)
-    sheet.merge_cells(start_row=row, start_column=3, end_row=row + 1, end_column=4)
+    merge(sheet, area_ref(row, 3, row + 1, 4))
     define(workbook, "TTHC_PERIOD_LABEL", sheet, f"C{row}")
 
 

@@ -13,6 +13,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from tthc.workbook.layout import TEMPLATE_FILE_NAME
 from tthc.workbook.style import (
+    merge,
     style_label,
     style_title,
 )
@@ -87,10 +88,10 @@ def heading(sheet: Worksheet, title: str, note: str, last_column: str) -> None:
     """The sheet's title in row 1 and a one-line instruction in row 2."""
     sheet["A1"] = title
     style_title(sheet["A1"])
-    sheet.merge_cells(f"A1:{last_column}1")
+    merge(sheet, f"A1:{last_column}1")
     sheet["A2"] = note
     style_label(sheet["A2"])
-    sheet.merge_cells(f"A2:{last_column}2")
+    merge(sheet, f"A2:{last_column}2")
     sheet.row_dimensions[2].height = 32
 
 

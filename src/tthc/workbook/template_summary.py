@@ -22,6 +22,8 @@ from tthc.core.summary import summary_scopes
 from tthc.workbook.layout import SHEETS
 from tthc.workbook.style import (
     FONT_NAME,
+    area_ref,
+    merge,
     print_setup,
     set_text,
     style_computed,
@@ -118,7 +120,7 @@ def summary_sheet(workbook: Workbook, catalogue: Catalogue, kind: UnitKind, area
             row += 1
         # The indicator's name once, beside all its scopes: a long name wraps within the
         # merged cell instead of spilling over the rows below it.
-        sheet.merge_cells(start_row=first_row, start_column=2, end_row=row - 1, end_column=2)
+        merge(sheet, area_ref(first_row, 2, row - 1, 2))
     define(workbook, "TTHC_SUMMARY", sheet, f"A5:I{row - 1}")
     # A:I, 144 characters, fill an A4 landscape page at 11 pt («chưa có số liệu» fits D:F,
     # «100% (01/01 phản ánh, kiến nghị)» fits I); the add-in check (J) and the chart's

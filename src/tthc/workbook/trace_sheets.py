@@ -22,7 +22,7 @@ from tthc.core.grid import column_by_number
 from tthc.core.model import Period
 from tthc.core.vn_format import format_date_short, format_integer
 from tthc.workbook.layout import SHEETS
-from tthc.workbook.style import FONT_NAME, print_setup, set_text, style_header
+from tthc.workbook.style import FONT_NAME, area_ref, merge, print_setup, set_text, style_header
 
 __all__ = ["OUTSIDE_SHEET", "TRACE_SHEET", "add_trace_sheets"]
 
@@ -123,13 +123,13 @@ def _outside_sheet(
     """
     # The reason spans A:C so a long one prints whole; the count stands in D.
     style_header(sheet.cell(1, 1, "Lý do không tính"))
-    sheet.merge_cells("A1:C1")
+    merge(sheet, "A1:C1")
     style_header(sheet.cell(1, 4, "Số hồ sơ"))
     by_reason = Counter(reasons[: len(outside)])
     row = 2
     for reason, count in by_reason.items():
         set_text(sheet.cell(row, 1), reason)
-        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)
+        merge(sheet, area_ref(row, 1, row, 3))
         sheet.cell(row, 4, count)
         row += 1
     listed = [
@@ -146,7 +146,7 @@ def _outside_sheet(
     )
     set_text(sheet.cell(row, 1), note)
     sheet.cell(row, 1).alignment = _WRAPPED
-    sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=6)
+    merge(sheet, area_ref(row, 1, row, 6))
     sheet.row_dimensions[row].height = 30  # two lines across the page
     row += 1
     headers = (
