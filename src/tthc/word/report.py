@@ -2,9 +2,9 @@
 
 `render_docx(narrative)` fills the template's placeholders (`PLACEHOLDERS`, in
 Vietnamese) with the narrative's header, title, subject, the parts of the fixed
-sentences, the recipients and the signature, and inserts two docxtpl
-subdocuments: the computed sections (`{{p noi_dung }}`) and the 16-column
-appendix table (`{{p bang_phu_luc }}`). Text is written as plain runs and
+sentences, the recipients and the signature, and inserts two XML fragments
+where docxtpl's `{{p }}` tags stand: the computed sections (`{{p noi_dung }}`) and
+the 16-column appendix table (`{{p bang_phu_luc }}`). Text is written as plain runs and
 Jinja-escaped, never parsed: a shortcoming that begins with "=" or contains
 "{{" or "<" prints as typed.
 
@@ -223,7 +223,7 @@ def _appendix_table(narrative: Narrative, ids: dict[str, str]) -> _Fragment:
 
 
 def _uses(template: DocxTemplate, name: str) -> bool:
-    """Whether the template's text mentions `name` (to build only the subdocuments it uses)."""
+    """Whether the template's text mentions `name` (to build only the fragments it uses)."""
     return name in template.get_xml()
 
 
@@ -327,7 +327,7 @@ def render_docx(narrative: Narrative, template: Path | None = None) -> bytes:
     context = _context(document, narrative)
     out = io.BytesIO()
     with core_properties_namespace():
-        # Autoescape: values are XML-escaped text; the subdocuments are inserted as markup.
+        # Autoescape: values are XML-escaped text; the fragments are inserted as markup.
         document.render(context, jinja_env=Environment(autoescape=True))
         properties = document.docx.core_properties
         properties.title = _property(f"{narrative.title} {narrative.subject}")
