@@ -103,6 +103,10 @@ class _Evaluator:
             for sheet in workbook.worksheets
         }
         self.results: dict[tuple[str, int, int], Scalar] = {}
+        # Each range's values, read once: Tổng hợp's 300 formulas SUMIF over the same few
+        # columns of Phụ lục. A value never changes once computed, so neither does a grid.
+        # Grids are shared: functions read them and build new lists, never change them.
+        self.grids: dict[Area, Grid] = {}
         self.unknown: set[tuple[str, int, int]] = set()
         self.busy: set[tuple[str, int, int]] = set()
         self.names = _defined_names(workbook)
@@ -145,10 +149,13 @@ class _Evaluator:
         return 0 if isinstance(value, Blank) else value
 
     def area_grid(self, area: Area) -> Grid:
-        return [
-            [self.cell(area.sheet, row, col) for col in range(area.min_col, area.max_col + 1)]
-            for row in range(area.min_row, area.max_row + 1)
-        ]
+        grid = self.grids.get(area)
+        if grid is None:
+            grid = self.grids[area] = [
+                [self.cell(area.sheet, row, col) for col in range(area.min_col, area.max_col + 1)]
+                for row in range(area.min_row, area.max_row + 1)
+            ]
+        return grid
 
     # --- shapes --------------------------------------------------------------------------
 
