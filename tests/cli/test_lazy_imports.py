@@ -44,6 +44,20 @@ def test_help_imports_no_heavy_library() -> None:
     assert imported("check", "--help") == (0, set())
 
 
+def test_help_loads_no_writer_and_no_lock() -> None:
+    """The lock and atomic writes (socket, tempfile, threading) wait for a command."""
+    probe = (
+        "import contextlib, io, sys\n"
+        "from tthc.cli.commands import run\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    code = run(['--help'])\n"
+        "print(code, sorted({'tthc.infra.safe_write', 'socket', 'tempfile'} & set(sys.modules)))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.split()[0] == "0"
+    assert done.stdout.strip().endswith("[]"), done.stdout
+
+
 def test_check_of_a_data_file_reads_no_workbook_and_writes_no_word(tmp_path: Path) -> None:
     sample_path = tmp_path / "so-lieu.json"
     sample_path.write_text(json.dumps(sample_data(), ensure_ascii=False), encoding="utf-8")

@@ -33,13 +33,6 @@ if TYPE_CHECKING:  # only in annotations: the commands import their modules when
 from tthc.cli import i18n as cli_i18n
 from tthc.core.model import Convention, Period, UnitKind
 from tthc.infra.os_messages import os_reason
-from tthc.infra.safe_write import (
-    FolderBusy,
-    OutputExists,
-    folder_lock,
-    write_bytes_atomic,
-    write_text_atomic,
-)
 
 __all__ = ["main", "run"]
 
@@ -127,6 +120,8 @@ def _writing_into(folder: Path) -> Iterator[None]:
     `FolderBusy` goes up to `run`, which says so; the writes in the block explain
     their own failures.
     """
+    from tthc.infra.safe_write import folder_lock
+
     with ExitStack() as stack:
         try:
             stack.enter_context(folder_lock(folder))
@@ -183,6 +178,8 @@ def _run(path: Path, args: argparse.Namespace) -> PipelineResult:
 
 def _write(path: Path, data: bytes, *, overwrite: bool) -> None:
     """Write one output, or explain in Vietnamese why not (raises UsageProblem)."""
+    from tthc.infra.safe_write import FolderBusy, OutputExists, write_bytes_atomic
+
     try:
         write_bytes_atomic(path, data, overwrite=overwrite)
     except FolderBusy as busy:
@@ -214,6 +211,7 @@ def _report_and_write(
     from tthc.app.outputs import write_report_outputs
     from tthc.infra.libreoffice import OfficeUnavailable
     from tthc.infra.own_inputs import OutputIsInput
+    from tthc.infra.safe_write import FolderBusy, OutputExists
     from tthc.word.report import TemplateError
 
     if result.findings:
@@ -326,6 +324,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         if code != EXIT_OK:
             return code
         data = folder / f"{data_stem}.json"
+        from tthc.infra.safe_write import write_bytes_atomic, write_text_atomic
+
         write_text_atomic(data, sample_text(), overwrite=True)
         _out(f"Đã ghi: {data}")
         workbook = folder / f"{data_stem}.xlsx"
@@ -1001,6 +1001,10 @@ def run(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as stop:
         return int(stop.code or 0)
+    # Imported once the command is known: its lock and temporary files (socket, shutil,
+    # tempfile, threading) are not needed to print the help.
+    from tthc.infra.safe_write import FolderBusy
+
     try:
         return int(args.handler(args))
     except UsageProblem as problem:
