@@ -45,13 +45,15 @@ def test_help_imports_no_heavy_library() -> None:
 
 
 def test_help_loads_no_writer_and_no_lock() -> None:
-    """The lock and atomic writes (socket, tempfile, threading) wait for a command."""
+    """The lock and atomic writes (socket, tempfile, threading) and the report model wait
+    for a command."""
     probe = (
         "import contextlib, io, sys\n"
         "from tthc.cli.commands import run\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n"
         "    code = run(['--help'])\n"
-        "print(code, sorted({'tthc.infra.safe_write', 'socket', 'tempfile'} & set(sys.modules)))"
+        "late = {'tthc.infra.safe_write', 'tthc.core.model', 'socket', 'tempfile'}\n"
+        "print(code, sorted(late & set(sys.modules)))"
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.split()[0] == "0"

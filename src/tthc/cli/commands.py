@@ -28,10 +28,11 @@ from tthc.workbook.layout import TEMPLATE_FILE_NAME
 if TYPE_CHECKING:  # only in annotations: the commands import their modules when they run
     from tthc.app.workflows import InvalidInputs
     from tthc.core.findings import Finding
+    from tthc.core.model import Period
     from tthc.core.pipeline import PipelineResult
     from tthc.infra.own_inputs import OutputIsInput
 from tthc.cli import i18n as cli_i18n
-from tthc.core.model import Convention, Period, UnitKind
+from tthc.core.kinds import Convention, UnitKind
 from tthc.infra.os_messages import os_reason
 
 __all__ = ["main", "run"]

@@ -18,6 +18,7 @@ from functools import cached_property
 
 from tthc.core.catalogue import Catalogue
 from tthc.core.grid import Counts
+from tthc.core.kinds import Convention, UnitKind
 from tthc.core.vn_format import RateRounding
 
 __all__ = [
@@ -40,27 +41,6 @@ __all__ = [
 ]
 
 INDICATOR_CODES: tuple[str, ...] = ("1.1", "1.2", "1.3", "1.4", "1.5", "1.6", "2.1", "2.2")
-
-
-class UnitKind(StrEnum):
-    XA = "xã"
-    PHUONG = "phường"
-    DAC_KHU = "đặc khu"
-
-
-class Convention(StrEnum):
-    """Which denominators the indicators use: the report form's (mẫu) or Quyết định 766/QĐ-TTg's.
-
-    'mau' reproduces the reference report; 'qd766' is the national scoring rule
-    of Quyết định 766/QĐ-TTg.
-    """
-
-    MAU = "mau"
-    QD766 = "qd766"
-
-    @property
-    def label(self) -> str:
-        return "Theo mẫu" if self is Convention.MAU else "Theo QĐ 766"
 
 
 class Comparison(StrEnum):
