@@ -25,7 +25,7 @@ import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from xml.etree import ElementTree
@@ -41,6 +41,7 @@ __all__ = [
     "column_letters",
     "column_number",
     "date_styles",
+    "hidden_by_merges",
     "inflate_packed",
     "is_calamine_panic",
     "member_span",
@@ -446,6 +447,25 @@ def merged_ranges(xml: bytes) -> tuple[tuple[int, int, int, int, str], ...]:
     if start < 0:
         return ()
     return _parse_merges(xml[max(start - 16, 0) : xml.rfind(b"mergeCell") + 64])
+
+
+def hidden_by_merges(
+    merges: Sequence[tuple[int, int, int, int, str]], bounds: tuple[int, int, int, int]
+) -> Iterator[tuple[int, int, str]]:
+    """(row, column, "D8:E8") for each cell of `bounds` (first column, first row, last
+    column, last row) that a merged range hides: all but each range's top-left cell.
+
+    Excel shows the top-left value across the range and keeps nothing in the others:
+    a count typed "into" a merged cell is not there, which the readers must say.
+    """
+    first_col, first_row, last_col, last_row = bounds
+    for left, top, right, bottom, text in merges:
+        if right < first_col or left > last_col or bottom < first_row or top > last_row:
+            continue
+        for row in range(max(top, first_row), min(bottom, last_row) + 1):
+            for column in range(max(left, first_col), min(right, last_col) + 1):
+                if (row, column) != (top, left):
+                    yield row, column, text
 
 
 @lru_cache(maxsize=256)

@@ -50,6 +50,7 @@ from tthc.infra.xlsx_parts import (
     cell_position,
     column_letters,
     date_styles,
+    hidden_by_merges,
     inflate_packed,
     is_calamine_panic,
     member_span,
@@ -322,21 +323,12 @@ def _hide_merged(
     area: tuple[int, int, int, int],
     merges: tuple[tuple[int, int, int, int, str], ...],
 ) -> None:
-    """Mark the block's cells hidden by a merge (all but each range's top-left cell).
-
-    Excel shows the top-left value across the range and keeps nothing in the others:
-    a count typed "into" a merged cell is not there, which the reader must say.
-    """
-    first_col, first_row, last_col, last_row = area
-    for left, top, right, bottom, text in merges:
-        if right < first_col or left > last_col or bottom < first_row or top > last_row:
-            continue
-        for row in range(max(top, first_row), min(bottom, last_row) + 1):
-            cells = rows[row - first_row]
-            for column in range(max(left, first_col), min(right, last_col) + 1):
-                if (row, column) != (top, left):
-                    index = column - first_col
-                    cells[index] = cells[index]._replace(value=None, merged=text)
+    """Mark the block's cells hidden by a merge (see `xlsx_parts.hidden_by_merges`)."""
+    first_col, first_row = area[0], area[1]
+    for row, column, text in hidden_by_merges(merges, area):
+        cells = rows[row - first_row]
+        index = column - first_col
+        cells[index] = cells[index]._replace(value=None, merged=text)
 
 
 class FastSource(BlockSource):

@@ -18,7 +18,7 @@ from openpyxl.utils.cell import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
-from tthc.infra.xlsx_parts import area_bounds, merged_ranges
+from tthc.infra.xlsx_parts import area_bounds, hidden_by_merges, merged_ranges
 from tthc.workbook.blocks import Area, Block, BlockSource, Cell
 
 __all__ = ["OpenpyxlSource", "stored_values"]
@@ -155,7 +155,10 @@ class OpenpyxlSource(BlockSource):
             self.broken(name, f"trỏ tới vùng «{ref}» không hợp lệ")
             return None
         first_col, first_row, last_col, last_row = bounds
-        hidden = _hidden_cells(sheet.merges, bounds)
+        hidden = {
+            f"{get_column_letter(column)}{row}": text
+            for row, column, text in hidden_by_merges(sheet.merges, bounds)
+        }
         letters = [get_column_letter(column) for column in range(first_col, last_col + 1)]
         rows = []
         for row in range(first_row, last_row + 1):
@@ -175,26 +178,6 @@ class OpenpyxlSource(BlockSource):
                     out.append(Cell(coordinate, written.value, None))
             rows.append(out)
         return Block(title, rows)
-
-
-def _hidden_cells(
-    merges: tuple[tuple[int, int, int, int, str], ...], bounds: tuple[int, int, int, int]
-) -> dict[str, str]:
-    """Coordinate -> the merged range hiding it, for the cells of `bounds` a merge hides.
-
-    Excel shows the top-left value across the range and keeps nothing in the others:
-    a count typed "into" a merged cell is not there, which the reader must say.
-    """
-    first_col, first_row, last_col, last_row = bounds
-    hidden: dict[str, str] = {}
-    for left, top, right, bottom, text in merges:
-        if right < first_col or left > last_col or bottom < first_row or top > last_row:
-            continue
-        for row in range(max(top, first_row), min(bottom, last_row) + 1):
-            for column in range(max(left, first_col), min(right, last_col) + 1):
-                if (row, column) != (top, left):
-                    hidden[f"{get_column_letter(column)}{row}"] = text
-    return hidden
 
 
 def stored_values(workbook: Workbook, name: str) -> list[list[object]]:
