@@ -18,7 +18,6 @@ Medians of --runs runs.
 
 from __future__ import annotations
 
-import argparse
 import calendar
 import statistics
 import subprocess
@@ -30,7 +29,7 @@ from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from goals import Goal, decimal, median_seconds, milliseconds, seconds
+from goals import Goal, decimal, median_seconds, milliseconds, run_goals, seconds
 
 
 def _process(argv: list[str], runs: int) -> float:
@@ -112,13 +111,8 @@ def measure(runs: int, months: int = 12) -> list[Goal]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--months", type=int, default=12, help="fewer only to try the script")
-    args = parser.parse_args(argv)
-    for goal in measure(max(1, args.runs), args.months):
-        print(goal.line())
-    return 0
+    # --months below 12 only to try the script (the smoke test)
+    return run_goals(measure, __doc__.split("\n\n")[0], 7, argv, months=12)
 
 
 if __name__ == "__main__":

@@ -59,12 +59,22 @@ def seconds(value: float) -> str:
 
 
 def run_goals(
-    measure: Callable[[int], list[Goal]], description: str, runs: int, argv: list[str] | None
+    measure: Callable[..., list[Goal]],
+    description: str,
+    runs: int,
+    argv: list[str] | None,
+    **options: int,
 ) -> int:
-    """A benchmark script's command line: `--runs N`, then each goal's line; exits 0."""
+    """A benchmark script's command line: `--runs N`, then each goal's line; exits 0.
+
+    `options`: further whole-number options (name -> default), given to `measure` by name.
+    """
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--runs", type=int, default=runs)
+    for name, default in options.items():
+        parser.add_argument(f"--{name}", type=int, default=default)
     args = parser.parse_args(argv)
-    for goal in measure(max(1, args.runs)):
+    chosen = {name: getattr(args, name) for name in options}
+    for goal in measure(max(1, args.runs), **chosen):
         print(goal.line())
     return 0
