@@ -411,3 +411,17 @@ def test_seed_without_flags_is_missing_not_full(seed_report: ReportInput) -> Non
     assert run.ok
     for code in ("1.2", "1.3", "1.4", "1.5"):
         assert run.ready.indicators.unit[code].outcome is Outcome.MISSING, code
+
+
+def test_with_field_is_replace_with_another_field_name() -> None:
+    """The renaming shortcut gives what `dataclasses.replace` gives, and leaves the original."""
+    flagged = Dossier(
+        "H1", "hộ tịch", ON, day(3, 2), day(3, 5), None, RES, 7, has_fee=True, reused=False
+    )
+    renamed = flagged.with_field("Hộ tịch")
+    assert renamed == replace(flagged, field="Hộ tịch")
+    assert renamed.has_fee is True and renamed.reused is False and renamed.row == 7
+    assert flagged.field == "hộ tịch"
+    assert flagged.with_field("hộ tịch") is flagged
+    with pytest.raises(AttributeError):
+        renamed.field = "Chứng thực"  # type: ignore[misc]

@@ -19,9 +19,12 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from helpers import sample_data
+from strategies import examples
 from tthc.core.findings import Severity
 from tthc.core.model import ReportInput
 from tthc.core.report_data import load_report
@@ -35,6 +38,7 @@ from tthc.infra.package_guard import (
     Checked,
     Limits,
     Refused,
+    _beyond,
     _ole_names,
     _Scan,
     check_workbook,
@@ -495,3 +499,85 @@ def test_a_part_scanned_before_gives_the_same_verdict_under_each_cap(tmp_path: P
             check_workbook(path, tight, "x")
         sizes.append(len(package_guard._SCANNED))
     assert kept < sizes[0] == sizes[1]  # the parts that passed, kept once under the new cap
+
+
+def _prefixed(xml: bytes) -> bytes:
+    """The same sheet with a namespace prefix on every row and cell tag (`<x:row>`,
+    `<x:c>`): the scan must then take its general patterns, not the plain twins."""
+    for tag in (b"row", b"c"):
+        xml = xml.replace(b"<" + tag + b" ", b"<x:" + tag + b" ")
+        xml = xml.replace(b"<" + tag + b">", b"<x:" + tag + b">")
+        xml = xml.replace(b"</" + tag + b">", b"</x:" + tag + b">")
+    return xml
+
+
+def _scanned_numbers(xml: bytes, row_limit: int | None = None) -> tuple[int, int, int, int]:
+    scan = _Scan(row_limit)
+    scan.feed(xml)
+    scan.close()
+    return scan.rows, scan.last_row, scan.far_row, scan.far_column
+
+
+_ADDRESS = st.tuples(st.sampled_from(["A", "M", "Z", "AA", "XFD", ""]), st.integers(0, 250_000))
+
+
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.one_of(st.none(), st.integers(1, 250_000)),  # the row's number, if written
+            st.lists(
+                st.tuples(
+                    _ADDRESS,
+                    st.sampled_from(["value", "styled", "formula"]),
+                    st.sampled_from(['"', "'", '" ']),  # quotes; a space inside
+                    st.booleans(),  # the address first, or after the style
+                ),
+                max_size=4,
+            ),
+        ),
+        max_size=12,
+    ),
+    row_limit=st.sampled_from([None, 1_000, 200_000]),
+)
+@settings(max_examples=examples(1.0), deadline=None)
+def test_the_plain_patterns_find_what_the_general_ones_find(
+    rows: list[tuple[int | None, list]], row_limit: int | None
+) -> None:
+    """Cells out of their row, far below it, unnumbered rows, single quotes, attributes in
+    another order: the scan of plain markup equals that of the same markup with a prefix."""
+    pieces = [b"<sheetData>"]
+    for number, cells in rows:
+        pieces.append(b"<row>" if number is None else b'<row r="%d">' % number)
+        for (letters, row), kind, quote, address_first in cells:
+            address = b"r=%s%s%d%s" % (quote[0].encode(), letters.encode(), row, quote[0].encode())
+            if quote == '" ':
+                address = b'r=" %s%d"' % (letters.encode(), row)
+            attributes = address + b' s="3"' if address_first else b's="3" ' + address
+            body = {"value": b"<v>1</v>", "formula": b"<f>A1</f><v>2</v>", "styled": None}[kind]
+            pieces.append(b"<c " + attributes + (b"/>" if body is None else b">" + body + b"</c>"))
+        pieces.append(b"</row>")
+    plain = b"".join(pieces) + b"</sheetData>"
+    assert _scanned_numbers(plain, row_limit) == _scanned_numbers(_prefixed(plain), row_limit)
+
+
+def test_a_far_cell_in_an_early_row_is_found_by_the_plain_patterns() -> None:
+    """The plain twin only looks for cells beyond the highest row with content: one there,
+    or a row number with leading zeros, or an unnumbered row, sends it the exact way."""
+    body = b"".join(b'<row r="%d"><c r="A%d"><v>1</v></c></row>' % (n, n) for n in range(1, 300))
+    far = b'<row r="5"><c r="B1048576" s="1"/></row>'
+    assert _scanned_numbers(b"<sheetData>" + body + far + b"</sheetData>")[2:] == (1048576, 2)
+    zeros = b'<row r="6"><c r="C000001048"><v>1</v></c></row>'
+    assert _scanned_numbers(b"<sheetData>" + body + zeros + b"</sheetData>")[1:] == (1048, 1048, 3)
+    assert _scanned_numbers(b"<sheetData>" + body + b"</sheetData>") == (299, 299, 299, 1)
+
+
+@pytest.mark.parametrize("bound", [1, 9, 10, 99, 100, 909, 1000, 20013, 199_999, 201_000])
+def test_cells_beyond_a_row_are_told_exactly(bound: int) -> None:
+    """`_beyond(n)` finds a cell tag iff its row is past n (leading zeros: always)."""
+    pattern = _beyond(bound)
+    numbers = {*range(max(bound - 1100, 1), bound + 1100), bound * 10, bound * 10 + 9, 10**9 - 1}
+    for number in numbers:
+        for letters in ("A", "XFD", ""):
+            found = pattern.search(b'<c r="%s%d" s="1"/>' % (letters.encode(), number))
+            assert (found is not None) == (number > bound), (bound, number)
+    assert pattern.search(b'<c r="A0%d"/>' % bound) is not None  # sent the exact way

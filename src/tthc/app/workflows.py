@@ -241,7 +241,7 @@ def dossier_month(
             )
         base = blank_report(kind or facts.kind or UnitKind.XA, name, period)
     names = resolve_fields(Counter(d.field for d in listed.records), base.catalogue, listed.fields)
-    records = [replace(d, field=names.name(d.field)) for d in listed.records]
+    records = [d.with_field(names.name(d.field)) for d in listed.records]
     base = replace(base, catalogue=names.catalogue)
     classified = classify(records, period, base.catalogue)
     findings = (*listed.findings, *names.findings, *classified.findings)

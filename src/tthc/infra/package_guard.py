@@ -45,6 +45,7 @@ import zlib
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
 from urllib.parse import unquote
@@ -423,24 +424,105 @@ _CHUNK = 1 << 20  # inflated bytes handled at a time
 _CENTRAL = b"PK\x01\x02"
 _LONGEST_TAG = _CHUNK  # an unfinished tag is carried to the next piece up to this long
 
-# A sheet's row tag, any namespace prefix; the drawing's anchor <xdr:row>5</xdr:row>
-# holds a number, a sheet's row never does.
-_ROW = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row(?=[\s/>])[^>]*>(?!\s*\d)")
-# A row without content: self-closed, empty, or holding only cells without a value (a
-# style). LibreOffice writes `<row r="1048576" …></row>` after a row is deleted; such a
-# row costs no reader anything and must not count.
-_EMPTY_ROW = re.compile(
-    rb"<(?:[A-Za-z_][\w.-]*:)?row(?=[\s/>])[^>]*?(?:/>|(?<!/)>\s*"
-    rb"(?:<(?:[A-Za-z_][\w.-]*:)?c(?=[\s/>])[^>]*/>\s*)*</(?:[A-Za-z_][\w.-]*:)?row>)"
-)
-# The address of a cell (<c r="AB12" …>) or a row's number (<row r="12" …>), quotes
-# either way.
+# The patterns below take a tag with any namespace prefix (`<x:row …>`); each has a
+# twin for markup without one, as every spreadsheet program writes it. The twin starts
+# with a literal (`<row`, `<c r="`), which the regex engine finds by a fast search
+# instead of trying the prefix at every `<` of the part: on a 20.000-row list that is
+# most of the scan's time. `_Scan._search` takes the twins only where no tag can
+# carry a prefix (the piece holds no `:c` nor `:row`), so both find the same.
+_PREFIX = rb"(?:[A-Za-z_][\w.-]*:)?"
+
+
+@dataclass(frozen=True)
+class _RowPatterns:
+    """A sheet's row tags: all, those without content, and their numbers."""
+
+    # A sheet's row tag; the drawing's anchor <xdr:row>5</xdr:row> holds a number, a
+    # sheet's row never does.
+    row: re.Pattern[bytes]
+    # A row without content: self-closed, empty, or holding only cells without a value
+    # (a style). LibreOffice writes `<row r="1048576" …></row>` after a row is deleted;
+    # such a row costs no reader anything and must not count.
+    empty: re.Pattern[bytes]
+    # A row's number (<row r="12" …>), quotes either way.
+    number: re.Pattern[bytes]
+
+
+def _row_patterns(prefix: bytes) -> _RowPatterns:
+    return _RowPatterns(
+        re.compile(rb"<" + prefix + rb"row(?=[\s/>])[^>]*>(?!\s*\d)"),
+        re.compile(
+            rb"<" + prefix + rb"row(?=[\s/>])[^>]*?(?:/>|(?<!/)>\s*"
+            rb"(?:<" + prefix + rb"c(?=[\s/>])[^>]*/>\s*)*</" + prefix + rb"row>)"
+        ),
+        re.compile(rb"<" + prefix + rb"row\s[^>]*?(?<![\w:.-])r\s*=\s*[\"']\s*(\d{1,9})"),
+    )
+
+
+_ROWS_ANY = _row_patterns(_PREFIX)
+_ROWS_PLAIN = _row_patterns(b"")
+_ROW = _ROWS_ANY.row
+# The address of a cell (<c r="AB12" …>), quotes either way.
 _CELL_ADDRESS = re.compile(
-    rb"<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?(?<![\w:.-])r\s*=\s*[\"']\s*([A-Za-z]{0,3})(\d{1,9})"
+    rb"<" + _PREFIX + rb"c\s[^>]*?(?<![\w:.-])r\s*=\s*[\"']\s*([A-Za-z]{0,3})(\d{1,9})"
 )
-_ROW_NUMBER = re.compile(
-    rb"<(?:[A-Za-z_][\w.-]*:)?row\s[^>]*?(?<![\w:.-])r\s*=\s*[\"']\s*(\d{1,9})"
-)
+# Its twin for cells whose address is their first attribute, in double quotes: the
+# column letters (`_cells_reach` looks for rows beyond a bound with `_beyond`).
+_PLAIN_CELL_START = b'<c r="'
+_PLAIN_CELL_LETTERS = re.compile(rb'<c r="\s*([A-Za-z]{0,3})\d')
+_OTHER_CELL_START = re.compile(rb"<c[\t\n\r]")
+
+
+def _greater_than(bound: int) -> bytes:
+    """A pattern of the digit runs whose first digits read more than `bound`.
+
+    Longer runs than `bound` has digits (leading zeros included: they only send the
+    caller to the exact way), or as long and larger: 20013 gives `\\d{6}|[3-9]\\d{4}|`
+    `2[1-9]\\d{3}|20[1-9]\\d{2}|200[2-9]\\d{1}|2001[4-9]\\d{0}`.
+    """
+    digits = str(bound)
+    choices = [rb"\d{%d}" % (len(digits) + 1)]
+    for at, digit in enumerate(digits):
+        if digit != "9":
+            rest = len(digits) - at - 1
+            choices.append(
+                digits[:at].encode() + b"[%d-9]" % (int(digit) + 1) + (rb"\d{%d}" % rest)
+            )
+    return b"|".join(choices)
+
+
+@lru_cache(maxsize=64)
+def _beyond(bound: int) -> re.Pattern[bytes]:
+    """A plain cell tag whose row number is beyond `bound`."""
+    return re.compile(rb'<c r="\s*[A-Za-z]{0,3}(?:' + _greater_than(bound) + rb")")
+
+
+def _cells_reach(text: bytes, bound: int) -> tuple[set[bytes], int]:
+    """The distinct column letters of the cells' addresses in `text`, and their highest row;
+    where no cell lies beyond `bound` (a row known to be there), `bound` stands for it.
+
+    A sheet has thousands of cells but few distinct columns: only the letters are
+    collected. The plain twin answers when every cell tag starts with its address in
+    double quotes and gave one match; then the rows are only searched beyond `bound`,
+    and only if one is there are they all read. Anything else (a prefix, single
+    quotes, another attribute first, a malformed address) takes the general pattern.
+    """
+    if b":c" not in text and _OTHER_CELL_START.search(text) is None:
+        plain = text.count(_PLAIN_CELL_START)
+        if plain == text.count(b"<c "):
+            letters = _PLAIN_CELL_LETTERS.findall(text)
+            if len(letters) == plain:
+                if not letters:
+                    return set(), 0
+                if bound > 0 and _beyond(bound).search(text) is None:
+                    return set(letters), bound
+    addresses = _CELL_ADDRESS.findall(text)
+    if not addresses:
+        return set(), 0
+    letters_found, rows_found = zip(*addresses, strict=True)
+    return set(letters_found), _highest(set(rows_found))
+
+
 # The start of a cell's content: its value, inline text or formula.
 _CONTENT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:v|is|f)(?=[\s/>])")
 # A merged range, whose every cell openpyxl makes: <mergeCell ref="A1:XFD1048576"/>.
@@ -526,20 +608,19 @@ class _Scan:
     def _search(self, text: bytes) -> None:
         if not text:
             return
-        rows = _ROW.findall(text)
-        empty = _EMPTY_ROW.findall(text) if rows else ()
+        patterns = _ROWS_PLAIN if b":row" not in text and b":c" not in text else _ROWS_ANY
+        rows = patterns.row.findall(text)
+        empty = patterns.empty.findall(text) if rows else ()
         self.rows += len(rows) - len(empty)
-        row_numbers = set(_ROW_NUMBER.findall(b"".join(rows))) if rows else set()
+        row_numbers = set(patterns.number.findall(b"".join(rows))) if rows else set()
         if empty:
-            row_numbers -= set(_ROW_NUMBER.findall(b"".join(empty)))
+            row_numbers -= set(patterns.number.findall(b"".join(empty)))
         content_rows = _highest(row_numbers)
-        addresses = _CELL_ADDRESS.findall(text)
-        if addresses:
-            # A sheet has thousands of cells but few distinct columns and row numbers:
-            # only those are turned into numbers.
-            letters, cell_rows = zip(*addresses, strict=True)
-            highest = _highest(set(cell_rows))
-            self._reach(set(letters), highest)
+        # Cells are far more than rows: below the highest row with content, a cell's
+        # row changes nothing (the far corner takes the larger of the two).
+        letters, highest = _cells_reach(text, content_rows)
+        if letters:
+            self._reach(letters, highest)
             beyond = self.row_limit is None or highest > self.row_limit
             if beyond and _CONTENT.search(text):
                 content_rows = max(content_rows, _highest(set(_CONTENT_CELL.findall(text))))
@@ -549,8 +630,8 @@ class _Scan:
         for reference in merges:
             corners = _CORNER.findall(reference)
             if corners:
-                letters, numbers = zip(*corners, strict=True)
-                self._reach(set(letters), _highest(set(numbers)))
+                corner_letters, numbers = zip(*corners, strict=True)
+                self._reach(set(corner_letters), _highest(set(numbers)))
 
     def _reach(self, letters: set[bytes], row: int) -> None:
         self.far_row = max(self.far_row, row)
