@@ -16,9 +16,10 @@ from tthc.app.workflows import (
     new_month,
     rolled_up,
     valid_report,
+    written_errors,
 )
 from tthc.core.findings import Severity
-from tthc.core.model import Convention, UnitKind
+from tthc.core.model import Convention, ReportInput, UnitKind
 from tthc.core.new_month import parse_month
 from tthc.workbook.output import workbook_bytes
 from tthc.workbook.template import build_workbook
@@ -156,3 +157,28 @@ def test_a_dossier_month_on_a_faulty_last_month_names_that_file(
     ((path, findings),) = stopped.value.per_file
     assert path == previous
     assert findings and all(f.severity is Severity.ERROR for f in findings)
+
+
+def test_the_proof_of_a_written_workbook_says_what_check_says(
+    seed_report: ReportInput, tmp_path: Path
+) -> None:
+    """`written_errors` reads with the fast reader; `tthc check` with openpyxl's: on a
+    workbook whose rows do not add up both name the same errors at the same cells."""
+    from dataclasses import replace
+
+    from tthc.core.pipeline import run_pipeline
+    from tthc.workbook.reader import read_workbook
+
+    first = seed_report.rows[0]
+    broken = replace(first, counts=replace(first.counts, online=first.counts.online + 5))
+    report = replace(seed_report, rows=(broken, *seed_report.rows[1:]))
+    data = workbook_bytes(build_workbook(report))
+    proof = written_errors(data, "thang-3.xlsx")
+    path = tmp_path / "thang-3.xlsx"
+    path.write_bytes(data)
+    checked = [
+        f for f in run_pipeline(read_workbook(path)).findings if f.severity is Severity.ERROR
+    ]
+    assert proof, "a row that does not add up is an error"
+    assert [(f.code, f.location) for f in proof] == [(f.code, f.location) for f in checked]
+    assert written_errors(workbook_bytes(build_workbook(seed_report)), "thang-3.xlsx") == ()

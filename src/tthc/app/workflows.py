@@ -83,14 +83,20 @@ def written_errors(data: bytes, name: str) -> tuple[Finding, ...]:
 
     Why: a command that builds a workbook from someone else's file (an export, a
     dossier list) must never leave behind a file that `check` then rejects; it
-    reads its own output back through the same reader first, in a scratch folder.
+    reads its own output back first, in a scratch folder, with the same caps and
+    checks. It takes the consolidation's reader (the sheets' XML, held by the
+    tests to openpyxl's findings, and by the dossier command's property test to
+    what `check` says of its output): on a year's list that is 0,02 s instead of
+    0,35 s for openpyxl's.
     """
     import tempfile
+
+    from tthc.workbook.calamine_source import read_workbook_fast
 
     with tempfile.TemporaryDirectory(prefix="tthc-proof-") as scratch:
         path = Path(scratch) / Path(name).name
         path.write_bytes(data)
-        result = run_pipeline(load_input(path))
+        result = run_pipeline(read_workbook_fast(path))
     return tuple(f for f in result.findings if f.severity is Severity.ERROR)
 
 
