@@ -425,3 +425,13 @@ def test_with_field_is_replace_with_another_field_name() -> None:
     assert flagged.with_field("hộ tịch") is flagged
     with pytest.raises(AttributeError):
         renamed.field = "Chứng thực"  # type: ignore[misc]
+
+
+def test_listed_is_the_constructor() -> None:
+    """The reader's constructor gives the dossier `Dossier(...)` gives, flags or none."""
+    for flags in ({}, {"has_fee": True, "digitised": False}):
+        quick = Dossier.listed("H2", "Hộ tịch", DIR, day(3, 1), day(3, 4), None, RES, 9, flags)
+        slow = Dossier("H2", "Hộ tịch", DIR, day(3, 1), day(3, 4), None, RES, 9, **flags)
+        assert quick == slow and hash(quick) == hash(slow) and repr(quick) == repr(slow)
+        with pytest.raises(AttributeError):
+            quick.row = 10  # type: ignore[misc]

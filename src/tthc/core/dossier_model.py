@@ -7,7 +7,8 @@ record small and typed lets each side be tested alone.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import MISSING, dataclass, fields
 from datetime import date
 from enum import StrEnum
 
@@ -49,6 +50,39 @@ class Dossier:
     digitised: bool | None = None
     reused: bool | None = None
 
+    @classmethod
+    def listed(
+        cls,
+        code: str,
+        field: str,
+        channel: Channel,
+        received: date | None,
+        due: date | None,
+        finished: date | None,
+        status: Status,
+        row: int,
+        flags: Mapping[str, bool | None],
+    ) -> Dossier:
+        """`Dossier(...)` for the reader of a list, a dossier at a time: a frozen
+        dataclass sets each of its 13 fields through `object.__setattr__` (about 7 µs a
+        dossier, 1,5 s for 200.000); filling the instance dictionary is a third of that.
+        `flags` holds some of the flag fields; the others keep their default (None).
+        """
+        made = object.__new__(cls)
+        made.__dict__.update(
+            _FLAG_DEFAULTS,
+            code=code,
+            field=field,
+            channel=channel,
+            received=received,
+            due=due,
+            finished=finished,
+            status=status,
+            row=row,
+        )
+        made.__dict__.update(flags)
+        return made
+
     def with_field(self, name: str) -> Dossier:
         """This dossier under another field name: `dataclasses.replace` without its cost.
 
@@ -62,3 +96,7 @@ class Dossier:
         copy.__dict__.update(self.__dict__)
         object.__setattr__(copy, "field", name)
         return copy
+
+
+# The flag fields and their default, for `Dossier.listed`.
+_FLAG_DEFAULTS = {item.name: item.default for item in fields(Dossier) if item.default is not MISSING}

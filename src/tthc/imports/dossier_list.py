@@ -573,16 +573,16 @@ def _read_rows(
         first_row[code] = (number, values)
         assert channel is not None and status is not None
         records.append(
-            Dossier(
-                code=code,
-                field=field_name,
-                channel=channel,
-                received=dates["received"],
-                due=dates["due"],
-                finished=dates["finished"],
-                status=status,
-                row=number,
-                **flag_values,
+            Dossier.listed(
+                code,
+                field_name,
+                channel,
+                dates["received"],
+                dates["due"],
+                dates["finished"],
+                status,
+                number,
+                flag_values,
             )
         )
     reporter.findings.extend(unknown_status.findings())
