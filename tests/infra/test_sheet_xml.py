@@ -22,6 +22,8 @@ from tthc.core.model import ReportInput
 from tthc.infra.libreoffice import convert, find_soffice
 from tthc.infra.xlsx_parts import (
     HostileMarkup,
+    _plain_cells,
+    _valued_cells,
     date_styles,
     shared_strings,
     sheet_cells,
@@ -53,11 +55,12 @@ def _template_bytes(report: ReportInput) -> bytes:
     return buffer.getvalue()
 
 
-def _all_sheets_agree(data: bytes) -> int:
-    """Every sheet: the shortcut's values equal calamine's; returns how many it read."""
+def _all_sheets_agree(data: bytes) -> tuple[int, int]:
+    """Every sheet: the shortcut's values equal calamine's; returns how many it read, and
+    how many of those in one pass over their cells (formula cells included)."""
     source = FastSource.from_bytes(data)
     calamine = CalamineWorkbook.from_filelike(BytesIO(data))
-    read = 0
+    read = passes = 0
     for title, part in source.contents.sheets.items():
         xml = source.package.part(part, 10_000_000)
         styles = source.contents.styles
@@ -67,18 +70,23 @@ def _all_sheets_agree(data: bytes) -> int:
             shared_strings(source.package.part(strings_part, 10_000_000)) if strings_part else None
         )
         ours = sheet_values(xml, strings, dates)
+        one_pass = _plain_cells(xml, strings, dates)
+        if one_pass is not None:  # the one pass and the cell-by-cell way agree, formulas too
+            assert one_pass == _valued_cells(xml, strings, dates), title
+            passes += 1
         rows = calamine.get_sheet_by_name(title).to_python(skip_empty_area=False)
         reference = _calamine_values(rows, _error_cells(xml))
         if ours is not None:
             read += 1
             assert ours[0] == reference[0], title
             assert ours[1] == reference[1], title
-    return read
+    return read, passes
 
 
 def test_template_as_openpyxl_writes_it(seed_report: ReportInput) -> None:
     data = _template_bytes(seed_report)
-    assert _all_sheets_agree(data) == 6  # every sheet through the shortcut
+    # Every sheet through the shortcut, in one pass: formulas with results included.
+    assert _all_sheets_agree(data) == (6, 6)
 
 
 @pytest.mark.skipif(
@@ -93,7 +101,8 @@ def test_workbook_saved_by_libreoffice(seed_report: ReportInput, tmp_path: Path)
     data = saved.read_bytes()
     with zipfile.ZipFile(BytesIO(data)) as archive:
         assert "xl/sharedStrings.xml" in archive.namelist()  # what makes this case different
-    assert _all_sheets_agree(data) >= 4
+    read, passes = _all_sheets_agree(data)
+    assert read >= 4 and passes >= 1
     fast, slow = read_workbook_fast(saved), read_workbook(saved)
     assert fast.report is not None and fast.report == slow.report
     assert fast.report.period.start == date(2026, 3, 1)

@@ -99,4 +99,6 @@ class Dossier:
 
 
 # The flag fields and their default, for `Dossier.listed`.
-_FLAG_DEFAULTS = {item.name: item.default for item in fields(Dossier) if item.default is not MISSING}
+_FLAG_DEFAULTS = {
+    item.name: item.default for item in fields(Dossier) if item.default is not MISSING
+}

@@ -167,10 +167,11 @@ SheetValues = dict[str, object]  # 'B8' -> value, only cells that hold one
 # is the nearest `<c r="` before it. Cells without a value (most of a template: empty
 # inputs, formulas without a cached result) are never visited.
 _NUMBER_VALUE = re.compile(rb"<v(?:\s[^>]*)?>([^<]+)</v>")
-# The common case in one pass: a cell whose value follows its start tag directly (no
-# formula). A formula cell fails at once at its `<f>`; its formula text is never scanned.
+# The common case in one pass: a cell as spreadsheet programs write it, its value after
+# its start tag or after its formula (whose text holds no `<`: markup in it is escaped).
 _PLAIN_CELL = re.compile(
     rb'<c r="([A-Z]{1,3})([0-9]{1,7})"(?: s="([0-9]+)")?(?: t="([A-Za-z]+)")?>'
+    rb"(<f(?:\s[^>]*)?(?:/>|>[^<]*</f>))?"
     rb"(?:<v>([^<]+)</v>|<is><t>([^<]*)</t></is>)"
 )
 # A cell's start tag as spreadsheet programs write it: address, style, type, the rest.
@@ -337,22 +338,24 @@ def sheet_cells(
 def _plain_cells(
     xml: bytes, strings: Sequence[str] | None, dates: frozenset[int]
 ) -> tuple[SheetValues, int, frozenset[str]] | None:
-    """One pass over value-only cells; None unless it saw every value of the part.
+    """One pass over the cells holding a value, formula or not; None unless it saw every
+    value of the part.
 
-    Its cells hold no formula (a value follows the start tag directly), so the set of
-    valued formula cells it answers is empty.
+    A formula's text is skipped over, not parsed: which cells have one is all the
+    reader needs (a count typed over a formula is a constant).
     """
     matches = _PLAIN_CELL.findall(xml)
-    numbers = sum(1 for match in matches if match[4])
+    numbers = sum(1 for match in matches if match[5])
     # Every value element ends in `</v>` or `</is>`; those ending `></v>` are empty. So
     # the pass saw every value if it matched all the others (each of its matches has a
     # non-empty `<v>` or an `<is>`): three scans of the part, no parsing.
     values_in_part = xml.count(b"</v>") - xml.count(b"></v>")
     if numbers != values_in_part or len(matches) - numbers != xml.count(b"</is>"):
-        return None  # formula cells with cached results, rich text, other markup
+        return None  # a value with attributes, rich text, attributes in another order
     values: SheetValues = {}
+    formulas: list[str] = []
     last_row = 0
-    for column, row_text, style, kind, number, text in matches:
+    for column, row_text, style, kind, formula, number, text in matches:
         value = (
             _typed(number, kind or None, style or None, strings, dates) if number else _text(text)
         )
@@ -362,10 +365,12 @@ def _plain_cells(
         if coordinate in values:
             return None  # one cell twice: not a file a spreadsheet program wrote
         values[coordinate] = value
+        if formula:
+            formulas.append(coordinate)
         row = int(row_text)
         if row > last_row:
             last_row = row
-    return values, last_row, frozenset()
+    return values, last_row, frozenset(formulas)
 
 
 def _valued_cells(
