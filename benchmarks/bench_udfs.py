@@ -99,7 +99,7 @@ def summary_sheet(
     ]
 
     def recalculate() -> list[tuple[object, ...]]:
-        range_parsing._parsed_cached.cache_clear()  # a cell was edited: the ranges are new values
+        range_parsing._RECENT.clear()  # a cell was edited: the ranges are new values
         return [
             (
                 TTHC_PART(code, "numerator", grid, extras, scope, settings),

@@ -441,6 +441,45 @@ def test_bad_input_gives_an_error_text(case: tuple[Any, ...]) -> None:
         assert isinstance(result, str) and result.startswith("Lỗi:"), result
 
 
+def test_equal_ranges_are_parsed_once_whatever_the_lists(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Excel hands each call fresh lists: equal values reuse one parse; a changed value, a
+    TRUE where 1 stood (equal to Python's `==`) or an edit of the lists after the call
+    do not reach a stale one."""
+    from tthc.excel import ranges
+
+    parses: list[object] = []
+    real = ranges._parse
+
+    def counted(*arguments: object) -> object:
+        parses.append(arguments[0])
+        return real(*arguments)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ranges, "_parse", counted)
+    monkeypatch.setattr(ranges, "_RECENT", ranges._RecentRanges(4))
+
+    def fresh(grid: list[list[object]]) -> list[list[object]]:
+        return [list(row) for row in grid]
+
+    for _ in range(3):
+        assert TTHC_PART("1.1", "numerator", fresh(GRID), EXTRAS, UNIT, SETTINGS) == 14
+    assert len(parses) == 1
+    passed = fresh(GRID)
+    assert TTHC_PART("1.1", "numerator", passed, EXTRAS, UNIT, SETTINGS) == 14
+    passed[0][2] = 20.0  # the caller's list changed after the call: the kept copy did not
+    assert TTHC_PART("1.1", "numerator", fresh(GRID), EXTRAS, UNIT, SETTINGS) == 14
+    assert len(parses) == 1
+    # Hộ tịch's (4): 10 -> 11, so 1.1's numerator (3)-(5) for the unit: 14 -> 15.
+    assert TTHC_PART("1.1", "numerator", _with_cell(0, 2, 11.0), EXTRAS, UNIT, SETTINGS) == 15
+    assert len(parses) == 2
+    one = _with_cell(0, 3, 1.0)  # Hộ tịch's (5): 2 -> 1, so (3) for the unit: 20 -> 19
+    assert TTHC_PART("1.1", "denominator", one, EXTRAS, UNIT, SETTINGS) == 19
+    true = _with_cell(0, 3, True)  # TRUE typed instead: no count, whatever `==` says
+    assert true == one
+    result = TTHC_PART("1.1", "denominator", true, EXTRAS, UNIT, SETTINGS)
+    assert isinstance(result, str) and result.startswith("Lỗi:"), result
+    assert len(parses) == 4
+
+
 def test_unknown_part_gives_an_error_text() -> None:
     result = TTHC_PART("1.1", "tỷ lệ", GRID, EXTRAS, UNIT, SETTINGS)
     assert isinstance(result, str) and result.startswith("Lỗi:")

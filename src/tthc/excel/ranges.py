@@ -9,10 +9,11 @@ Excel's recalculation stays right.
 from __future__ import annotations
 
 import dataclasses
+import pickle
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from typing import Any
 
 from tthc.core.catalogue import Catalogue, Department, field_key
@@ -200,7 +201,7 @@ class ScopedReport:
 
 
 # Excel recalculates Tổng hợp with 128 calls that pass the same ranges: each set of
-# range values is parsed once and reused, keyed by the values themselves (a worksheet
+# range values is parsed once and reused, found by the values themselves (a worksheet
 # function has no other state, so equal values must give the equal report).
 _CACHED_RANGES = 16
 
@@ -212,18 +213,40 @@ class _Parsed:
     scopes: dict[str, ScopedReport] = dataclasses.field(default_factory=dict)
 
 
-def _frozen(values: object) -> object:
-    """A hashable copy of a range value (rows become tuples), the key of its parsed form."""
-    if isinstance(values, list | tuple):
-        return tuple(tuple(v) if isinstance(v, list | tuple) else v for v in values)
-    return values
+class _RecentRanges:
+    """The last sets of range values parsed, each with its parse, found by their pickle.
+
+    Excel hands each of the 128 calls fresh lists, so any key is built anew on every
+    call: a pickle is one pass in C (a key of tuples takes three: building, hashing,
+    comparing), and unlike `==` it tells TRUE from 1.0 (a count typed as TRUE is no
+    count) while equal bytes always unpickle to equal values of the same types. A
+    value that cannot be pickled (not from Excel) is parsed without reuse; a parse
+    that raises is not kept.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.entries: OrderedDict[bytes, _Parsed] = OrderedDict()
+
+    def parsed(self, ranges: tuple[object, ...]) -> _Parsed:
+        try:
+            key = pickle.dumps(ranges, protocol=5)
+        except Exception:
+            return _parse(*ranges)
+        found = self.entries.get(key)
+        if found is not None:
+            self.entries.move_to_end(key)
+            return found
+        parsed = self.entries[key] = _parse(*ranges)
+        if len(self.entries) > self.size:
+            self.entries.popitem(last=False)
+        return parsed
+
+    def clear(self) -> None:
+        self.entries.clear()
 
 
-@lru_cache(maxsize=_CACHED_RANGES)
-def _parsed_cached(
-    grid: object, extras: object, settings: object, targets: object, kind: object
-) -> _Parsed:
-    return _parse(grid, extras, settings, targets, kind)
+_RECENT = _RecentRanges(_CACHED_RANGES)
 
 
 def _parse(
@@ -283,14 +306,10 @@ def scoped_report(
 ) -> ScopedReport:
     """A minimal ReportInput from the ranges a worksheet function was given.
 
-    Parsed once per distinct set of range values (`_parsed_cached`); a range
-    that cannot be parsed raises `RangeError` on every call, as it must.
+    Parsed once per distinct set of range values (`_RECENT`); a range that
+    cannot be parsed raises `RangeError` on every call, as it must.
     """
-    key = tuple(_frozen(v) for v in (grid, extras, settings, targets, kind))
-    try:
-        parsed = _parsed_cached(*key)
-    except TypeError:  # an unhashable cell value: not from Excel, parse without the cache
-        parsed = _parse(grid, extras, settings, targets, kind)
+    parsed = _RECENT.parsed((grid, extras, settings, targets, kind))
     wanted = "" if is_blank(scope) else str(scope).strip()
     found = parsed.scopes.get(wanted)
     if found is None:
