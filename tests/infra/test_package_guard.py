@@ -581,3 +581,46 @@ def test_cells_beyond_a_row_are_told_exactly(bound: int) -> None:
             found = pattern.search(b'<c r="%s%d" s="1"/>' % (letters.encode(), number))
             assert (found is not None) == (number > bound), (bound, number)
     assert pattern.search(b'<c r="A0%d"/>' % bound) is not None  # sent the exact way
+
+
+def test_a_part_of_known_markup_is_not_scanned_again_but_another_markup_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Units of one province: other figures and names, the same markup, one scan. A cell
+    added far away, or a row more, is other markup: scanned, and refused past a cap."""
+    from tthc.infra import package_guard
+
+    def unit(path: Path, figures: int, far: str | None = None) -> Path:
+        book = Workbook()
+        sheet = book.active
+        sheet["A1"] = f"UBND xã số {figures}"
+        for row in range(2, 40):
+            sheet.cell(row, 2, figures * row)
+        if far is not None:
+            sheet[far] = 1
+        book.save(path)
+        return path
+
+    scans: list[int] = []
+    real_feed = package_guard._Scan.feed
+
+    def counted(self: _Scan, piece: bytes) -> None:
+        if b"<sheetData" in piece:
+            scans.append(len(piece))
+        real_feed(self, piece)
+
+    monkeypatch.setattr(package_guard._Scan, "feed", counted)
+    package_guard._SKELETONS.clear()
+    first = check_workbook(unit(tmp_path / "a.xlsx", 7), TEMPLATE, CANNOT)
+    assert len(scans) == 1
+    second = check_workbook(unit(tmp_path / "b.xlsx", 123), TEMPLATE, CANNOT)
+    assert len(scans) == 1  # other bytes, same markup: taken from the first scan
+    assert first.data != second.data
+    narrow = replace(TEMPLATE, cells=2_000)  # 39 rows x 2 columns pass, a far cell does not
+    check_workbook(unit(tmp_path / "c.xlsx", 5), narrow, CANNOT)
+    with pytest.raises(Refused, match="Z100"):
+        check_workbook(unit(tmp_path / "d.xlsx", 5, far="Z100"), narrow, CANNOT)
+    short = replace(TEMPLATE, rows=39)
+    check_workbook(unit(tmp_path / "e.xlsx", 9), short, CANNOT)
+    with pytest.raises(Refused, match="39"):
+        check_workbook(unit(tmp_path / "f.xlsx", 9, far="B40"), short, CANNOT)

@@ -725,15 +725,28 @@ _SCANNED: OrderedDict[tuple[bytes, int, int, int, int, int], tuple[int, int, int
 _SCANNED_KEPT = 64
 _SCANNED_MAX_PACKED = 1 * _MB  # larger parts are scanned each time: memory stays small
 
+# Parts scanned before, by their markup: the input sheets of a province's workbooks
+# differ in their figures and names, rarely in anything else. Split at the text of each
+# value element (`<v>…</v>`, `<t>…</t>`), a part gives its markup as the pieces between
+# those texts, with the elements' own tags. Every pattern of the scan starts at a `<`
+# and stops at the end of a tag, and those texts hold no `<`: two parts of one markup
+# scan alike, whatever the texts say. Only parts inflated in one piece (`_CHUNK`).
+_VALUE_TEXT = re.compile(rb"(<[vt]>)[^<]*(</[vt]>)")
+_SKELETONS: OrderedDict[
+    tuple[tuple[bytes | None, ...], int | None, int], tuple[int, int, int, int]
+] = OrderedDict()
+_SKELETONS_KEPT = 16
+
 
 def _scanned_once(
     data: bytes, info: zipfile.ZipInfo, limit: int, limits: Limits, scan: _Scan
 ) -> int:
-    """`_scanned`, or the result of a scan of the same packed bytes under the same caps.
+    """`_scanned`, or the result of a scan of the same packed bytes or the same markup
+    under the same caps.
 
-    Only scans that passed are kept (a refusal raises before), and the key holds all
-    that the outcome depends on: the bytes, how they are packed, the sizes and CRC the
-    directory states, the part's allowance and the row cap.
+    Only scans that passed are kept (a refusal raises before), and each key holds all
+    that the outcome depends on: the bytes (or the markup), how they are packed, the
+    sizes and CRC the directory states, the part's allowance and the row caps.
     """
     begin, end = member_span(data, info)
     if end - begin > _SCANNED_MAX_PACKED:
@@ -744,10 +757,38 @@ def _scanned_once(
         _SCANNED.move_to_end(key)
         size, scan.rows, scan.last_row, scan.far_row, scan.far_column = known
         return size
-    size = _scanned(data, info, limit, limits, scan)
+    size = _scanned_by_markup(data, info, limit, limits, scan)
     _SCANNED[key] = (size, scan.rows, scan.last_row, scan.far_row, scan.far_column)
     if len(_SCANNED) > _SCANNED_KEPT:
         _SCANNED.popitem(last=False)
+    return size
+
+
+def _scanned_by_markup(
+    data: bytes, info: zipfile.ZipInfo, limit: int, limits: Limits, scan: _Scan
+) -> int:
+    """`_scanned` for a part of at most one piece, through `_SKELETONS`."""
+    if info.file_size > _CHUNK:
+        return _scanned(data, info, limit, limits, scan)
+    pieces: list[bytes] = []
+    try:
+        size = _inflate(data, info, min(limit, _CHUNK), pieces.append)
+    except _Stop:  # larger than its directory entry says: the piecewise way tells why
+        return _scanned(data, info, limit, limits, scan)
+    text = b"".join(pieces)
+    key = (tuple(_VALUE_TEXT.split(text)), scan.row_limit, limits.rows)
+    known = _SKELETONS.get(key)
+    if known is not None:
+        _SKELETONS.move_to_end(key)
+        scan.rows, scan.last_row, scan.far_row, scan.far_column = known
+        return size
+    scan.feed(text)
+    scan.close()
+    if scan.exceeded(limits):
+        raise _TooLong
+    _SKELETONS[key] = (scan.rows, scan.last_row, scan.far_row, scan.far_column)
+    if len(_SKELETONS) > _SKELETONS_KEPT:
+        _SKELETONS.popitem(last=False)
     return size
 
 
