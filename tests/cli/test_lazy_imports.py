@@ -16,6 +16,8 @@ import pytest
 from helpers import sample_data
 
 HEAVY = ("openpyxl", "docx", "docxtpl", "jinja2", "python_calamine", "lxml", "xlwings", "numpy")
+# What `xml.sax.saxutils` drags in through urllib.request: no command needs the network.
+NETWORK = {"ssl", "http", "email"}
 WORD = {"docx", "docxtpl", "jinja2"}
 
 _PROBE = """
@@ -30,7 +32,7 @@ print(json.dumps([code, sorted({m.split('.')[0] for m in sys.modules} & heavy)])
 
 def imported(*argv: str) -> tuple[int, set[str]]:
     done = subprocess.run(
-        [sys.executable, "-c", _PROBE, json.dumps(HEAVY), *argv],
+        [sys.executable, "-c", _PROBE, json.dumps([*HEAVY, *NETWORK]), *argv],
         capture_output=True,
         text=True,
         check=True,
@@ -83,5 +85,6 @@ def test_check_and_consolidate_of_workbooks_load_no_word_library(
 ) -> None:
     code, modules = imported("check", str(workbook))
     assert code in (0, 1) and not modules & WORD
+    assert not modules & NETWORK, modules
     code, modules = imported("consolidate", str(workbook), "-o", str(tmp_path / "th.xlsx"))
     assert not modules & WORD, modules

@@ -39,11 +39,11 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 from xml.etree import ElementTree
-from xml.sax.saxutils import escape
 
 from tthc.infra.os_messages import os_reason
 from tthc.infra.safe_write import write_bytes_atomic
 from tthc.infra.xlsx_parts import shared_strings
+from tthc.infra.xml_text import escape
 from tthc.workbook.layout import ADDIN_FILE_NAME  # RunMain imports the module named like it
 
 if TYPE_CHECKING:

@@ -13,7 +13,6 @@ import sys
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from xml.sax.saxutils import unescape
 
 from tthc.excel.addin import (
     ADDIN_FILE_NAME,
@@ -26,6 +25,7 @@ from tthc.excel.addin import (
 )
 from tthc.excel.addin_checks import current_setup, setup_problems
 from tthc.infra.xlsx_parts import shared_strings
+from tthc.infra.xml_text import unescape
 
 __all__ = ["AddinStatus", "addin_status", "config_values"]
 

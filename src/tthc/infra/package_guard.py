@@ -866,7 +866,7 @@ _TARGET = re.compile(rb"""(?<![\w:.-])Target\s*=\s*["']([^"']*)["']""")
 
 
 def _unescape(text: bytes) -> str:
-    from xml.sax.saxutils import unescape
+    from tthc.infra.xml_text import unescape
 
     return unescape(text.decode("utf-8", errors="replace"), {"&quot;": '"', "&apos;": "'"})
 

@@ -12,7 +12,6 @@ that never split; fixed widths), parsed once.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from xml.sax.saxutils import escape
 
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
@@ -20,6 +19,7 @@ from lxml import etree
 
 from tthc.core.grid import COUNT_COLUMNS, Column
 from tthc.core.narrative import AppendixRow, AppendixTable, appendix_cell
+from tthc.infra.xml_text import escape
 
 __all__ = ["APPENDIX_COLUMNS_MM", "appendix_table", "wrap_label"]
 

@@ -35,7 +35,6 @@ from io import BytesIO
 from pathlib import Path
 from typing import NamedTuple
 from xml.etree import ElementTree
-from xml.sax.saxutils import unescape
 
 import python_calamine
 
@@ -59,6 +58,7 @@ from tthc.infra.xlsx_parts import (
     sheet_cells,
     uncomputed_formulas,
 )
+from tthc.infra.xml_text import unescape
 from tthc.workbook.blocks import UNKNOWN, Area, Block, BlockSource, Cell
 from tthc.workbook.notices import file_notices
 from tthc.workbook.reader import CANNOT_OPEN, IS_FOLDER, NOT_FOUND, read_blocks, with_notices
