@@ -69,18 +69,22 @@ class Dossier:
         `flags` holds some of the flag fields; the others keep their default (None).
         """
         made = object.__new__(cls)
-        made.__dict__.update(
-            _FLAG_DEFAULTS,
-            code=code,
-            field=field,
-            channel=channel,
-            received=received,
-            due=due,
-            finished=finished,
-            status=status,
-            row=row,
+        object.__setattr__(
+            made,
+            "__dict__",
+            {
+                "code": code,
+                "field": field,
+                "channel": channel,
+                "received": received,
+                "due": due,
+                "finished": finished,
+                "status": status,
+                "row": row,
+                **_FLAG_DEFAULTS,
+                **flags,
+            },
         )
-        made.__dict__.update(flags)
         return made
 
     def with_field(self, name: str) -> Dossier:
