@@ -219,3 +219,22 @@ def test_date1904_workbook_goes_to_calamine(seed_report: ReportInput, tmp_path: 
     loaded = read_workbook_fast(path)
     assert loaded.report is not None
     assert loaded.report.period.start == date(2026, 3, 1)
+
+
+def test_formulas_saved_without_a_result() -> None:
+    """Counts typed as formulas that no program computed; an empty text result is none."""
+    from tthc.infra.xlsx_parts import uncomputed_formulas
+
+    cells = (
+        '<row r="8"><c r="D8" s="3"><f>300+43</f><v></v></c>'  # openpyxl
+        '<c r="E8"><f>1+1</f><v/></c>'
+        '<c r="F8" t="n"><f>2&amp;3</f></c>'  # a converter: no value element at all
+        '<c r="G8" s="3" t="str"><f>IF(A1="","",1)</f><v></v></c>'  # an empty text result
+        '<c r="H8"><f>4+4</f><v>8</v></c></row>'  # computed
+    )
+    expected = {"D8": "300+43", "E8": "1+1", "F8": "2&3"}
+    assert uncomputed_formulas(_sheet(cells)) == expected
+    # Another attribute after the type: the cell-by-cell way, the same answer.
+    unusual = cells.replace('<c r="E8">', '<c r="E8" cm="1">')
+    assert uncomputed_formulas(_sheet(unusual)) == expected
+    assert uncomputed_formulas(_sheet('<row r="1"><c r="A1"><v>1</v></c></row>')) == {}
