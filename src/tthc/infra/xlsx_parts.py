@@ -48,6 +48,7 @@ __all__ = [
     "merged_ranges",
     "shared_strings",
     "sheet_cells",
+    "sheet_reading",
     "sheet_values",
     "uncomputed_formulas",
 ]
@@ -169,10 +170,12 @@ SheetValues = dict[str, object]  # 'B8' -> value, only cells that hold one
 _NUMBER_VALUE = re.compile(rb"<v(?:\s[^>]*)?>([^<]+)</v>")
 # The common case in one pass: a cell as spreadsheet programs write it, its value after
 # its start tag or after its formula (whose text holds no `<`: markup in it is escaped).
+# A cell without a value matches too (`<v></v>`, `<v/>` or nothing before `</c>`): a formula
+# there was saved without its result (`uncomputed_formulas`).
 _PLAIN_CELL = re.compile(
     rb'<c r="([A-Z]{1,3})([0-9]{1,7})"(?: s="([0-9]+)")?(?: t="([A-Za-z]+)")?>'
-    rb"(<f(?:\s[^>]*)?(?:/>|>[^<]*</f>))?"
-    rb"(?:<v>([^<]+)</v>|<is><t>([^<]*)</t></is>)"
+    rb"(<f(?:\s[^>]*)?(?:/>|>[^<]*+</f>))?"  # possessive: no backtracking into formula text
+    rb"(?:<v>([^<]+)</v>|(<is>)<t>([^<]*)</t></is>|(?:<v></v>|<v/>)?(?=</c>))"
 )
 # A cell's start tag as spreadsheet programs write it: address, style, type, the rest.
 _CELL_TAG = re.compile(
@@ -321,6 +324,18 @@ def sheet_cells(
     A count typed over a formula is a constant: the reader must take it as stated (and
     check it), not as a stale result to recompute, the same verdict openpyxl gives.
     """
+    reading = sheet_reading(xml, strings, dates)
+    return None if reading is None else reading[:3]
+
+
+SheetReading = tuple[SheetValues, int, frozenset[str], dict[str, str]]
+
+
+def sheet_reading(
+    xml: bytes, strings: Sequence[str] | None, dates: frozenset[int]
+) -> SheetReading | None:
+    """`sheet_cells`, and the formulas saved without a result (`uncomputed_formulas`),
+    from the same pass where the part is of the usual shape."""
     data_at = xml.find(b"<sheetData")
     # A DTD can only stand before the root element, hence before the sheet data.
     head = xml if data_at < 0 else xml[:data_at]
@@ -330,32 +345,48 @@ def sheet_cells(
         return None  # no unprefixed sheet data: a namespace prefix, or not a worksheet
     try:
         quick = _plain_cells(xml, strings, dates)
-        return quick if quick is not None else _valued_cells(xml, strings, dates)
+        if quick is not None:
+            values, last_row, formulas, uncomputed = quick
+            return (
+                values,
+                last_row,
+                formulas,
+                (uncomputed if uncomputed is not None else uncomputed_formulas(xml)),
+            )
+        slow = _valued_cells(xml, strings, dates)
+        return None if slow is None else (*slow, uncomputed_formulas(xml))
     except (LookupError, ValueError, OverflowError, UnicodeDecodeError):
         return None
 
 
 def _plain_cells(
     xml: bytes, strings: Sequence[str] | None, dates: frozenset[int]
-) -> tuple[SheetValues, int, frozenset[str]] | None:
-    """One pass over the cells holding a value, formula or not; None unless it saw every
-    value of the part.
+) -> tuple[SheetValues, int, frozenset[str], dict[str, str] | None] | None:
+    """One pass over the cells, formula or not; None unless it saw every value of the part.
 
     A formula's text is skipped over, not parsed: which cells have one is all the
-    reader needs (a count typed over a formula is a constant).
+    reader needs (a count typed over a formula is a constant), except for a formula
+    saved without its result, whose text the message quotes. Those are answered too
+    when the pass saw every end `uncomputed_formulas` looks for, else None for them.
     """
     matches = _PLAIN_CELL.findall(xml)
     numbers = sum(1 for match in matches if match[5])
+    inline = sum(1 for match in matches if match[6])
     # Every value element ends in `</v>` or `</is>`; those ending `></v>` are empty. So
     # the pass saw every value if it matched all the others (each of its matches has a
     # non-empty `<v>` or an `<is>`): three scans of the part, no parsing.
     values_in_part = xml.count(b"</v>") - xml.count(b"></v>")
-    if numbers != values_in_part or len(matches) - numbers != xml.count(b"</is>"):
+    if numbers != values_in_part or inline != xml.count(b"</is>"):
         return None  # a value with attributes, rich text, attributes in another order
     values: SheetValues = {}
     formulas: list[str] = []
+    unfinished: list[tuple[str, bytes, bytes]] = []
     last_row = 0
-    for column, row_text, style, kind, formula, number, text in matches:
+    for column, row_text, style, kind, formula, number, is_inline, text in matches:
+        if not number and not is_inline:
+            if formula.endswith(b"</f>"):  # a formula, and no value after it
+                unfinished.append(((column + row_text).decode("ascii"), kind, formula))
+            continue
         value = (
             _typed(number, kind or None, style or None, strings, dates) if number else _text(text)
         )
@@ -370,7 +401,22 @@ def _plain_cells(
         row = int(row_text)
         if row > last_row:
             last_row = row
-    return values, last_row, frozenset(formulas)
+    return values, last_row, frozenset(formulas), _unfinished(xml, unfinished)
+
+
+def _unfinished(xml: bytes, cells: list[tuple[str, bytes, bytes]]) -> dict[str, str] | None:
+    """`uncomputed_formulas` from the pass's formula cells without a value, if they are
+    all the part's (each end `uncomputed_formulas` looks for is one of them); else None."""
+    if len(cells) != sum(xml.count(end) for end in _UNCOMPUTED_ENDS):
+        return None
+    found = {
+        coordinate: _text(_FORMULA_BODY.match(formula).group(1))  # type: ignore[union-attr]
+        for coordinate, kind, formula in cells
+        if kind in (b"", b"n")
+    }
+    if len(found) != sum(1 for _, kind, _ in cells if kind in (b"", b"n")):
+        return None  # one cell twice: the cell-by-cell way decides as it always did
+    return found
 
 
 def _valued_cells(
@@ -417,12 +463,8 @@ def _valued_cells(
 # always write the result (an empty text result as `t="str"` with an empty `<v>`).
 _UNCOMPUTED_ENDS = (b"</f><v></v></c>", b"</f><v/></c>", b"</f></c>")
 _FORMULA_TEXT = re.compile(rb"<f(?:\s[^>]*)?>([^<]*)</f>")
-# A formula cell of the usual shape (as `_CELL_TAG`, nothing after the type) ending in one
-# of `_UNCOMPUTED_ENDS`: most are text results left empty (`t="str"`), not uncomputed.
-_PLAIN_UNCOMPUTED = re.compile(
-    rb'<c r="([A-Z]{1,3})([0-9]{1,7})"(?: s="[0-9]+")?(?: t="([A-Za-z]*)")?>'
-    rb"<f(?:\s[^>]*)?>([^<]*)</f>(?:<v></v>|<v/>)?</c>"
-)
+# The text of a formula element the one pass matched (`<f …>text</f>`).
+_FORMULA_BODY = re.compile(rb"<f(?:\s[^>]*)?>([^<]*)</f>")
 
 
 def uncomputed_formulas(xml: bytes) -> dict[str, str]:
@@ -433,15 +475,6 @@ def uncomputed_formulas(xml: bytes) -> dict[str, str]:
     dossiers, so the reader must say so. Only a substring search per kind of end:
     a workbook Excel or LibreOffice saved has none of them.
     """
-    ends = sum(xml.count(end) for end in _UNCOMPUTED_ENDS)
-    if not ends:
-        return {}
-    plain = _PLAIN_UNCOMPUTED.findall(xml)
-    if len(plain) == ends:  # each end is a cell of the usual shape: one pass answers
-        numbers = [match for match in plain if match[2] in (b"", b"n")]
-        quick = {(column + row).decode("ascii"): _text(text) for column, row, _, text in numbers}
-        if len(quick) == len(numbers):  # one cell twice: the slow way decides as it always did
-            return quick
     found: dict[str, str] = {}
     for end in _UNCOMPUTED_ENDS:
         at = xml.find(end)

@@ -44,6 +44,7 @@ from tthc.infra.package_guard import TEMPLATE, Refused, check_workbook
 from tthc.infra.xlsx_parts import (
     HostileMarkup,
     PartTooLarge,
+    SheetReading,
     SheetValues,
     area_bounds,
     cell_position,
@@ -55,7 +56,7 @@ from tthc.infra.xlsx_parts import (
     member_span,
     merged_ranges,
     shared_strings,
-    sheet_cells,
+    sheet_reading,
     uncomputed_formulas,
 )
 from tthc.infra.xml_text import unescape
@@ -411,11 +412,11 @@ class FastSource(BlockSource):
         read = None if self.contents.date1904 else self._from_xml(xml, dates)
         shareable = read is not None and self._strings.used == strings_used
         if read is None:
-            read = self._from_calamine(title, xml)
-        values, last_row, formulas = read
-        loaded = _Sheet(
-            _by_row(values), last_row, merged_ranges(xml), uncomputed_formulas(xml), formulas
-        )
+            values, last_row, formulas = self._from_calamine(title, xml)
+            uncomputed = uncomputed_formulas(xml)
+        else:
+            values, last_row, formulas, uncomputed = read
+        loaded = _Sheet(_by_row(values), last_row, merged_ranges(xml), uncomputed, formulas)
         if shareable:  # its cells came from this part alone, not from the shared strings
             _PARSED[key] = loaded
             if len(_PARSED) > _PARSED_KEPT:
@@ -431,11 +432,9 @@ class FastSource(BlockSource):
                 self._dates = frozenset()
         return self._dates
 
-    def _from_xml(
-        self, xml: bytes, dates: frozenset[int]
-    ) -> tuple[SheetValues, int, frozenset[str] | None] | None:
+    def _from_xml(self, xml: bytes, dates: frozenset[int]) -> SheetReading | None:
         try:
-            return sheet_cells(xml, self._strings, dates)
+            return sheet_reading(xml, self._strings, dates)
         except HostileMarkup:
             raise WorkbookUnreadable(CANNOT_OPEN) from None
 
