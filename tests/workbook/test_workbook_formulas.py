@@ -480,6 +480,33 @@ def test_equal_ranges_are_parsed_once_whatever_the_lists(monkeypatch: pytest.Mon
     assert len(parses) == 4
 
 
+def test_the_verdict_reuses_the_grid_parsed_for_the_other_functions(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """TTHC_VERDICT alone passes the targets: the grid is parsed once for all four
+    functions, and other targets give the verdict they call for."""
+    from tthc.excel import ranges
+
+    parses: list[object] = []
+    real = ranges._parse
+
+    def counted(*arguments: object) -> object:
+        parses.append(arguments[0])
+        return real(*arguments)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ranges, "_parse", counted)
+    monkeypatch.setattr(ranges, "_RECENT", ranges._RecentRanges(4))
+    assert TTHC_RATE("1.1", GRID, EXTRAS, KT, SETTINGS) == pytest.approx(0.5)
+    assert TTHC_VERDICT("1.1", GRID, EXTRAS, KT, TARGETS, SETTINGS) == "Không đạt"  # 50% < 60%
+    lower = [["1.1", "", "≥", 40.0], *TARGETS[1:]]
+    assert TTHC_VERDICT("1.1", GRID, EXTRAS, KT, lower, SETTINGS) == "Đạt"
+    assert TTHC_VERDICT("1.1", GRID, EXTRAS, KT, TARGETS, SETTINGS) == "Không đạt"
+    assert len(parses) == 1
+    bad = [["1.1", "", "≥", "sáu mươi"]]
+    result = TTHC_VERDICT("1.1", GRID, EXTRAS, KT, bad, SETTINGS)
+    assert isinstance(result, str) and result.startswith("Lỗi:"), result
+
+
 def test_unknown_part_gives_an_error_text() -> None:
     result = TTHC_PART("1.1", "tỷ lệ", GRID, EXTRAS, UNIT, SETTINGS)
     assert isinstance(result, str) and result.startswith("Lỗi:")

@@ -222,28 +222,48 @@ class _RecentRanges:
     count) while equal bytes always unpickle to equal values of the same types. A
     value that cannot be pickled (not from Excel) is parsed without reuse; a parse
     that raises is not kept.
+
+    The targets table, which only TTHC_VERDICT passes, is kept apart: the verdict's
+    calls reuse the report the other functions' calls parsed from the same grid.
     """
 
     def __init__(self, size: int) -> None:
         self.size = size
         self.entries: OrderedDict[bytes, _Parsed] = OrderedDict()
+        self.targeted: OrderedDict[tuple[bytes, bytes], _Parsed] = OrderedDict()
 
-    def parsed(self, ranges: tuple[object, ...]) -> _Parsed:
+    def parsed(
+        self, grid: object, extras: object, settings: object, targets: object, kind: object
+    ) -> _Parsed:
         try:
-            key = pickle.dumps(ranges, protocol=5)
-        except Exception:
-            return _parse(*ranges)
-        found = self.entries.get(key)
+            key = pickle.dumps((grid, extras, settings, kind), protocol=5)
+            targets_key = None if targets is None else pickle.dumps(targets, protocol=5)
+        except Exception:  # an object Excel would never pass (a COM object, a lambda)
+            return _parse(grid, extras, settings, targets, kind)
+        base = self._kept(self.entries, key, lambda: _parse(grid, extras, settings, None, kind))
+        if targets_key is None:
+            return base
+        return self._kept(self.targeted, (key, targets_key), lambda: _with_targets(base, targets))
+
+    def _kept(self, entries: OrderedDict[Any, _Parsed], key: object, make: Any) -> _Parsed:
+        found = entries.get(key)
         if found is not None:
-            self.entries.move_to_end(key)
+            entries.move_to_end(key)
             return found
-        parsed = self.entries[key] = _parse(*ranges)
-        if len(self.entries) > self.size:
-            self.entries.popitem(last=False)
-        return parsed
+        made: _Parsed = make()
+        entries[key] = made
+        if len(entries) > self.size:
+            entries.popitem(last=False)
+        return made
 
     def clear(self) -> None:
         self.entries.clear()
+        self.targeted.clear()
+
+
+def _with_targets(base: _Parsed, targets: object) -> _Parsed:
+    """The parsed report under a targets table (its scopes are summed again on demand)."""
+    return _Parsed(dataclasses.replace(base.report, targets=read_targets(targets)), base.names)
 
 
 _RECENT = _RecentRanges(_CACHED_RANGES)
@@ -309,7 +329,7 @@ def scoped_report(
     Parsed once per distinct set of range values (`_RECENT`); a range that
     cannot be parsed raises `RangeError` on every call, as it must.
     """
-    parsed = _RECENT.parsed((grid, extras, settings, targets, kind))
+    parsed = _RECENT.parsed(grid, extras, settings, targets, kind)
     wanted = "" if is_blank(scope) else str(scope).strip()
     found = parsed.scopes.get(wanted)
     if found is None:
