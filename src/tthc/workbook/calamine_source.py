@@ -41,6 +41,7 @@ import python_calamine
 from tthc.core.findings import Finding, Location, Severity
 from tthc.core.report_data import LoadResult
 from tthc.infra.package_guard import TEMPLATE, Refused, check_workbook
+from tthc.infra.sheet_markup import markup_reading
 from tthc.infra.xlsx_parts import (
     HostileMarkup,
     PartTooLarge,
@@ -56,7 +57,6 @@ from tthc.infra.xlsx_parts import (
     member_span,
     merged_ranges,
     shared_strings,
-    sheet_reading,
     uncomputed_formulas,
 )
 from tthc.infra.xml_text import unescape
@@ -434,7 +434,7 @@ class FastSource(BlockSource):
 
     def _from_xml(self, xml: bytes, dates: frozenset[int]) -> SheetReading | None:
         try:
-            return sheet_reading(xml, self._strings, dates)
+            return markup_reading(xml, self._strings, dates)
         except HostileMarkup:
             raise WorkbookUnreadable(CANNOT_OPEN) from None
 
