@@ -840,3 +840,24 @@ def test_deleting_rows_leaves_the_names_behind() -> None:
     assert sheet[f"B{moved}"].value == "Tổng cộng"
     assert layout.area("TTHC_GRID")[4] == moved  # the grid's last row is now the total
     assert sheet[total_label].value is None
+
+
+def test_stray_verdicts_kept_per_value_and_type() -> None:
+    """Verdicts are kept for the cells judged before, told apart by type: 1 is a count
+    typed astray (an error), TRUE is not (a warning), though `1 == True`."""
+    from tthc.workbook import stray_cells
+
+    template = stray_cells._template()
+    grid = template.areas["TTHC_GRID"]
+    total = template.areas["TTHC_GRID_TOTAL"]
+    extras = template.areas["TTHC_EXTRAS"]
+    title = grid.sheet
+    far = f"{stray_cells.column_letters(grid.last_column + 6)}{total.first_row + 3}"
+
+    def verdict(value: object) -> list[tuple[Severity, str]]:
+        found = stray_cells._judged_once(title, [(far, value)], template, grid, total, extras)
+        return [(f.severity, f.code) for f in found]
+
+    for _ in range(2):  # the second time from what was kept
+        assert verdict(1) == [(Severity.ERROR, "cell.outside_inputs")]
+        assert verdict(True) == [(Severity.WARNING, "cell.outside_inputs")]

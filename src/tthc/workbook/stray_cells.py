@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
@@ -122,39 +122,64 @@ def stray_cells(book: BlockSource) -> list[Finding]:
         shown = book.sheet_cells(title)
         if not shown:
             continue
-        inside = _cover([area for area in areas if area.sheet == title])
+        covered, tall = _cover(tuple(area for area in areas if area.sheet == title))
         outside = [
             (coordinate, value)
             for coordinate, value in shown.items()
-            if not inside(*_position(coordinate))
+            if coordinate not in covered
+            and not (tall and any(area.holds(*_position(coordinate)) for area in tall))
         ]
         if not outside:
             continue
         template = template or _template()
-        findings += _judged(title, outside, template, grid, total, extras)
+        findings += _judged_once(title, outside, template, grid, total, extras)
     return findings
 
 
-def _cover(areas: list[Area]) -> Callable[[int, int], bool]:
-    """Whether (column, row) lies in one of `areas`, by row: a sheet has hundreds of cells.
+@lru_cache(maxsize=64)
+def _cover(areas: tuple[Area, ...]) -> tuple[frozenset[str], tuple[Area, ...]]:
+    """The addresses of `areas`' cells, and the areas too tall to list (whole columns).
 
-    The areas span tens of rows each (the grid's 40), so a map from row to its
-    column spans costs little to build and makes each cell one dictionary lookup.
+    A sheet shows hundreds of cells, and the areas of a province's workbooks are the
+    same in every file: each cell is then one set lookup by its address.
     """
-    spans: dict[int, list[tuple[int, int]]] = {}
-    tall = [area for area in areas if area.last_row - area.first_row > _TALL_AREA]
-    for area in areas:
-        if area in tall:  # a name stretched over whole columns: checked as it is
-            continue
-        for row in range(area.first_row, area.last_row + 1):
-            spans.setdefault(row, []).append((area.first_column, area.last_column))
+    tall = tuple(area for area in areas if area.last_row - area.first_row > _TALL_AREA)
+    covered = frozenset(
+        f"{column_letters(column)}{row}"
+        for area in areas
+        if area not in tall
+        for column in range(area.first_column, area.last_column + 1)
+        for row in range(area.first_row, area.last_row + 1)
+    )
+    return covered, tall
 
-    def inside(column: int, row: int) -> bool:
-        return any(first <= column <= last for first, last in spans.get(row, ())) or any(
-            area.holds(column, row) for area in tall
-        )
 
-    return inside
+# The verdicts on a sheet's stray cells, by what they depend on: a province's workbooks
+# show the same template labels outside the names, file after file.
+_JUDGED: dict[tuple[object, ...], tuple[Finding, ...]] = {}
+_JUDGED_KEPT = 64
+
+
+def _judged_once(
+    title: str,
+    outside: list[tuple[str, object]],
+    template: _Template,
+    grid: Area | None,
+    total: Area | None,
+    extras: Area | None,
+) -> tuple[Finding, ...]:
+    """`_judged`, kept for cells and areas judged before (values with their types)."""
+    try:
+        key = (title, tuple((c, v.__class__, v) for c, v in outside), grid, total, extras)
+        known = _JUDGED.get(key)
+    except TypeError:  # a value that cannot be a key: not from a reader
+        return tuple(_judged(title, outside, template, grid, total, extras))
+    if known is None:
+        known = tuple(_judged(title, outside, template, grid, total, extras))
+        if len(_JUDGED) >= _JUDGED_KEPT:
+            _JUDGED.pop(next(iter(_JUDGED)))
+        _JUDGED[key] = known
+    return known
 
 
 @lru_cache(maxsize=4096)
