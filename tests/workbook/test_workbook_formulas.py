@@ -441,21 +441,28 @@ def test_bad_input_gives_an_error_text(case: tuple[Any, ...]) -> None:
         assert isinstance(result, str) and result.startswith("Lỗi:"), result
 
 
-def test_equal_ranges_are_parsed_once_whatever_the_lists(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Excel hands each call fresh lists: equal values reuse one parse; a changed value, a
-    TRUE where 1 stood (equal to Python's `==`) or an edit of the lists after the call
-    do not reach a stale one."""
+@pytest.fixture
+def parses(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """The grids the worksheet functions parse from now on, one entry a parse (an empty
+    cache of four sets of ranges)."""
     from tthc.excel import ranges
 
-    parses: list[object] = []
+    found: list[object] = []
     real = ranges._parse
 
     def counted(*arguments: object) -> object:
-        parses.append(arguments[0])
+        found.append(arguments[0])
         return real(*arguments)  # type: ignore[arg-type]
 
     monkeypatch.setattr(ranges, "_parse", counted)
     monkeypatch.setattr(ranges, "_RECENT", ranges._RecentRanges(4))
+    return found
+
+
+def test_equal_ranges_are_parsed_once_whatever_the_lists(parses: list[object]) -> None:
+    """Excel hands each call fresh lists: equal values reuse one parse; a changed value, a
+    TRUE where 1 stood (equal to Python's `==`) or an edit of the lists after the call
+    do not reach a stale one."""
 
     def fresh(grid: list[list[object]]) -> list[list[object]]:
         return [list(row) for row in grid]
@@ -465,7 +472,7 @@ def test_equal_ranges_are_parsed_once_whatever_the_lists(monkeypatch: pytest.Mon
     assert len(parses) == 1
     passed = fresh(GRID)
     assert TTHC_PART("1.1", "numerator", passed, EXTRAS, UNIT, SETTINGS) == 14
-    passed[0][2] = 20.0  # the caller's list changed after the call: the kept copy did not
+    passed[0][2] = 20.0  # the caller's list changed after the call: its key was taken before
     assert TTHC_PART("1.1", "numerator", fresh(GRID), EXTRAS, UNIT, SETTINGS) == 14
     assert len(parses) == 1
     # Hộ tịch's (4): 10 -> 11, so 1.1's numerator (3)-(5) for the unit: 14 -> 15.
@@ -481,21 +488,10 @@ def test_equal_ranges_are_parsed_once_whatever_the_lists(monkeypatch: pytest.Mon
 
 
 def test_the_verdict_reuses_the_grid_parsed_for_the_other_functions(
-    monkeypatch: pytest.MonkeyPatch,
+    parses: list[object],
 ) -> None:
     """TTHC_VERDICT alone passes the targets: the grid is parsed once for all four
     functions, and other targets give the verdict they call for."""
-    from tthc.excel import ranges
-
-    parses: list[object] = []
-    real = ranges._parse
-
-    def counted(*arguments: object) -> object:
-        parses.append(arguments[0])
-        return real(*arguments)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(ranges, "_parse", counted)
-    monkeypatch.setattr(ranges, "_RECENT", ranges._RecentRanges(4))
     assert TTHC_RATE("1.1", GRID, EXTRAS, KT, SETTINGS) == pytest.approx(0.5)
     assert TTHC_VERDICT("1.1", GRID, EXTRAS, KT, TARGETS, SETTINGS) == "Không đạt"  # 50% < 60%
     lower = [["1.1", "", "≥", 40.0], *TARGETS[1:]]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import pickle
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -245,12 +245,14 @@ class _RecentRanges:
             return base
         return self._kept(self.targeted, (key, targets_key), lambda: _with_targets(base, targets))
 
-    def _kept(self, entries: OrderedDict[Any, _Parsed], key: object, make: Any) -> _Parsed:
+    def _kept(
+        self, entries: OrderedDict[Any, _Parsed], key: object, make: Callable[[], _Parsed]
+    ) -> _Parsed:
         found = entries.get(key)
         if found is not None:
             entries.move_to_end(key)
             return found
-        made: _Parsed = make()
+        made = make()
         entries[key] = made
         if len(entries) > self.size:
             entries.popitem(last=False)

@@ -51,6 +51,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from tthc.core.vn_format import format_integer
+from tthc.infra.sheet_markup import Markup, markup_and_texts
 from tthc.infra.xlsx_parts import column_letters, column_number, member_span
 
 __all__ = [
@@ -497,7 +498,7 @@ def _beyond(bound: int) -> re.Pattern[bytes]:
     return re.compile(rb'<c r="\s*[A-Za-z]{0,3}(?:' + _greater_than(bound) + rb")")
 
 
-def _cells_reach(text: bytes, bound: int) -> tuple[set[bytes], int]:
+def _cells_reach(text: bytes, bound: int, *, prefixed_cells: bool) -> tuple[set[bytes], int]:
     """The distinct column letters of the cells' addresses in `text`, and their highest row;
     where no cell lies beyond `bound` (a row known to be there), `bound` stands for it.
 
@@ -506,8 +507,9 @@ def _cells_reach(text: bytes, bound: int) -> tuple[set[bytes], int]:
     double quotes and gave one match; then the rows are only searched beyond `bound`,
     and only if one is there are they all read. Anything else (a prefix, single
     quotes, another attribute first, a malformed address) takes the general pattern.
+    `prefixed_cells`: whether `text` holds `:c`, where a prefixed cell tag may be.
     """
-    if b":c" not in text and _OTHER_CELL_START.search(text) is None:
+    if not prefixed_cells and _OTHER_CELL_START.search(text) is None:
         plain = text.count(_PLAIN_CELL_START)
         if plain == text.count(b"<c "):
             letters = _PLAIN_CELL_LETTERS.findall(text)
@@ -608,7 +610,8 @@ class _Scan:
     def _search(self, text: bytes) -> None:
         if not text:
             return
-        patterns = _ROWS_PLAIN if b":row" not in text and b":c" not in text else _ROWS_ANY
+        prefixed_cells = b":c" in text
+        patterns = _ROWS_ANY if prefixed_cells or b":row" in text else _ROWS_PLAIN
         rows = patterns.row.findall(text)
         empty = patterns.empty.findall(text) if rows else ()
         self.rows += len(rows) - len(empty)
@@ -618,7 +621,7 @@ class _Scan:
         content_rows = _highest(row_numbers)
         # Cells are far more than rows: below the highest row with content, a cell's
         # row changes nothing (the far corner takes the larger of the two).
-        letters, highest = _cells_reach(text, content_rows)
+        letters, highest = _cells_reach(text, content_rows, prefixed_cells=prefixed_cells)
         if letters:
             self._reach(letters, highest)
             beyond = self.row_limit is None or highest > self.row_limit
@@ -728,13 +731,11 @@ _SCANNED_MAX_PACKED = 1 * _MB  # larger parts are scanned each time: memory stay
 # Parts scanned before, by their markup: the input sheets of a province's workbooks
 # differ in their figures and names, rarely in anything else. Split at the text of each
 # value element (`<v>…</v>`, `<t>…</t>`), a part gives its markup as the pieces between
-# those texts, with the elements' own tags. Every pattern of the scan starts at a `<`
-# and stops at the end of a tag, and those texts hold no `<`: two parts of one markup
-# scan alike, whatever the texts say. Only parts inflated in one piece (`_CHUNK`).
-_VALUE_TEXT = re.compile(rb"(<[vt]>)[^<]*(</[vt]>)")
-_SKELETONS: OrderedDict[
-    tuple[tuple[bytes | None, ...], int | None, int], tuple[int, int, int, int]
-] = OrderedDict()
+# those texts, with the elements' own tags (`sheet_markup.markup_and_texts`). Every
+# pattern of the scan starts at a `<` and stops at the end of a tag, and those texts
+# hold no `<`: two parts of one markup scan alike, whatever the texts say. Only parts
+# inflated in one piece (`_CHUNK`).
+_SKELETONS: OrderedDict[tuple[Markup, int | None, int], tuple[int, int, int, int]] = OrderedDict()
 _SKELETONS_KEPT = 16
 
 
@@ -776,7 +777,7 @@ def _scanned_by_markup(
     except _Stop:  # larger than its directory entry says: the piecewise way tells why
         return _scanned(data, info, limit, limits, scan)
     text = b"".join(pieces)
-    key = (tuple(_VALUE_TEXT.split(text)), scan.row_limit, limits.rows)
+    key = (markup_and_texts(text)[0], scan.row_limit, limits.rows)
     known = _SKELETONS.get(key)
     if known is not None:
         _SKELETONS.move_to_end(key)

@@ -30,7 +30,7 @@ from tthc.infra.xlsx_parts import (
     uncomputed_formulas,
 )
 
-__all__ = ["markup_reading"]
+__all__ = ["Markup", "markup_and_texts", "markup_reading"]
 
 _VALUE_TEXT = re.compile(rb"(<[vt]>)([^<]*)(</[vt]>)")
 # What may stand between a cell's start tag and its `<v>`: nothing, or its formula.
@@ -57,27 +57,35 @@ class _Markup:
     fixed_uncomputed: dict[str, str]  # formulas saved without a value element at all
 
 
-_Key = tuple[tuple[bytes, ...], tuple[bytes, ...], tuple[bytes, ...], frozenset[int]]
-_LEARNT: OrderedDict[_Key, _Markup | None] = OrderedDict()
+# A part's markup: the pieces between its value texts, and the value elements' own tags.
+Markup = tuple[tuple[bytes, ...], tuple[bytes, ...], tuple[bytes, ...]]
+_LEARNT: OrderedDict[tuple[Markup, frozenset[int]], _Markup | None] = OrderedDict()
+
+
+def markup_and_texts(xml: bytes) -> tuple[Markup, list[bytes]]:
+    """A part split at the text of its value elements (one pass in C): its markup, and the
+    texts in order. Two parts of one markup differ only inside those elements."""
+    parts = _VALUE_TEXT.split(xml)
+    return (tuple(parts[0::4]), tuple(parts[1::4]), tuple(parts[3::4])), parts[2::4]
 
 
 def markup_reading(
     xml: bytes, strings: Sequence[str] | None, dates: frozenset[int]
 ) -> SheetReading | None:
     """`sheet_reading(xml, strings, dates)`, from the learnt slots where the markup is known."""
-    parts = _VALUE_TEXT.split(xml)
-    key = (tuple(parts[0::4]), tuple(parts[1::4]), tuple(parts[3::4]), dates)
+    markup_of_part, texts = markup_and_texts(xml)
+    key = (markup_of_part, dates)
     if key in _LEARNT:
         _LEARNT.move_to_end(key)
         markup = _LEARNT[key]
         if markup is not None:
             try:
-                return _read(markup, parts[2::4], strings, dates)
+                return _read(markup, texts, strings, dates)
             except (LookupError, ValueError, OverflowError, UnicodeDecodeError):
                 pass
         return sheet_reading(xml, strings, dates)
     full = sheet_reading(xml, strings, dates)  # a hostile part raises here, before any entry
-    _LEARNT[key] = _learnt(xml, parts[2::4], full, strings, dates)
+    _LEARNT[key] = _learnt(xml, texts, full, strings, dates)
     if len(_LEARNT) > _KEPT:
         _LEARNT.popitem(last=False)
     return full

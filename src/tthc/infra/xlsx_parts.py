@@ -410,7 +410,7 @@ def _unfinished(xml: bytes, cells: list[tuple[str, bytes, bytes]]) -> dict[str, 
     if len(cells) != sum(xml.count(end) for end in _UNCOMPUTED_ENDS):
         return None
     found = {
-        coordinate: _text(_FORMULA_BODY.match(formula).group(1))  # type: ignore[union-attr]
+        coordinate: _text(_FORMULA_TEXT.match(formula).group(1))  # type: ignore[union-attr]
         for coordinate, kind, formula in cells
         if kind in (b"", b"n")
     }
@@ -463,8 +463,6 @@ def _valued_cells(
 # always write the result (an empty text result as `t="str"` with an empty `<v>`).
 _UNCOMPUTED_ENDS = (b"</f><v></v></c>", b"</f><v/></c>", b"</f></c>")
 _FORMULA_TEXT = re.compile(rb"<f(?:\s[^>]*)?>([^<]*)</f>")
-# The text of a formula element the one pass matched (`<f …>text</f>`).
-_FORMULA_BODY = re.compile(rb"<f(?:\s[^>]*)?>([^<]*)</f>")
 
 
 def uncomputed_formulas(xml: bytes) -> dict[str, str]:
