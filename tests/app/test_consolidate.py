@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import zipfile
+from dataclasses import replace
 from datetime import date
 from fractions import Fraction
 from pathlib import Path
@@ -174,6 +175,40 @@ def test_fast_reader_equals_openpyxl_reader_on_the_sample(tmp_path: Path, seed_r
     assert fast.report == slow.report
     assert fast.findings == slow.findings
     assert fast.report.period == seed_report.period  # dates came through as dates
+
+
+def test_fast_reader_takes_the_checks_unpacked_parts(
+    tmp_path: Path, seed_report, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The file check inflates and splits each input sheet once; the reader reads that.
+
+    A workbook of bytes never seen (a new unit name) so no memory of earlier parts
+    answers for it; the report is the openpyxl reader's all the same.
+    """
+    from tthc.infra import package_guard, sheet_markup
+    from tthc.workbook import calamine_source
+
+    unique = replace(seed_report, unit=replace(seed_report.unit, name="Tân Độc Nhất"))
+    path = save(tmp_path / "mot-lan.xlsx", unique)
+    splits: list[int] = []
+    inflated: list[str] = []
+    real_split, real_inflate = sheet_markup.markup_and_texts, calamine_source.inflate_packed
+
+    def split(xml: bytes) -> sheet_markup.Split:
+        splits.append(len(xml))
+        return real_split(xml)
+
+    def inflate(packed: bytes, info: zipfile.ZipInfo, limit: int) -> bytes:
+        inflated.append(info.filename)
+        return real_inflate(packed, info, limit)
+
+    monkeypatch.setattr(sheet_markup, "markup_and_texts", split)
+    monkeypatch.setattr(package_guard, "markup_and_texts", split)
+    monkeypatch.setattr(calamine_source, "inflate_packed", inflate)
+    fast = read_workbook_fast(path)
+    assert fast.report is not None and fast.report == read_workbook(path).report
+    assert not [name for name in inflated if name.startswith("xl/worksheets/")]
+    assert splits and len(splits) == len(set(splits))  # no part split twice
 
 
 @pytest.mark.parametrize(

@@ -43,7 +43,7 @@ import struct
 import zipfile
 import zlib
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from io import BytesIO
@@ -51,7 +51,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from tthc.core.vn_format import format_integer
-from tthc.infra.sheet_markup import Markup, markup_and_texts
+from tthc.infra.sheet_markup import Markup, Split, markup_and_texts
 from tthc.infra.xlsx_parts import column_letters, column_number, member_span
 
 __all__ = [
@@ -153,6 +153,15 @@ class Checked:
     data: bytes = field(
         default=b"", repr=False, compare=False
     )  # the bytes checked: read once, not twice
+    # The zip's directory, as the check read it (a reader need not parse it again).
+    infos: tuple[zipfile.ZipInfo, ...] = field(default=(), repr=False, compare=False)
+    # XML parts the check inflated whole (CRC and size verified): each part's bytes and
+    # their split at the value texts (`sheet_markup.markup_and_texts`), so the reader
+    # neither inflates nor splits them again. Parts the check took from its memory of
+    # identical bytes are not here.
+    unpacked: Mapping[str, tuple[bytes, Split]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
 
 # --- messages -----------------------------------------------------------------------------
@@ -339,8 +348,16 @@ def check_workbook(path: Path, limits: Limits, cannot_open: str) -> Checked:
         raise Refused(_old_office(name))
     if not data.startswith(b"PK"):
         raise Refused(cannot_open)
-    infos = _check_zip(name, data, limits, cannot_open)
-    return Checked("zip", _links(data, infos), _has_macros(path, data, infos), data)
+    unpacked: dict[str, tuple[bytes, Split]] = {}
+    infos = _check_zip(name, data, limits, cannot_open, unpacked)
+    return Checked(
+        "zip",
+        _links(data, infos),
+        _has_macros(path, data, infos),
+        data,
+        tuple(infos),
+        unpacked,
+    )
 
 
 # --- OLE compound files -------------------------------------------------------------------
@@ -740,7 +757,12 @@ _SKELETONS_KEPT = 16
 
 
 def _scanned_once(
-    data: bytes, info: zipfile.ZipInfo, limit: int, limits: Limits, scan: _Scan
+    data: bytes,
+    info: zipfile.ZipInfo,
+    limit: int,
+    limits: Limits,
+    scan: _Scan,
+    unpacked: dict[str, tuple[bytes, Split]],
 ) -> int:
     """`_scanned`, or the result of a scan of the same packed bytes or the same markup
     under the same caps.
@@ -758,7 +780,7 @@ def _scanned_once(
         _SCANNED.move_to_end(key)
         size, scan.rows, scan.last_row, scan.far_row, scan.far_column = known
         return size
-    size = _scanned_by_markup(data, info, limit, limits, scan)
+    size = _scanned_by_markup(data, info, limit, limits, scan, unpacked)
     _SCANNED[key] = (size, scan.rows, scan.last_row, scan.far_row, scan.far_column)
     if len(_SCANNED) > _SCANNED_KEPT:
         _SCANNED.popitem(last=False)
@@ -766,9 +788,15 @@ def _scanned_once(
 
 
 def _scanned_by_markup(
-    data: bytes, info: zipfile.ZipInfo, limit: int, limits: Limits, scan: _Scan
+    data: bytes,
+    info: zipfile.ZipInfo,
+    limit: int,
+    limits: Limits,
+    scan: _Scan,
+    unpacked: dict[str, tuple[bytes, Split]],
 ) -> int:
-    """`_scanned` for a part of at most one piece, through `_SKELETONS`."""
+    """`_scanned` for a part of at most one piece, through `_SKELETONS`; the part's bytes
+    and split go to `unpacked` once it has passed."""
     if info.file_size > _CHUNK:
         return _scanned(data, info, limit, limits, scan)
     pieces: list[bytes] = []
@@ -777,19 +805,22 @@ def _scanned_by_markup(
     except _Stop:  # larger than its directory entry says: the piecewise way tells why
         return _scanned(data, info, limit, limits, scan)
     text = b"".join(pieces)
-    key = (markup_and_texts(text)[0], scan.row_limit, limits.rows)
+    split = markup_and_texts(text)
+    key = (split[0], scan.row_limit, limits.rows)
     known = _SKELETONS.get(key)
     if known is not None:
         _SKELETONS.move_to_end(key)
         scan.rows, scan.last_row, scan.far_row, scan.far_column = known
-        return size
-    scan.feed(text)
-    scan.close()
-    if scan.exceeded(limits):
-        raise _TooLong
-    _SKELETONS[key] = (scan.rows, scan.last_row, scan.far_row, scan.far_column)
-    if len(_SKELETONS) > _SKELETONS_KEPT:
-        _SKELETONS.popitem(last=False)
+    else:
+        scan.feed(text)
+        scan.close()
+        if scan.exceeded(limits):
+            raise _TooLong
+        _SKELETONS[key] = (scan.rows, scan.last_row, scan.far_row, scan.far_column)
+        if len(_SKELETONS) > _SKELETONS_KEPT:
+            _SKELETONS.popitem(last=False)
+    if size == info.file_size:  # else refused by the caller
+        unpacked[info.filename] = (text, split)
     return size
 
 
@@ -803,8 +834,14 @@ def _small_part(data: bytes, info: zipfile.ZipInfo) -> bytes | None:
     return b"".join(pieces)
 
 
-def _check_zip(name: str, data: bytes, limits: Limits, cannot_open: str) -> list[zipfile.ZipInfo]:
-    """Refuse a zip beyond `limits`; its parts, each checked."""
+def _check_zip(
+    name: str,
+    data: bytes,
+    limits: Limits,
+    cannot_open: str,
+    unpacked: dict[str, tuple[bytes, Split]],
+) -> list[zipfile.ZipInfo]:
+    """Refuse a zip beyond `limits`; its parts, each checked (see `Checked.unpacked`)."""
     # zipfile makes an object per directory entry: count the entries' signatures first.
     if data.count(_CENTRAL) > limits.parts:
         raise Refused(_too_many_parts(name))
@@ -837,7 +874,7 @@ def _check_zip(name: str, data: bytes, limits: Limits, cannot_open: str) -> list
         scan = _Scan(limits.rows)
         try:
             if info.filename.lower().endswith(".xml"):
-                size = _scanned_once(data, info, limit, limits, scan)
+                size = _scanned_once(data, info, limit, limits, scan, unpacked)
             else:
                 size = _inflate(data, info, limit, lambda piece: None)
         except _TooLong:

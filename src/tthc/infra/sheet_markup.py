@@ -30,7 +30,7 @@ from tthc.infra.xlsx_parts import (
     uncomputed_formulas,
 )
 
-__all__ = ["Markup", "markup_and_texts", "markup_reading"]
+__all__ = ["Markup", "Split", "markup_and_texts", "markup_reading"]
 
 _VALUE_TEXT = re.compile(rb"(<[vt]>)([^<]*)(</[vt]>)")
 # What may stand between a cell's start tag and its `<v>`: nothing, or its formula.
@@ -59,10 +59,12 @@ class _Markup:
 
 # A part's markup: the pieces between its value texts, and the value elements' own tags.
 Markup = tuple[tuple[bytes, ...], tuple[bytes, ...], tuple[bytes, ...]]
+# A part split at its value texts: its markup, and the texts in order.
+Split = tuple[Markup, list[bytes]]
 _LEARNT: OrderedDict[tuple[Markup, frozenset[int]], _Markup | None] = OrderedDict()
 
 
-def markup_and_texts(xml: bytes) -> tuple[Markup, list[bytes]]:
+def markup_and_texts(xml: bytes) -> Split:
     """A part split at the text of its value elements (one pass in C): its markup, and the
     texts in order. Two parts of one markup differ only inside those elements."""
     parts = _VALUE_TEXT.split(xml)
@@ -70,10 +72,17 @@ def markup_and_texts(xml: bytes) -> tuple[Markup, list[bytes]]:
 
 
 def markup_reading(
-    xml: bytes, strings: Sequence[str] | None, dates: frozenset[int]
+    xml: bytes,
+    strings: Sequence[str] | None,
+    dates: frozenset[int],
+    split: Split | None = None,
 ) -> SheetReading | None:
-    """`sheet_reading(xml, strings, dates)`, from the learnt slots where the markup is known."""
-    markup_of_part, texts = markup_and_texts(xml)
+    """`sheet_reading(xml, strings, dates)`, from the learnt slots where the markup is known.
+
+    `split` is `markup_and_texts(xml)` when the caller has it already (the file check
+    made it): the part is not split twice.
+    """
+    markup_of_part, texts = markup_and_texts(xml) if split is None else split
     key = (markup_of_part, dates)
     if key in _LEARNT:
         _LEARNT.move_to_end(key)

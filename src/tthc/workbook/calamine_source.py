@@ -29,7 +29,7 @@ import re
 import zipfile
 import zlib
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
@@ -41,7 +41,7 @@ import python_calamine
 from tthc.core.findings import Finding, Location, Severity
 from tthc.core.report_data import LoadResult
 from tthc.infra.package_guard import TEMPLATE, Refused, check_workbook
-from tthc.infra.sheet_markup import markup_reading
+from tthc.infra.sheet_markup import Split, markup_reading
 from tthc.infra.xlsx_parts import (
     HostileMarkup,
     PartTooLarge,
@@ -114,10 +114,20 @@ class _Package:
     zipfile's per-member file object (a third of the cost of looking for error cells).
     """
 
-    def __init__(self, data: bytes) -> None:
+    def __init__(
+        self,
+        data: bytes,
+        infos: Sequence[zipfile.ZipInfo] = (),
+        unpacked: Mapping[str, tuple[bytes, Split]] | None = None,
+    ) -> None:
+        """`infos` and `unpacked`: the directory and the parts the file check read, if it
+        did (`package_guard.Checked`), so that nothing is parsed or inflated twice."""
         self.data = data
-        with zipfile.ZipFile(BytesIO(data)) as archive:
-            self.members = {info.filename: info for info in archive.infolist()}
+        self.unpacked: Mapping[str, tuple[bytes, Split]] = unpacked or {}
+        if not infos:
+            with zipfile.ZipFile(BytesIO(data)) as archive:
+                infos = archive.infolist()
+        self.members = {info.filename: info for info in infos}
         if sum(info.file_size for info in self.members.values()) > MAX_UNPACKED_BYTES:
             raise WorkbookUnreadable(CANNOT_OPEN)
 
@@ -135,6 +145,8 @@ class _Package:
     def part(self, name: str, limit: int, too_large: str = CANNOT_OPEN) -> bytes:
         """One part, refused above `limit` bytes with `too_large` (its header's size may lie)."""
         packed, info = self.packed(name)
+        if name in self.unpacked and info.file_size <= limit:  # that size, CRC checked
+            return self.unpacked[name][0]
         return self.inflate(packed, info, limit, too_large)
 
     @staticmethod
@@ -165,6 +177,9 @@ class _Contents(NamedTuple):
     styles: str | None  # the styles part (which cell formats are dates)
     strings: str | None  # the shared-string part
     date1904: bool  # serial numbers count from 1904 (old Mac workbooks)
+    # Where each defined name points (`FastSource._destination`), worked out on first use:
+    # it depends on the names and the sheet titles alone, both of this part.
+    destinations: dict[str, Area | str | None]
 
 
 def _part_path(target: str) -> str:
@@ -183,7 +198,8 @@ def _contents(package: _Package) -> _Contents:
 def _parse_contents(workbook_xml: bytes, relations_xml: bytes) -> _Contents:
     """Cached: every workbook made from one template has the same two parts, byte for byte.
 
-    Callers must not change the dictionaries of the result.
+    Callers must not change the dictionaries of the result (but for filling in
+    `destinations`).
     """
     root = _xml(workbook_xml)
     relations = _xml(relations_xml)
@@ -210,6 +226,7 @@ def _parse_contents(workbook_xml: bytes, relations_xml: bytes) -> _Contents:
         _part_path(styles) if styles else None,
         _part_path(strings) if strings else None,
         date1904,
+        {},
     )
 
 
@@ -363,14 +380,21 @@ class FastSource(BlockSource):
             checked = check_workbook(path, TEMPLATE, CANNOT_OPEN)
         except Refused as refused:
             raise WorkbookUnreadable(str(refused)) from None
-        source = cls.from_bytes(checked.data)
+        source = cls.from_bytes(checked.data, checked.infos, checked.unpacked)
         source.notices = file_notices(path.name, checked)
         return source
 
     @classmethod
-    def from_bytes(cls, data: bytes) -> FastSource:
+    def from_bytes(
+        cls,
+        data: bytes,
+        infos: Sequence[zipfile.ZipInfo] = (),
+        unpacked: Mapping[str, tuple[bytes, Split]] | None = None,
+    ) -> FastSource:
+        """The workbook in `data`; `infos` and `unpacked` are what the file check found
+        (`package_guard.Checked`), so nothing is read twice."""
         try:
-            package = _Package(data)
+            package = _Package(data, infos, unpacked)
             contents = _contents(package)
         except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError) as problem:
             raise WorkbookUnreadable(CANNOT_OPEN) from problem
@@ -393,7 +417,8 @@ class FastSource(BlockSource):
         return loaded
 
     def _read_sheet(self, title: str) -> _Sheet:
-        packed, info = self.package.packed(self.contents.sheets[title])
+        part = self.contents.sheets[title]
+        packed, info = self.package.packed(part)
         dates = self._date_formats()
         # A part identical byte for byte to one read before (the Danh mục sheet of every
         # workbook of a province) gives the same cells: no need to unpack and parse it.
@@ -407,9 +432,13 @@ class FastSource(BlockSource):
             "liệu, có thể hàng triệu dòng) so với một sổ tính báo cáo TTHC; hãy kiểm tra "
             "lại tệp."
         )
-        xml = self.package.inflate(packed, info, MAX_SHEET_PART_BYTES, too_large)
+        split = None
+        if part in self.package.unpacked and info.file_size <= MAX_SHEET_PART_BYTES:
+            xml, split = self.package.unpacked[part]
+        else:
+            xml = self.package.inflate(packed, info, MAX_SHEET_PART_BYTES, too_large)
         strings_used = self._strings.used
-        read = None if self.contents.date1904 else self._from_xml(xml, dates)
+        read = None if self.contents.date1904 else self._from_xml(xml, dates, split)
         shareable = read is not None and self._strings.used == strings_used
         if read is None:
             values, last_row, formulas = self._from_calamine(title, xml)
@@ -432,9 +461,11 @@ class FastSource(BlockSource):
                 self._dates = frozenset()
         return self._dates
 
-    def _from_xml(self, xml: bytes, dates: frozenset[int]) -> SheetReading | None:
+    def _from_xml(
+        self, xml: bytes, dates: frozenset[int], split: Split | None
+    ) -> SheetReading | None:
         try:
-            return markup_reading(xml, self._strings, dates)
+            return markup_reading(xml, self._strings, dates, split)
         except HostileMarkup:
             raise WorkbookUnreadable(CANNOT_OPEN) from None
 
@@ -448,6 +479,13 @@ class FastSource(BlockSource):
 
     def _destination(self, name: str) -> Area | str | None:
         """Where a name points, or what is wrong with it (for `broken`); None if absent."""
+        known = self.contents.destinations
+        if name in known:
+            return known[name]
+        found = known[name] = self._find_destination(name)
+        return found
+
+    def _find_destination(self, name: str) -> Area | str | None:
         text = self.defined.get(name)
         if text is None:
             return None
