@@ -41,11 +41,10 @@ import python_calamine
 from tthc.core.findings import Finding, Location, Severity
 from tthc.core.report_data import LoadResult
 from tthc.infra.package_guard import TEMPLATE, Refused, check_workbook
-from tthc.infra.sheet_markup import Split, markup_reading
+from tthc.infra.sheet_markup import Rows, RowsReading, Split, markup_rows
 from tthc.infra.xlsx_parts import (
     HostileMarkup,
     PartTooLarge,
-    SheetReading,
     SheetValues,
     area_bounds,
     cell_position,
@@ -314,25 +313,25 @@ _PARSED_KEPT = 32
 
 
 class _Sheet(NamedTuple):
-    rows: dict[int, list[tuple[int, str, object]]]  # row -> (column, address, value) of each
+    rows: Rows  # row -> (column, address, value, holds a formula) of each valued cell
     last_row: int  # the last row holding a value
     merges: tuple[tuple[int, int, int, int, str], ...]  # merged ranges: corners and text
     uncomputed: dict[str, str]  # formula cells saved without a result: their formula text
-    # The valued cells that hold a formula; the other valued cells are constants (a count
-    # typed over a formula). None when calamine read the sheet: it cannot tell.
-    formulas: frozenset[str] | None
+    # Whether the rows tell formulas from constants (a count typed over a formula); not
+    # when calamine read the sheet: it cannot tell.
+    formulas_known: bool
 
 
-def _by_row(values: SheetValues) -> dict[int, list[tuple[int, str, object]]]:
-    """The valued cells row by row, so a block visits only rows and cells that hold one."""
-    rows: dict[int, list[tuple[int, str, object]]] = {}
+def _by_row(values: SheetValues) -> Rows:
+    """Values calamine read, row by row (formulas not known)."""
+    rows: Rows = {}
     for coordinate, value in values.items():
         row, column = cell_position(coordinate)
         entries = rows.get(row)
         if entries is None:
-            rows[row] = [(column, coordinate, value)]
+            rows[row] = [(column, coordinate, value, False)]
         else:
-            entries.append((column, coordinate, value))
+            entries.append((column, coordinate, value, False))
     return rows
 
 
@@ -441,11 +440,11 @@ class FastSource(BlockSource):
         read = None if self.contents.date1904 else self._from_xml(xml, dates, split)
         shareable = read is not None and self._strings.used == strings_used
         if read is None:
-            values, last_row, formulas = self._from_calamine(title, xml)
-            uncomputed = uncomputed_formulas(xml)
+            values, last_row = self._from_calamine(title, xml)
+            rows, uncomputed = _by_row(values), uncomputed_formulas(xml)
         else:
-            values, last_row, formulas, uncomputed = read
-        loaded = _Sheet(_by_row(values), last_row, merged_ranges(xml), uncomputed, formulas)
+            rows, last_row, uncomputed = read
+        loaded = _Sheet(rows, last_row, merged_ranges(xml), uncomputed, read is not None)
         if shareable:  # its cells came from this part alone, not from the shared strings
             _PARSED[key] = loaded
             if len(_PARSED) > _PARSED_KEPT:
@@ -463,19 +462,17 @@ class FastSource(BlockSource):
 
     def _from_xml(
         self, xml: bytes, dates: frozenset[int], split: Split | None
-    ) -> SheetReading | None:
+    ) -> RowsReading | None:
         try:
-            return markup_reading(xml, self._strings, dates, split)
+            return markup_rows(xml, self._strings, dates, split)
         except HostileMarkup:
             raise WorkbookUnreadable(CANNOT_OPEN) from None
 
-    def _from_calamine(
-        self, title: str, xml: bytes
-    ) -> tuple[SheetValues, int, frozenset[str] | None]:
+    def _from_calamine(self, title: str, xml: bytes) -> tuple[SheetValues, int]:
         if self._calamine is None:
             self._calamine = python_calamine.CalamineWorkbook.from_filelike(BytesIO(self.data))
         rows = self._calamine.get_sheet_by_name(title).to_python(skip_empty_area=False)
-        return (*_calamine_values(rows, _error_cells(xml)), None)
+        return _calamine_values(rows, _error_cells(xml))
 
     def _destination(self, name: str) -> Area | str | None:
         """Where a name points, or what is wrong with it (for `broken`); None if absent."""
@@ -514,7 +511,7 @@ class FastSource(BlockSource):
         return {
             coordinate: value
             for cells in self._sheet(title).rows.values()
-            for _column, coordinate, value in cells
+            for _column, coordinate, value, _formula in cells
         }
 
     def block(self, name: str) -> Block | None:
@@ -524,7 +521,7 @@ class FastSource(BlockSource):
                 self.broken(name, destination)
             return None
         title, first_col, first_row, last_col, last_row = destination
-        by_row, sheet_rows, merges, uncomputed, formulas = self._sheet(title)
+        by_row, sheet_rows, merges, uncomputed, formulas_known = self._sheet(title)
         # Rows past the sheet's last one hold nothing: a name reaching far beyond them is
         # cut there (keeping one row) rather than made into a million empty cells.
         last_row = min(last_row, max(first_row, sheet_rows))
@@ -533,9 +530,9 @@ class FastSource(BlockSource):
             _coordinates(first_col, first_row, last_col, last_row), first_row
         ):
             row = list(_blank_row(coordinates))
-            for column, coordinate, value in by_row.get(number, ()):
+            for column, coordinate, value, is_formula in by_row.get(number, ()):
                 if first_col <= column <= last_col:
-                    formula = UNKNOWN if formulas is None or coordinate in formulas else None
+                    formula = UNKNOWN if is_formula or not formulas_known else None
                     row[column - first_col] = _new_cell(
                         Cell, (coordinate, value, formula, *_CELL_DEFAULTS)
                     )
