@@ -119,3 +119,25 @@ def test_unusual_markup_goes_the_full_way() -> None:
     assert list(sheet_markup._LEARNT.values()) == [None]
     other = rich.replace(b"<v>3</v>", b"<v>4</v>")
     assert markup_rows(other, None, frozenset()) == _full(other)
+
+
+_MARKUP_BITS = st.sampled_from(
+    [b"<v>", b"</v>", b"<t>", b"</t>", b"<", b">", b"/", b"v", b"t", b"1", b"<c>", b"</c>"]
+)
+
+
+@given(bits=st.lists(_MARKUP_BITS, max_size=40))
+@settings(max_examples=examples(4.0), deadline=None)
+def test_a_markup_splits_where_its_part_did(bits: list[bytes]) -> None:
+    """The markup (the part with its value texts taken out) is split at the same elements
+    as the part: equal markups mean equal pieces, which the memories here and in the file
+    check rely on."""
+    xml = b"".join(bits)
+    parts = sheet_markup._VALUE_TEXT.split(xml)
+    markup, texts = sheet_markup.markup_and_texts(xml)
+    again = sheet_markup._VALUE_TEXT.split(markup)
+    assert len(again) == len(parts)
+    assert again[2::4] == [b""] * len(texts)
+    del parts[2::4]
+    del again[2::4]
+    assert again == parts

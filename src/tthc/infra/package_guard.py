@@ -747,8 +747,8 @@ _SCANNED_MAX_PACKED = 1 * _MB  # larger parts are scanned each time: memory stay
 
 # Parts scanned before, by their markup: the input sheets of a province's workbooks
 # differ in their figures and names, rarely in anything else. Split at the text of each
-# value element (`<v>…</v>`, `<t>…</t>`), a part gives its markup as the pieces between
-# those texts, with the elements' own tags (`sheet_markup.markup_and_texts`). Every
+# value element (`<v>…</v>`, `<t>…</t>`), a part gives its markup: the part with those
+# texts taken out, the elements' own tags kept (`sheet_markup.markup_and_texts`). Every
 # pattern of the scan starts at a `<` and stops at the end of a tag, and those texts
 # hold no `<`: two parts of one markup scan alike, whatever the texts say. Only parts
 # inflated in one piece (`_CHUNK`).

@@ -2,8 +2,8 @@
 
 A province's workbooks come from one template and one field list: their input sheets
 differ in the figures and names typed, rarely in anything else. Split at the text of
-its value elements (`<v>…</v>`, `<t>…</t>`), a part gives its markup (the pieces
-between those texts, with the elements' own tags) and its texts. Everything
+its value elements (`<v>…</v>`, `<t>…</t>`), a part gives its markup (the part with
+those texts taken out) and its texts. Everything
 `xlsx_parts.sheet_reading` answers depends on the markup alone (each value's address,
 type, style, formula) but for the texts themselves, so the first part of a markup is
 read in full and its slots learnt; the next ones only have their texts typed.
@@ -67,8 +67,13 @@ class _Markup:
     by_row: tuple[tuple[int, tuple[int, ...]], ...] = ()
 
 
-# A part's markup: the pieces between its value texts, and the value elements' own tags.
-Markup = tuple[tuple[bytes, ...], tuple[bytes, ...], tuple[bytes, ...]]
+# A part's markup: the part with the text of each value element taken out (`<v></v>`).
+# One bytes object, so the memories here and in the file check hash it once and compare
+# it in one pass. It determines the pieces a split gives: the texts taken out hold no
+# `<`, so in the markup the pattern matches where it matched in the part, and there only
+# (a match ends in `</v>` or `</t>` and starts at the nearest `<v>` or `<t>` before it,
+# with no `<` between; taking out such runs creates no new one and removes none).
+Markup = bytes
 # A part split at its value texts: its markup, and the texts in order.
 Split = tuple[Markup, list[bytes]]
 # A sheet's valued cells row by row: row -> (column, address, value, holds a formula) of
@@ -83,7 +88,9 @@ def markup_and_texts(xml: bytes) -> Split:
     """A part split at the text of its value elements (one pass in C): its markup, and the
     texts in order. Two parts of one markup differ only inside those elements."""
     parts = _VALUE_TEXT.split(xml)
-    return (tuple(parts[0::4]), tuple(parts[1::4]), tuple(parts[3::4])), parts[2::4]
+    texts = parts[2::4]
+    del parts[2::4]
+    return b"".join(parts), texts
 
 
 def rows_of(reading: SheetReading) -> RowsReading:
