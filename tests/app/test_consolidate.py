@@ -177,6 +177,41 @@ def test_fast_reader_equals_openpyxl_reader_on_the_sample(tmp_path: Path, seed_r
     assert fast.report.period == seed_report.period  # dates came through as dates
 
 
+def test_one_cell_names_read_as_the_general_way(
+    tmp_path: Path, seed_report, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A name of one cell skips the block building; it must give the cell the general way
+    gives: hidden by a merge, a formula saved without its result, a typed constant."""
+    from tthc.workbook import calamine_source
+
+    book = build_workbook(seed_report)
+    places = {}
+    for name in ("TTHC_UNIT_NAME", "TTHC_PERIOD_START", "TTHC_SIGNER_NAME"):
+        ((title, ref),) = list(book.defined_names[name].destinations)
+        places[name] = (title, ref.replace("$", ""))
+    title, unit_cell = places["TTHC_UNIT_NAME"]
+    book[title].merge_cells(f"A{unit_cell[1:]}:{unit_cell}")  # hides the unit's name
+    title, start_cell = places["TTHC_PERIOD_START"]
+    book[title][start_cell] = "=DATE(2026,3,1)"  # openpyxl saves it without a result
+    path = tmp_path / "mot-o.xlsx"
+    book.save(path)  # openpyxl's own save: formulas without their results
+    source = calamine_source.FastSource.open(path)
+    names = sorted(
+        name
+        for name in source.names()
+        if isinstance(area := source.area(name), calamine_source.Area)
+        and area.first_column == area.last_column
+        and area.first_row == area.last_row
+    )
+    assert len(names) > 10
+    quick = {name: source.block(name) for name in names}
+    monkeypatch.setattr(calamine_source, "_hidden_cells", lambda merges: None)
+    general = calamine_source.FastSource.open(path)
+    assert quick == {name: general.block(name) for name in names}
+    assert quick["TTHC_UNIT_NAME"].first.merged is not None
+    assert quick["TTHC_PERIOD_START"].first.formula == "DATE(2026,3,1)"
+
+
 def test_fast_reader_takes_the_checks_unpacked_parts(
     tmp_path: Path, seed_report, monkeypatch: pytest.MonkeyPatch
 ) -> None:

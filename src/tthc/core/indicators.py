@@ -118,14 +118,9 @@ def indicator_parts(
     raise ValueError(f"unknown indicator {code!r}")
 
 
-def department_counts(report: ReportInput) -> dict[str, Counts]:
+def department_counts(report: ReportInput) -> Mapping[str, Counts]:
     """Counts summed per department, in catalogue order; unknown fields are left out."""
-    result = {name: Counts() for name in report.catalogue.department_names}
-    for row in report.rows:
-        department = report.catalogue.department_of(row.field)
-        if department is not None:
-            result[department] = result[department] + row.counts
-    return result
+    return report.department_totals
 
 
 def _active_departments(report: ReportInput) -> list[str]:

@@ -232,3 +232,17 @@ class ReportInput:
     def total(self) -> Counts:
         """The Tổng cộng row; computed once, as validation and indicators ask for it often."""
         return Counts.total(row.counts for row in self.rows)
+
+    @cached_property
+    def department_totals(self) -> Mapping[str, Counts]:
+        """Counts summed per department, in catalogue order; unknown fields are left out.
+
+        Computed once (callers must not change it): validation, the indicators, the
+        unit's extra inputs and the narrative each ask for them.
+        """
+        result = {name: Counts() for name in self.catalogue.department_names}
+        for row in self.rows:
+            department = self.catalogue.department_of(row.field)
+            if department is not None:
+                result[department] = result[department] + row.counts
+        return result  # a dict, typed read-only: a report stays picklable

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -108,7 +109,7 @@ class _Reader:
             return {}
         return value
 
-    def unknown_keys(self, data: Mapping[str, Any], allowed: tuple[str, ...], key: str) -> None:
+    def unknown_keys(self, data: Mapping[str, Any], allowed: Collection[str], key: str) -> None:
         for name in data:
             if name not in allowed:
                 where = f"{key}.{name}" if key else name
@@ -382,8 +383,16 @@ def _read_targets(reader: _Reader, data: dict[str, Any]) -> dict[str, Target | N
             reader.error(f"{key}.percent", "Mức chỉ tiêu phải là số phần trăm từ 0 đến 100.")
             continue
         if comparison is not None:
-            targets[code] = Target(Comparison(comparison), Fraction(str(percent)))
+            targets[code] = _target(comparison, percent.__class__.__name__, percent)
     return targets
+
+
+@lru_cache(maxsize=256)
+def _target(comparison: str, _kind: str, percent: float) -> Target:
+    """A stated target; the same few in every workbook of a province (parsing the
+    percent as an exact fraction is the costly part). The type is in the key: 60 and
+    60.0 are one target, but each is made from its own text."""
+    return Target(Comparison(comparison), Fraction(str(percent)))
 
 
 def _read_catalogue(reader: _Reader, raw: object, unit: Unit | None) -> Catalogue | None:
@@ -402,11 +411,13 @@ def _read_catalogue(reader: _Reader, raw: object, unit: Unit | None) -> Catalogu
         return None
 
 
+_ROW_KEYS = frozenset(("field", *(c.key for c in INPUT_COLUMNS), *(c.key for c in DERIVED_COLUMNS)))
+
+
 def _read_counts(
     reader: _Reader, data: dict[str, Any], key: str, field: str | None
 ) -> tuple[Counts, dict[int, int]]:
-    allowed = ("field", *(c.key for c in INPUT_COLUMNS), *(c.key for c in DERIVED_COLUMNS))
-    reader.unknown_keys(data, allowed, key)
+    reader.unknown_keys(data, _ROW_KEYS, key)
     values: dict[str, int] = {}
     for column in INPUT_COLUMNS:
         raw = data.get(column.key)

@@ -522,6 +522,10 @@ class FastSource(BlockSource):
             return None
         title, first_col, first_row, last_col, last_row = destination
         by_row, sheet_rows, merges, uncomputed, formulas_known = self._sheet(title)
+        if first_col == last_col and first_row == last_row:
+            hidden = _hidden_cells(merges)
+            if hidden is not None:  # one cell (the Thông tin fields): no block to build
+                return Block(title, [[self._one_cell(title, first_col, first_row, hidden)]])
         # Rows past the sheet's last one hold nothing: a name reaching far beyond them is
         # cut there (keeping one row) rather than made into a million empty cells.
         last_row = min(last_row, max(first_row, sheet_rows))
@@ -545,6 +549,46 @@ class FastSource(BlockSource):
         if merges:
             _hide_merged(rows, (first_col, first_row, last_col, last_row), merges)
         return Block(title, rows)
+
+    def _one_cell(
+        self, title: str, column: int, row: int, hidden: dict[tuple[int, int], str]
+    ) -> Cell:
+        """`block`'s one cell of a one-cell name, as the general way would give it."""
+        by_row, _rows, _merges, uncomputed, formulas_known = self._sheet(title)
+        coordinate = _coordinates(column, row, column, row)[0][0]
+        cell = _blank_row((coordinate,))[0]
+        for at, _address, value, is_formula in by_row.get(row, ()):
+            if at == column:
+                formula = UNKNOWN if is_formula or not formulas_known else None
+                cell = Cell(coordinate, value, formula)
+        if coordinate in uncomputed:
+            cell = Cell(coordinate, None, uncomputed[coordinate])
+        text = hidden.get((row, column))
+        return cell if text is None else cell._replace(value=None, merged=text)
+
+
+_MOST_HIDDEN = 10_000  # merged cells beyond which a sheet's blocks mark them the general way
+
+
+@lru_cache(maxsize=64)
+def _hidden_cells(
+    merges: tuple[tuple[int, int, int, int, str], ...],
+) -> dict[tuple[int, int], str] | None:
+    """(row, column) -> "D8:E8" for each cell a merge hides (`xlsx_parts.hidden_by_merges`,
+    the later range winning as in `_hide_merged`); None if too many to list. Cached: the
+    merges of a template's sheet are the same ranges in every file. Not to be changed."""
+    if (
+        sum((right - left + 1) * (bottom - top + 1) for left, top, right, bottom, _ in merges)
+        > _MOST_HIDDEN
+    ):
+        return None
+    hidden: dict[tuple[int, int], str] = {}
+    if merges:
+        corners = tuple(zip(*(merge[:4] for merge in merges), strict=True))
+        bounds = (min(corners[0]), min(corners[1]), max(corners[2]), max(corners[3]))
+        for row, column, text in hidden_by_merges(merges, bounds):
+            hidden[(row, column)] = text
+    return hidden
 
 
 def read_workbook_fast(path: Path) -> LoadResult:

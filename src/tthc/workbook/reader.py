@@ -510,6 +510,23 @@ class _GridRow:
 _INPUT_OFFSETS = tuple(column.number - 2 for column in INPUT_COLUMNS)
 
 
+# Columns (3) to (16) of a grid row, after the field in (2).
+_GRID_COLUMNS = tuple(column_by_number(number) for number in range(3, 17))
+
+
+@lru_cache(maxsize=4096)
+def _grid_keys(name_key: str) -> tuple[tuple[str, int], ...]:
+    """The `_Cells.by_grid` keys of a row's cells (2) to (16): one field's in every file."""
+    return tuple((name_key, number) for number in range(2, 17))
+
+
+@lru_cache(maxsize=512)
+def _row_keys(index: int) -> tuple[str, ...]:
+    """The `_Cells.by_key` keys of the cells of the report's row `index`, (2) to (16)."""
+    key = f"appendix.rows[{index}]"
+    return (f"{key}.field", *(f"{key}.{column.key}" for column in _GRID_COLUMNS))
+
+
 def _read_grid(
     book: BlockSource, raw: dict, cells: _Cells, findings: list[Finding]
 ) -> list[_GridRow]:
@@ -538,26 +555,25 @@ def _read_grid(
                 merged = [c.merged for c in inputs]
                 if merged.count(None) == len(merged) or is_blank(name_cell.value):
                     continue  # most pre-listed fields: nothing typed this period
-            by_number = {2 + offset: cell for offset, cell in enumerate(cells_of_row[:15])}
+            in_grid = cells_of_row[:15]
             index = len(rows)
             row: dict[str, Any] = {"field": name}
             # The loader leaves a row without a field name out of the report, so the rows
             # after it sit one place earlier there: the cached-value checks follow that.
             in_report = -1 if not name else named
             named += 1 if name else 0
-            key = f"appendix.rows[{index}]"
-            cells.by_key[f"{key}.field"] = (sheet, name_cell.coordinate)
+            places = [(sheet, cell.coordinate) for cell in in_grid]
+            cells.by_grid.update(zip(_grid_keys(field_key(name)), places, strict=False))
+            cells.by_key.update(zip(_row_keys(index), places, strict=False))
             derived: dict[int, tuple[str, Any]] = {}
-            name_key = field_key(name)
-            for number, cell in by_number.items():
-                cells.by_grid[(name_key, number)] = (sheet, cell.coordinate)
+            if name_cell.merged is not None:
+                findings.append(_merged(sheet, name_cell, 2))
+                cells.explained.add((sheet, name_cell.coordinate))
+            for cell, column in zip(in_grid[1:], _GRID_COLUMNS, strict=False):  # a narrow block
+                number = column.number
                 if cell.merged is not None:
                     findings.append(_merged(sheet, cell, number))
                     cells.explained.add((sheet, cell.coordinate))
-                if number == 2:
-                    continue
-                column = column_by_number(number)
-                cells.by_key[f"{key}.{column.key}"] = (sheet, cell.coordinate)
                 if not column.is_derived:
                     row[column.key] = "" if cell.value is None else cell.value
                     if cell.is_formula and cell.value is None:
