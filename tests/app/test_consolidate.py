@@ -177,6 +177,29 @@ def test_fast_reader_equals_openpyxl_reader_on_the_sample(tmp_path: Path, seed_r
     assert fast.report.period == seed_report.period  # dates came through as dates
 
 
+def test_each_workbooks_own_catalogue_is_read(tmp_path: Path, seed_report) -> None:
+    """Danh mục read the same block after block is remembered; a workbook whose Danh mục
+    differs (a department renamed) gets its own, as openpyxl's reader reads it."""
+    mapping = seed_report.catalogue.to_mapping()
+    first_department = next(iter(mapping))
+    renamed = {
+        ("Phòng Đổi Tên" if name == first_department else name): fields
+        for name, fields in mapping.items()
+    }
+    own = replace(seed_report, catalogue=type(seed_report.catalogue).from_mapping(renamed))
+    paths = [
+        save(tmp_path / "mau.xlsx", seed_report),
+        save(tmp_path / "doi-ten.xlsx", own),
+        save(tmp_path / "mau-lai.xlsx", seed_report),
+    ]
+    for path, expected in zip(paths, (seed_report, own, seed_report), strict=True):
+        fast, slow = read_workbook_fast(path), read_workbook(path)
+        assert fast.report is not None and slow.report is not None
+        assert fast.report.catalogue == slow.report.catalogue == expected.catalogue
+        assert fast.findings == slow.findings
+    assert "Phòng Đổi Tên" in own.catalogue.department_names
+
+
 def test_one_cell_names_read_as_the_general_way(
     tmp_path: Path, seed_report, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -110,13 +110,16 @@ class Catalogue:
 
     @classmethod
     def from_mapping(cls, mapping: Mapping[str, Iterable[str]]) -> Catalogue:
-        """Build from {department: [fields]} keeping the mapping's order."""
-        return cls(
-            tuple(
-                Department(nfc(name).strip(), tuple(nfc(f).strip() for f in fields))
-                for name, fields in mapping.items()
-            )
-        )
+        """Build from {department: [fields]} keeping the mapping's order.
+
+        The same lists give the same catalogue (it is immutable), made once: every
+        workbook of a province carries the same Danh mục, and a catalogue learns
+        where each field belongs on first use.
+        """
+        pairs = tuple((name, tuple(fields)) for name, fields in mapping.items())
+        if cls is not Catalogue:
+            return cls(_departments(pairs))
+        return _catalogue(pairs)
 
     def adding(self, field: str, department: str) -> Catalogue:
         """This catalogue with `field` added at the end of `department` (a new one if absent).
@@ -227,3 +230,16 @@ def default_catalogue(unit_kind: str) -> Catalogue:
             Department(VAN_HOA_XA_HOI, _VAN_HOA_XA_HOI_FIELDS),
         )
     )
+
+
+def _departments(pairs: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[Department, ...]:
+    return tuple(
+        Department(nfc(name).strip(), tuple(nfc(f).strip() for f in fields))
+        for name, fields in pairs
+    )
+
+
+@lru_cache(maxsize=64)
+def _catalogue(pairs: tuple[tuple[str, tuple[str, ...]], ...]) -> Catalogue:
+    """`Catalogue.from_mapping`, cached (a duplicate field raises, and is not cached)."""
+    return Catalogue(_departments(pairs))

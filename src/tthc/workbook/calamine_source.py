@@ -320,6 +320,10 @@ class _Sheet(NamedTuple):
     # Whether the rows tell formulas from constants (a count typed over a formula); not
     # when calamine read the sheet: it cannot tell.
     formulas_known: bool
+    # The blocks made from these cells, by area. A sheet the same in every file (Danh
+    # mục) is one `_Sheet` shared by the files, and so are its blocks: nothing changes
+    # a block once made.
+    blocks: dict[tuple[int, int, int, int], Block]
 
 
 def _by_row(values: SheetValues) -> Rows:
@@ -444,7 +448,7 @@ class FastSource(BlockSource):
             rows, uncomputed = _by_row(values), uncomputed_formulas(xml)
         else:
             rows, last_row, uncomputed = read
-        loaded = _Sheet(rows, last_row, merged_ranges(xml), uncomputed, read is not None)
+        loaded = _Sheet(rows, last_row, merged_ranges(xml), uncomputed, read is not None, {})
         if shareable:  # its cells came from this part alone, not from the shared strings
             _PARSED[key] = loaded
             if len(_PARSED) > _PARSED_KEPT:
@@ -521,11 +525,20 @@ class FastSource(BlockSource):
                 self.broken(name, destination)
             return None
         title, first_col, first_row, last_col, last_row = destination
-        by_row, sheet_rows, merges, uncomputed, formulas_known = self._sheet(title)
+        sheet = self._sheet(title)
+        corners = (first_col, first_row, last_col, last_row)
+        made = sheet.blocks.get(corners)
+        if made is None:
+            made = sheet.blocks[corners] = self._block(sheet, destination)
+        return made
+
+    def _block(self, sheet: _Sheet, destination: Area) -> Block:
+        title, first_col, first_row, last_col, last_row = destination
+        by_row, sheet_rows, merges, uncomputed, formulas_known = sheet[:5]
         if first_col == last_col and first_row == last_row:
             hidden = _hidden_cells(merges)
             if hidden is not None:  # one cell (the Thông tin fields): no block to build
-                return Block(title, [[self._one_cell(title, first_col, first_row, hidden)]])
+                return Block(title, [[self._one_cell(sheet, first_col, first_row, hidden)]])
         # Rows past the sheet's last one hold nothing: a name reaching far beyond them is
         # cut there (keeping one row) rather than made into a million empty cells.
         last_row = min(last_row, max(first_row, sheet_rows))
@@ -550,11 +563,10 @@ class FastSource(BlockSource):
             _hide_merged(rows, (first_col, first_row, last_col, last_row), merges)
         return Block(title, rows)
 
-    def _one_cell(
-        self, title: str, column: int, row: int, hidden: dict[tuple[int, int], str]
-    ) -> Cell:
+    @staticmethod
+    def _one_cell(sheet: _Sheet, column: int, row: int, hidden: dict[tuple[int, int], str]) -> Cell:
         """`block`'s one cell of a one-cell name, as the general way would give it."""
-        by_row, _rows, _merges, uncomputed, formulas_known = self._sheet(title)
+        by_row, _rows, _merges, uncomputed, formulas_known = sheet[:5]
         coordinate = _coordinates(column, row, column, row)[0][0]
         cell = _blank_row((coordinate,))[0]
         for at, _address, value, is_formula in by_row.get(row, ()):
