@@ -849,8 +849,9 @@ def _cached_mismatches(
         else:
             continue
         for number, (coordinate, cached) in grid_row.derived.items():
-            shown = excel_error(cached)
-            if shown is not None:
+            if cached.__class__ is int or cached.__class__ is float:
+                pass  # the usual saved result: no error text to look for
+            elif (shown := excel_error(cached)) is not None:
                 yield Finding(
                     Severity.WARNING,
                     "cell.formula_error",
