@@ -51,12 +51,12 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from tthc.app.consolidate import _check, consolidate
-from tthc.core.grid import INPUT_COLUMNS
+from tthc.core.grid import DERIVED_COLUMNS, INPUT_COLUMNS, Counts
 from tthc.core.model import EXTRA_INPUTS, ExtraInputs, ExtraValues, ReportInput, Unit
 from tthc.core.report_data import LoadResult, load_report
-from tthc.workbook.calamine_source import read_workbook_fast
+from tthc.workbook.calamine_source import FastSource, read_workbook_fast
 from tthc.workbook.output import workbook_bytes
-from tthc.workbook.reader import read_workbook
+from tthc.workbook.reader import grid_fields, read_workbook
 from tthc.workbook.summary_formulas import EXTRA_LETTERS
 from tthc.workbook.template import build_workbook
 
@@ -89,44 +89,65 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     return {title: f"xl/worksheets/sheet{index}.xml" for index, title in enumerate(titles, 1)}
 
 
-def _slots(xml: str, cells: dict[str, str]) -> list[str | tuple[str, str]]:
-    """The sheet XML cut around the given cells: literal text, then (slot, style) pieces."""
+_FORMULA = re.compile(r"<f(?:\s[^>]*)?(?:/>|>[^<]*</f>)")
+
+
+def _slots(xml: str, cells: dict[str, str]) -> list[str | tuple[str, str, str | None]]:
+    """The sheet XML cut around the given cells: literal text, then (slot, start tag,
+    formula) pieces; a formula cell keeps its formula and gets its result replaced."""
     found = []
     for ref, slot in cells.items():
-        match = re.search(rf'<c r="{ref}"(?P<attrs>[^>]*?)(?:/>|>.*?</c>)', xml)
+        match = re.search(rf'<c r="{ref}"(?P<attrs>[^>]*?)(?:/>|>(?P<body>.*?)</c>)', xml)
         assert match is not None, ref
         style = re.search(r'\ss="(\d+)"', match.group("attrs"))
-        found.append((match.start(), match.end(), ref, slot, style.group(1) if style else "0"))
+        formula = _FORMULA.match(match.group("body") or "")
+        found.append(
+            (
+                match.start(),
+                match.end(),
+                ref,
+                slot,
+                style.group(1) if style else "0",
+                formula.group(0) if formula else None,
+            )
+        )
     found.sort()
-    pieces: list[str | tuple[str, str]] = []
+    pieces: list[str | tuple[str, str, str | None]] = []
     position = 0
-    for start, end, ref, slot, style in found:
+    for start, end, ref, slot, style, formula in found:
         pieces.append(xml[position:start])
-        pieces.append((slot, f'<c r="{ref}" s="{style}"'))
+        pieces.append((slot, f'<c r="{ref}" s="{style}"', formula))
         position = end
     pieces.append(xml[position:])
     return pieces
 
 
-def _fill(pieces: list[str | tuple[str, str]], values: dict[str, object]) -> bytes:
+def _fill(pieces: list[str | tuple[str, str, str | None]], values: dict[str, object]) -> bytes:
     out = []
     for piece in pieces:
         if isinstance(piece, str):
             out.append(piece)
             continue
-        slot, head = piece
+        slot, head, formula = piece
         value = values[slot]
-        if isinstance(value, str):
+        if formula is not None:  # the result Excel would have saved with it
+            out.append(f"{head}>{formula}<v>{value}</v></c>")
+        elif isinstance(value, str):
             out.append(f'{head} t="inlineStr"><is><t>{escape(value)}</t></is></c>')
         else:
             out.append(f'{head} t="n"><v>{value}</v></c>')
     return "".join(out).encode("utf-8")
 
 
-def _random_unit(rng: random.Random, index: int, fields: int) -> dict[str, object]:
-    """Valid figures: (3) = (7) + (13) on every row, numerators within their denominators."""
+def _random_unit(
+    rng: random.Random, index: int, fields: int, untouched: Counts
+) -> dict[str, object]:
+    """Valid figures: (3) = (7) + (13) on every row, numerators within their denominators;
+    the sums saved with the formulas as Excel saves them (`untouched`: the sample's rows
+    the generation leaves as they are, in the Tổng cộng row)."""
     values: dict[str, object] = {"name": f"Đơn vị {index:04d}"}
     received = in_period = resolved_with_result = 0
+    grid_total = untouched
     for row in range(fields):
         online, direct, carried = rng.randint(0, 400), rng.randint(0, 80), rng.randint(0, 6)
         total = online + direct + carried
@@ -155,9 +176,15 @@ def _random_unit(rng: random.Random, index: int, fields: int) -> dict[str, objec
         )
         for column, value in zip(INPUT_COLUMNS, counts, strict=True):
             values[f"g{row}.{column.number}"] = value
+        row_counts = Counts(**{c.key: v for c, v in zip(INPUT_COLUMNS, counts, strict=True)})
+        for column in DERIVED_COLUMNS:  # the sums Excel saves with their formulas
+            values[f"g{row}.{column.number}"] = row_counts.value(column.number)
+        grid_total = grid_total + row_counts
         received += total
         in_period += online + direct
         resolved_with_result += early + on_time + late
+    for number in range(3, 17):  # the Tổng cộng row: every column is a sum
+        values[f"t.{number}"] = grid_total.value(number)
     with_fee = rng.randint(0, in_period)
     feedback = rng.randint(0, 5)
     values.update(
@@ -179,6 +206,10 @@ def generate(folder: Path, units: int, seed: int = 2026) -> float:
     book = build_workbook(report)
     base = workbook_bytes(book)
     fields = len(report.rows)
+    # The grid's first `fields` rows get random figures; the sample's rows below them keep
+    # theirs, and count in the Tổng cộng row.
+    replaced = set(grid_fields(FastSource.from_bytes(base))[:fields])
+    untouched = Counts.total(row.counts for row in report.rows if row.field not in replaced)
 
     def where(name: str) -> tuple[str, int, int]:
         ((title, ref),) = list(book.defined_names[name].destinations)
@@ -188,6 +219,7 @@ def generate(folder: Path, units: int, seed: int = 2026) -> float:
 
     info_title, name_row, name_column = where("TTHC_UNIT_NAME")
     grid_title, grid_row, _ = where("TTHC_GRID")
+    _total_title, total_row, _ = where("TTHC_GRID_TOTAL")
     extras_title, extras_row, _ = where("TTHC_EXTRAS")
     departments = len(report.catalogue.departments)
     unit_row = extras_row + departments  # the last row of TTHC_EXTRAS: the whole unit
@@ -197,8 +229,9 @@ def generate(folder: Path, units: int, seed: int = 2026) -> float:
         grid_title: {
             f"{chr(64 + column.number)}{grid_row + row}": f"g{row}.{column.number}"
             for row in range(fields)
-            for column in INPUT_COLUMNS
-        },
+            for column in (*INPUT_COLUMNS, *DERIVED_COLUMNS)
+        }
+        | {f"{chr(64 + number)}{total_row}": f"t.{number}" for number in range(3, 17)},
         extras_title: {f"{letter}{unit_row}": key for key, letter in extra_columns.items()},
     }
     with zipfile.ZipFile(BytesIO(base)) as archive:
@@ -214,7 +247,7 @@ def generate(folder: Path, units: int, seed: int = 2026) -> float:
     rng = random.Random(seed)
     folder.mkdir(parents=True, exist_ok=True)
     for index in range(1, units + 1):
-        values = _random_unit(rng, index, fields)
+        values = _random_unit(rng, index, fields, untouched)
         target = folder / f"don-vi-{index:04d}.xlsx"
         with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as out:
             for info, data in members:
