@@ -41,7 +41,7 @@ import python_calamine
 from tthc.core.findings import Finding, Location, Severity
 from tthc.core.report_data import LoadResult
 from tthc.infra.package_guard import TEMPLATE, Refused, check_workbook
-from tthc.infra.sheet_markup import Rows, RowsReading, Split, markup_rows
+from tthc.infra.sheet_markup import Rows, RowsReading, Split, markup_rows, rows_of
 from tthc.infra.xlsx_parts import (
     HostileMarkup,
     PartTooLarge,
@@ -326,19 +326,6 @@ class _Sheet(NamedTuple):
     blocks: dict[tuple[int, int, int, int], Block]
 
 
-def _by_row(values: SheetValues) -> Rows:
-    """Values calamine read, row by row (formulas not known)."""
-    rows: Rows = {}
-    for coordinate, value in values.items():
-        row, column = cell_position(coordinate)
-        entries = rows.get(row)
-        if entries is None:
-            rows[row] = [(column, coordinate, value, False)]
-        else:
-            entries.append((column, coordinate, value, False))
-    return rows
-
-
 def _hide_merged(
     rows: list[list[Cell]],
     area: tuple[int, int, int, int],
@@ -445,7 +432,10 @@ class FastSource(BlockSource):
         shareable = read is not None and self._strings.used == strings_used
         if read is None:
             values, last_row = self._from_calamine(title, xml)
-            rows, uncomputed = _by_row(values), uncomputed_formulas(xml)
+            # Row by row as the slots give them; calamine cannot tell formulas from
+            # constants, so none is flagged and `formulas_known` is False.
+            reading = (values, last_row, frozenset[str](), uncomputed_formulas(xml))
+            rows, last_row, uncomputed = rows_of(reading)
         else:
             rows, last_row, uncomputed = read
         loaded = _Sheet(rows, last_row, merged_ranges(xml), uncomputed, read is not None, {})
